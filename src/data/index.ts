@@ -1,0 +1,64 @@
+import { seededRandom, shuffle } from '../util/random.ts';
+import { loadDigit, mnistIdentity, MNIST_SIZE } from './mnist.ts';
+import type { DataInput, Dataset, Split } from './types.ts';
+
+export type { DataInput, Dataset, Split } from './types.ts';
+
+interface Row {
+  digit: number;
+  index: number;
+}
+
+function toSplit(rows: Row[]): Split {
+  const features = MNIST_SIZE * MNIST_SIZE;
+  const x = new Float32Array(rows.length * features);
+  const labels = new Int32Array(rows.length);
+  const sourceIndex = new Int32Array(rows.length);
+  rows.forEach((r, i) => {
+    const { pixels } = loadDigit(r.digit);
+    x.set(pixels.subarray(r.index * features, (r.index + 1) * features), i * features);
+    labels[i] = r.digit;
+    sourceIndex[i] = r.index;
+  });
+  return { x, labels, sourceIndex, count: rows.length };
+}
+
+/** A seeded choice of up to `n` images of one digit, in shuffled order. */
+function pick(digit: number, n: number, seed: number): Row[] {
+  const { count } = loadDigit(digit);
+  const order = shuffle(Array.from({ length: count }, (_, i) => i), seededRandom(seed * 1009 + digit)) as number[];
+  return order.slice(0, Math.min(n, count)).map((index) => ({ digit, index }));
+}
+
+/**
+ * Selects the trained classes and the probes, and splits the trained classes
+ * into train and test with the same share per class (stratified). The same
+ * input always gives the same split.
+ */
+export function loadData(input: DataInput): Dataset {
+  const train: Row[] = [];
+  const test: Row[] = [];
+  for (const digit of input.classes) {
+    const rows = pick(digit, input.samplesPerClass, input.seed);
+    const nTest = Math.max(1, Math.round(rows.length * input.testFraction));
+    test.push(...rows.slice(0, nTest));
+    train.push(...rows.slice(nTest));
+  }
+  // Interleave the classes so that batches drawn in order are mixed.
+  const random = seededRandom(input.seed + 7);
+  shuffle(train, random);
+  shuffle(test, random);
+  const probe = input.probes.flatMap((digit) => pick(digit, input.samplesPerClass, input.seed));
+  return {
+    name: 'mnist',
+    identity: mnistIdentity([...input.classes, ...input.probes]),
+    width: MNIST_SIZE,
+    height: MNIST_SIZE,
+    features: MNIST_SIZE * MNIST_SIZE,
+    classes: [...input.classes],
+    probes: [...input.probes],
+    train: toSplit(train),
+    test: toSplit(test),
+    probe: toSplit(probe),
+  };
+}

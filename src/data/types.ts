@@ -1,0 +1,31 @@
+/** One split's inputs, row-major: `x` holds `count × features` values in [0, 1]. */
+export interface Split {
+  x: Float32Array;
+  /** The digit (dataset label) of each row. */
+  labels: Int32Array;
+  /** Index of each row in the source dataset's class, so an image can be found again. */
+  sourceIndex: Int32Array;
+  count: number;
+}
+
+export interface Dataset {
+  name: string;
+  /** Identifies the exact data read: package version and a digest of the files. */
+  identity: string;
+  width: number;
+  height: number;
+  features: number;
+  classes: number[];
+  probes: number[];
+  train: Split;
+  test: Split;
+  probe: Split;
+}
+
+export interface DataInput {
+  classes: number[];
+  probes: number[];
+  samplesPerClass: number;
+  testFraction: number;
+  seed: number;
+}

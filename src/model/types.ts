@@ -1,0 +1,23 @@
+import type * as tf from '@tensorflow/tfjs';
+
+export interface EpochRecord {
+  epoch: number;
+  loss: number;
+  accuracy: number;
+  testLoss: number;
+  testAccuracy: number;
+}
+
+export interface TrainedModel {
+  model: tf.Sequential;
+  /** Names of the hidden layers, input side first. */
+  hiddenLayers: string[];
+  history: EpochRecord[];
+  samplesPerSecond: number;
+  trainMs: number;
+}
+
+export interface TrainProgress {
+  onBatch?: (epoch: number, batch: number, batches: number) => void;
+  onEpoch?: (record: EpochRecord, epochs: number) => void;
+}

@@ -1,0 +1,23 @@
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+
+const require = createRequire(import.meta.url);
+
+function versionOf(pkg: string): string {
+  try {
+    return JSON.parse(readFileSync(require.resolve(`${pkg}/package.json`), 'utf8')).version;
+  } catch {
+    return 'unknown';
+  }
+}
+
+/** Versions of what made a result, recorded in it. */
+export function toolVersions(): Record<string, string> {
+  return {
+    node: process.versions.node,
+    '@tensorflow/tfjs': versionOf('@tensorflow/tfjs'),
+    '@tensorflow/tfjs-backend-wasm': versionOf('@tensorflow/tfjs-backend-wasm'),
+    'ml-kmeans': versionOf('ml-kmeans'),
+    mnist: versionOf('mnist'),
+  };
+}

@@ -1,0 +1,105 @@
+import { z } from 'zod';
+
+// The experiment file's contract. Defaults are chosen so that a minimal file
+// (title, classes, probes) trains the study of the original slides.
+
+const digit = z.int().min(0).max(9);
+
+const kChoice = z.union([z.int().min(2).max(64), z.literal('auto')]);
+
+export const DatasetSpec = z
+  .object({
+    name: z.literal('mnist').default('mnist').describe('Embedded dataset: 10,000 real MNIST digits from the `mnist` package.'),
+    classes: z.array(digit).min(2).describe('Classes the model is trained on.'),
+    probes: z.array(digit).default([]).describe('Classes never trained on, passed through the model as probes.'),
+    samplesPerClass: z.int().min(10).max(10000).default(1000).describe('At most this many inputs per class (the embedded set has about 1,000 per digit).'),
+    testFraction: z.number().gt(0).lt(1).default(0.2).describe('Share of each trained class held out for testing (stratified).'),
+    seed: z.int().min(0).default(1).describe('Seed of the sample selection and of the train/test split.'),
+  })
+  .strict()
+  .superRefine((d, ctx) => {
+    const seen = new Set<number>();
+    d.classes.forEach((c, i) => {
+      if (seen.has(c)) ctx.addIssue({ code: 'custom', path: ['classes', i], message: `class ${c} is listed twice` });
+      seen.add(c);
+    });
+    d.probes.forEach((p, i) => {
+      if (seen.has(p)) ctx.addIssue({ code: 'custom', path: ['probes', i], message: `probe class ${p} is also a trained class (or listed twice): a probe must be unseen` });
+      seen.add(p);
+    });
+  });
+
+export const ModelSpec = z
+  .object({
+    type: z.literal('mlp').default('mlp'),
+    hidden: z.array(z.int().min(1).max(4096)).min(1).max(12).default([128, 64, 32]).describe('Width of each hidden layer, input side first.'),
+    activation: z.enum(['relu', 'tanh', 'sigmoid', 'elu', 'selu']).default('relu'),
+  })
+  .strict();
+
+export const TrainingSpec = z
+  .object({
+    epochs: z.int().min(1).max(500).default(10),
+    batchSize: z.int().min(1).max(8192).default(64),
+    learningRate: z.number().gt(0).lt(10).default(0.001),
+    optimizer: z.enum(['adam', 'sgd', 'rmsprop']).default('adam'),
+    seed: z.int().min(0).default(1).describe('Seed of weight initialisation and batch order.'),
+  })
+  .strict();
+
+export const SignatureSpec = z
+  .object({
+    k: z
+      .union([kChoice, z.array(kChoice).min(1)])
+      .default(4)
+      .describe('Clusters per hidden layer: one value for all layers, or one per layer; `auto` picks k by silhouette.'),
+    autoRange: z.tuple([z.int().min(2), z.int().min(2)]).default([2, 8]).describe('Range of k tried by `auto`.'),
+    restarts: z.int().min(1).max(100).default(5).describe('k-means runs with different seeds; the lowest inertia is kept.'),
+    seed: z.int().min(0).default(1),
+  })
+  .strict();
+
+export const AnalysisSpec = z
+  .object({
+    separationThreshold: z
+      .number()
+      .gt(0)
+      .max(1)
+      .default(0.95)
+      .describe('Question 1 names the first layer whose clusters agree with the labels (test purity) at least this much.'),
+    topPaths: z.int().min(1).max(50).default(5).describe('How many of the most common paths are kept per class.'),
+  })
+  .strict();
+
+export const ExperimentSpec = z
+  .object({
+    $schema: z.string().optional(),
+    title: z.string().min(1).describe('Shown as the experiment page title.'),
+    description: z.string().default(''),
+    dataset: DatasetSpec,
+    model: ModelSpec.prefault({}),
+    training: TrainingSpec.prefault({}),
+    signatures: SignatureSpec.prefault({}),
+    analysis: AnalysisSpec.prefault({}),
+  })
+  .strict()
+  .superRefine((s, ctx) => {
+    if (Array.isArray(s.signatures.k) && s.signatures.k.length !== s.model.hidden.length) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['signatures', 'k'],
+        message: `gives ${s.signatures.k.length} values for ${s.model.hidden.length} hidden layers`,
+      });
+    }
+    const [lo, hi] = s.signatures.autoRange;
+    if (lo > hi) ctx.addIssue({ code: 'custom', path: ['signatures', 'autoRange'], message: `lower bound ${lo} is above upper bound ${hi}` });
+  });
+
+export type ExperimentSpec = z.infer<typeof ExperimentSpec>;
+export type ExperimentInput = z.input<typeof ExperimentSpec>;
+
+/** The k requested for hidden layer `i`. */
+export function kForLayer(spec: ExperimentSpec, i: number): number | 'auto' {
+  const k = spec.signatures.k;
+  return Array.isArray(k) ? k[i] : k;
+}
