@@ -1,0 +1,27 @@
+import * as Plot from '@observablehq/plot';
+import { parseHTML } from 'linkedom';
+import type { Result } from '../results/schema.ts';
+import type { FigureDef } from './types.ts';
+
+/** Renders a figure of a result to an SVG string, on a server-side DOM. */
+export function renderSvg(def: FigureDef, result: Result): string {
+  const { document } = parseHTML('<!doctype html><html><body></body></html>');
+  const rows = def.rows(result);
+  const options = def.plot(result, rows);
+  const el = Plot.plot({ ...options, document, ariaLabel: def.title, ariaDescription: def.caption(result) } as Plot.PlotOptions) as unknown as Element;
+  if (el.localName !== 'svg') throw new Error(`figure ${def.name} rendered a <${el.localName}>, expected an <svg>`);
+  el.setAttribute('role', 'img');
+  return el.outerHTML;
+}
+
+/** A figure's data as CSV (RFC 4180 quoting). */
+export function toCsv(def: FigureDef, result: Result): string {
+  const rows = def.rows(result);
+  if (rows.length === 0) return '';
+  const columns = Object.keys(rows[0]);
+  const cell = (v: unknown) => {
+    const s = v === null || v === undefined ? '' : String(v);
+    return /[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+  };
+  return [columns.join(','), ...rows.map((r) => columns.map((c) => cell(r[c])).join(','))].join('\n') + '\n';
+}

@@ -1,0 +1,20 @@
+import type { Result } from '../results/schema.ts';
+
+export type PlotOptions = Record<string, unknown> & { marks: unknown[] };
+export type Row = Record<string, string | number | boolean | null>;
+
+/**
+ * A figure is a pure function of a result: its Plot options and its data as
+ * rows (published as CSV). Rendering to SVG happens elsewhere.
+ */
+export interface FigureDef {
+  name: string;
+  title: string;
+  caption: (r: Result) => string;
+  /** Whether the result has what the figure needs. */
+  applies?: (r: Result) => boolean;
+  rows: (r: Result) => Row[];
+  plot: (r: Result, rows: Row[]) => PlotOptions;
+  /** Classes shown, for the legend beside the figure. */
+  legend?: (r: Result) => number[];
+}
