@@ -2,7 +2,7 @@
 // stored results whose hash has not changed. An invalid or failing experiment
 // never stops the others; the command exits non-zero at the end if any did.
 import { parseArgs } from 'node:util';
-import { resolve } from 'node:path';
+import { basename, resolve } from 'node:path';
 import { formatError } from '../src/spec/errors.ts';
 import { loadExperiments } from '../src/spec/load.ts';
 import { createProgress } from '../src/pipeline/progress.ts';
@@ -28,18 +28,19 @@ if (values.backend && !backends.includes(values.backend)) {
 const progress = createProgress();
 const outcomes = loadExperiments(resolve(values.experiments));
 const only = values.only?.flatMap((o) => o.split(',')) ?? null;
-const known = new Set(outcomes.map((o) => (o.ok ? o.experiment.id : null)));
-for (const id of only ?? []) if (!known.has(id)) console.error(`--only ${id}: no valid experiment file experiments/${id}.yaml`);
+const idOf = (o: (typeof outcomes)[number]) => (o.ok ? o.experiment.id : basename(o.error.file).replace(/\.ya?ml$/, ''));
+const selected = outcomes.filter((o) => !only || only.includes(idOf(o)));
+const known = new Set(outcomes.map(idOf));
+for (const id of only ?? []) if (!known.has(id)) console.error(`--only ${id}: there is no experiment file ${values.experiments}/${id}.yaml`);
 
-let failed = outcomes.filter((o) => !o.ok).length + (only ?? []).filter((id) => !known.has(id)).length;
-for (const o of outcomes) if (!o.ok) console.error(`${formatError(o.error)}\n`);
+let failed = selected.filter((o) => !o.ok).length + (only ?? []).filter((id) => !known.has(id)).length;
+for (const o of selected) if (!o.ok) console.error(`${formatError(o.error)}\n`);
 
 const started = performance.now();
 const summary: string[] = [];
-for (const o of outcomes) {
+for (const o of selected) {
   if (!o.ok) continue;
   const { id } = o.experiment;
-  if (only && !only.includes(id)) continue;
   progress.line(`▸ ${id}`);
   try {
     const t0 = performance.now();

@@ -11,7 +11,22 @@ export function renderSvg(def: FigureDef, result: Result): string {
   const el = Plot.plot({ ...options, document, ariaLabel: def.title, ariaDescription: def.caption(result) } as Plot.PlotOptions) as unknown as Element;
   if (el.localName !== 'svg') throw new Error(`figure ${def.name} rendered a <${el.localName}>, expected an <svg>`);
   el.setAttribute('role', 'img');
-  return el.outerHTML;
+  return stableIds(el.outerHTML, `${result.id}-${def.name}`);
+}
+
+/**
+ * Plot numbers its markers and clip paths from a counter shared by the whole
+ * process, so the same figure would differ from one build to the next and two
+ * figures on a page could collide. Renumber them per figure.
+ */
+function stableIds(svg: string, prefix: string): string {
+  const ids = [...svg.matchAll(/\sid="([^"]+)"/g)].map((m) => m[1]);
+  let out = svg;
+  ids.forEach((id, i) => {
+    const safe = id.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    out = out.replace(new RegExp(`(id="|#)${safe}(?=[")])`, 'g'), `$1${prefix}-${i}`);
+  });
+  return out;
 }
 
 /** A figure's data as CSV (RFC 4180 quoting). */

@@ -1,0 +1,40 @@
+import { describe, expect, it } from 'vitest';
+import { loadData } from '../src/data/index.ts';
+
+const input = { classes: [1, 7], probes: [3], samplesPerClass: 300, testFraction: 0.2, seed: 5 };
+
+describe('data stage', () => {
+  it('gives the same split for the same seed, another for another seed', () => {
+    const a = loadData(input);
+    const b = loadData(input);
+    const c = loadData({ ...input, seed: 6 });
+    expect(Array.from(a.train.sourceIndex)).toEqual(Array.from(b.train.sourceIndex));
+    expect(Array.from(a.test.labels)).toEqual(Array.from(b.test.labels));
+    expect(a.train.x).toEqual(b.train.x);
+    expect(Array.from(c.train.sourceIndex)).not.toEqual(Array.from(a.train.sourceIndex));
+  });
+
+  it('stratifies: each class keeps its share in test, with no input in both splits', () => {
+    const d = loadData(input);
+    for (const cls of input.classes) {
+      const test = d.test.labels.filter((l) => l === cls).length;
+      const train = d.train.labels.filter((l) => l === cls).length;
+      expect(test).toBe(60);
+      expect(train).toBe(240);
+      const key = (s: typeof d.train, i: number) => `${s.labels[i]}:${s.sourceIndex[i]}`;
+      const trainKeys = new Set(Array.from({ length: d.train.count }, (_, i) => key(d.train, i)));
+      for (let i = 0; i < d.test.count; i++) expect(trainKeys.has(key(d.test, i))).toBe(false);
+    }
+  });
+
+  it('keeps the probes out of training, and the pixels in [0, 1]', () => {
+    const d = loadData(input);
+    expect(new Set(d.train.labels)).toEqual(new Set([1, 7]));
+    expect(new Set(d.probe.labels)).toEqual(new Set([3]));
+    expect(d.probe.count).toBe(300);
+    expect(d.features).toBe(784);
+    expect(Math.max(...d.train.x.subarray(0, 784 * 20))).toBeLessThanOrEqual(1);
+    expect(Math.min(...d.train.x.subarray(0, 784 * 20))).toBeGreaterThanOrEqual(0);
+    expect(d.identity).toMatch(/^mnist@\S+ 1:[0-9a-f]{16} 3:[0-9a-f]{16} 7:[0-9a-f]{16}$/);
+  });
+});

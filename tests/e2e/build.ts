@@ -1,0 +1,19 @@
+import { execFile } from 'node:child_process';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+
+const exec = promisify(execFile);
+
+/**
+ * The README's build, into a temporary store and output folder: every
+ * experiment in experiments/ is trained on the embedded data, then Astro
+ * builds the site from those results.
+ */
+export async function buildSite(root: string): Promise<{ results: string; dist: string; log: string }> {
+  const results = join(root, 'results');
+  const dist = join(root, 'dist');
+  const env = { ...process.env, CHEMINS_RESULTS: results, CHEMINS_DIST: dist, ASTRO_TELEMETRY_DISABLED: '1' };
+  const run = await exec(process.execPath, ['scripts/experiments.ts'], { env, maxBuffer: 1 << 26 });
+  const site = await exec(process.execPath, ['node_modules/astro/bin/astro.mjs', 'build'], { env, maxBuffer: 1 << 26 });
+  return { results, dist, log: run.stdout + site.stdout };
+}

@@ -1,0 +1,57 @@
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { runExperiment } from '../src/pipeline/run.ts';
+import { readResult } from '../src/results/store.ts';
+import { tempDir, tinySpec } from './helpers.ts';
+
+describe('results store', () => {
+  const dir = tempDir();
+  const spec = tinySpec({ training: { epochs: 2, batchSize: 32 } });
+  const run = (s = spec, force = false) => runExperiment({ id: 'tiny', file: 'experiments/tiny.yaml', spec: s }, { resultsDir: dir, backend: 'wasm', force });
+
+  it('builds a result once, then reuses it without training', async () => {
+    const first = await run();
+    expect(first.status).toBe('built');
+    expect(first.result.run.backend).toBe('wasm');
+    let trained = false;
+    const second = await runExperiment({ id: 'tiny', file: 'x', spec }, { resultsDir: dir, training: { onEpoch: () => (trained = true) } });
+    expect(second.status).toBe('reused');
+    expect(trained).toBe(false);
+    expect(second.result.hash).toBe(first.result.hash);
+    expect(second.result.run.createdAt).toBe(first.result.run.createdAt);
+  });
+
+  it('writes the JSON atomically, with its heavy artifacts beside it and no temporary file left', () => {
+    const files = readdirSync(dir);
+    expect(files.sort()).toEqual(['tiny', 'tiny.json']);
+    const artifacts = readdirSync(join(dir, 'tiny')).sort();
+    expect(artifacts).toEqual(['activations.json', 'hidden1.f32', 'hidden2.f32', 'input.f32', 'model.json', 'probabilities.f32', 'weights.bin']);
+    const manifest = JSON.parse(readFileSync(join(dir, 'tiny', 'activations.json'), 'utf8'));
+    const hidden1 = manifest.layers.find((l: { layer: string }) => l.layer === 'hidden1');
+    expect(readFileSync(join(dir, 'tiny', 'hidden1.f32')).byteLength).toBe(hidden1.rows * hidden1.columns * 4);
+  });
+
+  it('keeps the result when only the title changes', async () => {
+    const out = await run({ ...spec, title: 'A better title' });
+    expect(out.status).toBe('relabelled');
+    expect(readResult(dir, 'tiny').ok && (readResult(dir, 'tiny') as { result: { spec: { title: string } } }).result.spec.title).toBe('A better title');
+  });
+
+  it('recomputes when anything that determines the result changes', async () => {
+    const changed = { ...spec, training: { ...spec.training, epochs: 3 } };
+    const out = await run(changed);
+    expect(out.status).toBe('built');
+    expect(out.result.training.history).toHaveLength(3);
+    expect((await run(changed)).status).toBe('reused');
+  });
+
+  it('rebuilds a result that is damaged, and on --force', async () => {
+    writeFileSync(join(dir, 'tiny.json'), '{"half": ');
+    expect(readResult(dir, 'tiny')).toMatchObject({ ok: false });
+    const spec3 = { ...spec, training: { ...spec.training, epochs: 3 } };
+    expect((await run(spec3)).status).toBe('built');
+    expect((await run(spec3, true)).status).toBe('built');
+    expect(existsSync(join(dir, 'tiny.json'))).toBe(true);
+  });
+});
