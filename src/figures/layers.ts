@@ -17,7 +17,8 @@ export const purity: FigureDef = {
     color: { type: 'ordinal', domain: ['train', 'test'], range: ['#332288', '#CC6677'] },
     marks: [
       Plot.ruleY([r.spec.analysis.separationThreshold], { strokeDasharray: '4,4', stroke: 'currentColor', strokeOpacity: 0.6 }),
-      Plot.line(rows, { x: 'layer', y: 'purity', stroke: 'split', strokeDasharray: (d) => (d.split === 'test' ? '5,3' : null), marker: 'circle' }),
+      Plot.line(rows.filter((d) => d.split === 'train'), { x: 'layer', y: 'purity', stroke: 'split', marker: 'circle' }),
+        Plot.line(rows.filter((d) => d.split === 'test'), { x: 'layer', y: 'purity', stroke: 'split', strokeDasharray: '5,3', marker: 'circle' }),
       Plot.text(rows, Plot.selectLast({ x: 'layer', y: 'purity', z: 'split', text: 'split', fill: 'split', textAnchor: 'start', dx: 8 })),
     ],
   }),

@@ -21,7 +21,8 @@ function curve(metric: 'loss' | 'accuracy'): FigureDef {
       y: loss ? { label: 'Cross-entropy (nats)', type: 'log', grid: true } : { label: 'Accuracy (%)', percent: true, grid: true },
       color: SPLITS,
       marks: [
-        Plot.line(rows, { x: 'epoch', y: 'value', stroke: 'split', strokeDasharray: (d) => (d.split === 'test' ? '5,3' : null), marker: 'circle' }),
+        Plot.line(rows.filter((d) => d.split === 'train'), { x: 'epoch', y: 'value', stroke: 'split', marker: 'circle' }),
+        Plot.line(rows.filter((d) => d.split === 'test'), { x: 'epoch', y: 'value', stroke: 'split', strokeDasharray: '5,3', marker: 'circle' }),
         Plot.text(rows, Plot.selectLast({ x: 'epoch', y: 'value', z: 'split', text: 'split', fill: 'split', textAnchor: 'start', dx: 6 })),
       ],
     }),

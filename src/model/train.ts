@@ -77,7 +77,7 @@ export async function trainModel(tf: typeof tfType, spec: ExperimentSpec, data: 
         const cost = optimizer.minimize(() => tf.losses.softmaxCrossEntropy(yb, model.apply(xb, { training: true }) as tfType.Tensor2D), true);
         return (cost as tfType.Scalar).mul(idx.length);
       });
-      const next = lossSum.add(batchLoss);
+      const next = lossSum.add(batchLoss) as tfType.Scalar;
       lossSum.dispose();
       batchLoss.dispose();
       lossSum = next;
