@@ -48,15 +48,17 @@ for (const o of selected) {
       resultsDir: resolve(values.results),
       force: values.force,
       backend: values.backend as BackendChoice | undefined,
-      onStage: (stage) => progress.stage(id, stage),
+      onStage: (stage, seed) => progress.stage(seed === undefined ? id : `${id} · seed ${seed}`, stage),
       training: {
         onBatch: (epoch, batch, batches) => progress.batch(id, epoch, o.experiment.spec.training.epochs, batch, batches),
         onEpoch: (record, epochs) => progress.epoch(id, record, epochs),
       },
     });
     const seconds = ((performance.now() - t0) / 1000).toFixed(1);
-    const detail = status === 'built' ? `trained on ${result.run.backend} (${Math.round(result.training.samplesPerSecond)} samples/s)` : status === 'reused' ? 'stored result reused, nothing trained' : 'only labels changed, result reused';
-    summary.push(`  ✓ ${id}: ${status} in ${seconds} s, ${detail}; test accuracy ${(100 * result.training.testAccuracy).toFixed(1)} %`);
+    const mean = (f: (r: (typeof result.runs)[number]) => number) => result.runs.reduce((s, r) => s + f(r), 0) / result.runs.length;
+    const seeds = result.runs.length === 1 ? '1 seed' : `${result.runs.length} seeds`;
+    const detail = status === 'built' ? `trained ${seeds} on ${result.run.backend} (${Math.round(mean((r) => r.training.samplesPerSecond))} samples/s)` : status === 'reused' ? 'stored result reused, nothing trained' : 'only labels changed, result reused';
+    summary.push(`  ✓ ${id}: ${status} in ${seconds} s, ${detail}; test accuracy ${(100 * mean((r) => r.training.testAccuracy)).toFixed(1)} %`);
     if (status === 'built') progress.line(`  ${id} · engine ${result.run.backend}: ${result.run.backendReason}`);
   } catch (err) {
     failed++;

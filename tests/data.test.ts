@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { loadData } from '../src/data/index.ts';
+import { existsSync } from 'node:fs';
+import { datasetIdentity, loadData } from '../src/data/index.ts';
+import { fashionDir, OUTLIER_LABEL } from '../src/data/outliers.ts';
 
-const input = { classes: [1, 7], probes: [3], samplesPerClass: 300, testFraction: 0.2, seed: 5 };
+const input = { classes: [1, 7], probes: [3], samplesPerClass: 300, testFraction: 0.2, seed: 5, outliers: 'none' as const, outlierCount: 50 };
 
 describe('data stage', () => {
   it('gives the same split for the same seed, another for another seed', () => {
@@ -36,5 +38,35 @@ describe('data stage', () => {
     expect(Math.max(...d.train.x.subarray(0, 784 * 20))).toBeLessThanOrEqual(1);
     expect(Math.min(...d.train.x.subarray(0, 784 * 20))).toBeGreaterThanOrEqual(0);
     expect(d.identity).toMatch(/^mnist@\S+ 1:[0-9a-f]{16} 3:[0-9a-f]{16} 7:[0-9a-f]{16}$/);
+  });
+});
+
+describe.skipIf(!existsSync(fashionDir()))('far outliers (Fashion-MNIST installed)', () => {
+  it('appends seeded Fashion-MNIST test images to the probes under label -1', () => {
+    const d = loadData({ ...input, outliers: 'auto' });
+    expect(d.probes).toEqual([3, OUTLIER_LABEL]);
+    expect(d.names).toEqual({ '-1': 'Fashion-MNIST' });
+    expect(d.probe.count).toBe(350);
+    expect(Array.from(d.probe.labels.subarray(300))).toEqual(new Array(50).fill(-1));
+    const again = loadData({ ...input, outliers: 'fashion-mnist' });
+    expect(Array.from(again.probe.sourceIndex)).toEqual(Array.from(d.probe.sourceIndex));
+    expect(Math.max(...d.probe.x.subarray(300 * 784))).toBeLessThanOrEqual(1);
+    // The outliers are part of what identifies the data, hence of the result's hash.
+    expect(datasetIdentity({ ...input, outliers: 'auto' })).toMatch(/fashion-mnist t10k-images-idx3-ubyte\.gz:[0-9a-f]{16}$/);
+    expect(datasetIdentity(input)).not.toMatch(/fashion/);
+  });
+});
+
+describe('outliers that are asked for but absent', () => {
+  it('are skipped under auto and named as the problem under fashion-mnist', () => {
+    const saved = process.env.CHEMINS_FASHION_MNIST;
+    process.env.CHEMINS_FASHION_MNIST = '/nonexistent/fashion';
+    try {
+      expect(loadData({ ...input, outliers: 'auto' }).probes).toEqual([3]);
+      expect(() => loadData({ ...input, outliers: 'fashion-mnist' })).toThrow(/dataset\.outliers: Fashion-MNIST is not installed in \/nonexistent\/fashion/);
+    } finally {
+      if (saved === undefined) delete process.env.CHEMINS_FASHION_MNIST;
+      else process.env.CHEMINS_FASHION_MNIST = saved;
+    }
   });
 });

@@ -25,11 +25,15 @@ describe('results store', () => {
   it('writes the JSON atomically, with its heavy artifacts beside it and no temporary file left', () => {
     const files = readdirSync(dir);
     expect(files.sort()).toEqual(['tiny', 'tiny.json']);
-    const artifacts = readdirSync(join(dir, 'tiny')).sort();
-    expect(artifacts).toEqual(['activations.json', 'hidden1.f32', 'hidden2.f32', 'input.f32', 'model.json', 'probabilities.f32', 'weights.bin']);
-    const manifest = JSON.parse(readFileSync(join(dir, 'tiny', 'activations.json'), 'utf8'));
+    expect(readdirSync(join(dir, 'tiny')).sort()).toEqual(['input.f32', 'seed-1']);
+    const artifacts = readdirSync(join(dir, 'tiny', 'seed-1')).sort();
+    expect(artifacts).toEqual(['activations.json', 'hidden1.f32', 'hidden2.f32', 'model.json', 'output.f32', 'weights.bin']);
+    const manifest = JSON.parse(readFileSync(join(dir, 'tiny', 'seed-1', 'activations.json'), 'utf8'));
     const hidden1 = manifest.layers.find((l: { layer: string }) => l.layer === 'hidden1');
-    expect(readFileSync(join(dir, 'tiny', 'hidden1.f32')).byteLength).toBe(hidden1.rows * hidden1.columns * 4);
+    expect(hidden1.file).toBe('seed-1/hidden1.f32');
+    expect(readFileSync(join(dir, 'tiny', hidden1.file)).byteLength).toBe(hidden1.rows * hidden1.columns * 4);
+    const input = manifest.layers.find((l: { layer: string }) => l.layer === 'input');
+    expect(readFileSync(join(dir, 'tiny', input.file)).byteLength).toBe(input.rows * 784 * 4);
   });
 
   it('keeps the result when only the title changes', async () => {
@@ -42,7 +46,7 @@ describe('results store', () => {
     const changed = { ...spec, training: { ...spec.training, epochs: 3 } };
     const out = await run(changed);
     expect(out.status).toBe('built');
-    expect(out.result.training.history).toHaveLength(3);
+    expect(out.result.runs[0].training.history).toHaveLength(3);
     expect((await run(changed)).status).toBe('reused');
   });
 

@@ -1,38 +1,45 @@
 import type * as tfType from '@tensorflow/tfjs';
 import type { Dataset } from '../data/types.ts';
 
+export type LayerKind = 'input' | 'hidden' | 'output';
+
 /** One layer's outputs for every input, row-major `count × units`. */
 export interface LayerActivations {
   name: string;
+  kind: LayerKind;
   units: number;
   values: Float32Array;
 }
 
 /**
- * Every hidden layer's output, and the model's class probabilities, for all
- * inputs in the order train, then test, then probe (`ranges` says where each
- * split lies).
+ * Every layer's output for all inputs in the order train, test, probe
+ * (`ranges` says where each split lies): the raw input first, for reference,
+ * then each hidden layer, then the class probabilities.
  */
 export interface Activations {
   count: number;
   ranges: { train: [number, number]; test: [number, number]; probe: [number, number] };
-  /** The raw inputs, kept as a reference layer: what the pixels alone separate. */
-  input: LayerActivations;
-  hidden: LayerActivations[];
-  probabilities: LayerActivations;
+  layers: LayerActivations[];
 }
+
+export const hiddenOf = (acts: Activations) => acts.layers.filter((l) => l.kind === 'hidden');
+export const outputOf = (acts: Activations) => acts.layers[acts.layers.length - 1];
 
 const BATCH = 1024;
 
-export function recordActivations(tf: typeof tfType, model: tfType.Sequential, hiddenLayers: string[], data: Dataset): Activations {
-  const splits = [data.train, data.test, data.probe];
-  const count = splits.reduce((n, s) => n + s.count, 0);
-  const x = new Float32Array(count * data.features);
+/** Every input of the dataset, train then test then probe, in one matrix. */
+export function allInputs(data: Dataset): Float32Array {
+  const x = new Float32Array((data.train.count + data.test.count + data.probe.count) * data.features);
   let offset = 0;
-  for (const s of splits) {
+  for (const s of [data.train, data.test, data.probe]) {
     x.set(s.x, offset * data.features);
     offset += s.count;
   }
+  return x;
+}
+
+export function recordActivations(tf: typeof tfType, model: tfType.Sequential, hiddenLayers: string[], data: Dataset, x = allInputs(data)): Activations {
+  const count = x.length / data.features;
   const layers = hiddenLayers.map((name) => model.getLayer(name));
   const probe = tf.model({ inputs: model.inputs, outputs: [...layers.map((l) => l.output as tfType.SymbolicTensor), model.outputs[0]] });
   const units = [...layers.map((l) => (l.outputShape as number[])[1]), data.classes.length];
@@ -55,8 +62,10 @@ export function recordActivations(tf: typeof tfType, model: tfType.Sequential, h
   return {
     count,
     ranges: { train: [0, nTrain], test: [nTrain, nTrain + nTest], probe: [nTrain + nTest, count] },
-    input: { name: 'input', units: data.features, values: x },
-    hidden: hiddenLayers.map((name, i) => ({ name, units: units[i], values: out[i] })),
-    probabilities: { name: 'probabilities', units: data.classes.length, values: out[out.length - 1] },
+    layers: [
+      { name: 'input', kind: 'input', units: data.features, values: x },
+      ...hiddenLayers.map((name, i) => ({ name, kind: 'hidden' as const, units: units[i], values: out[i] })),
+      { name: 'output', kind: 'output', units: data.classes.length, values: out[out.length - 1] },
+    ],
   };
 }

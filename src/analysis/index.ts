@@ -1,21 +1,61 @@
 import type { Activations } from '../activations/index.ts';
 import type { Dataset } from '../data/types.ts';
-import type { Result } from '../results/schema.ts';
+import type { LayerStats, SeedRun } from '../results/schema.ts';
 import type { Signatures } from '../signatures/index.ts';
 import type { ExperimentSpec } from '../spec/schema.ts';
-import { separationAnswer, signaturesAnswer, unseenAnswer } from './answers.ts';
-import { allLabels, analyseLayers } from './layers.ts';
-import { analysePaths } from './paths.ts';
+import { ckaMatrix } from './cka.ts';
+import { classSignatures, specificPathMatch } from './classes.ts';
+import { makeContext } from './context.ts';
+import { baselineAucs, outOfDistribution } from './ood.ts';
+import { analysePaths, pathStats, predictions } from './paths.ts';
 import { analyseProbes } from './probes.ts';
+import { separation, type Separation } from './separation.ts';
 
-export type Analysis = Pick<Result, 'layers' | 'paths' | 'probes' | 'answers'>;
+export type SeedAnalysis = Omit<SeedRun, 'seed' | 'training'>;
 
-export function analyse(spec: ExperimentSpec, data: Dataset, acts: Activations, sigs: Signatures): Analysis {
-  const labels = allLabels(data);
-  const layers = analyseLayers(data, acts, sigs);
-  const paths = analysePaths(data, acts, sigs, labels, spec.analysis.topPaths);
-  const probes = analyseProbes(data, acts, sigs, labels, spec.analysis.topPaths);
-  const unseen = unseenAnswer(probes);
-  const answers = [separationAnswer(spec, layers, data.test.count), signaturesAnswer(paths), ...(unseen ? [unseen] : [])];
-  return { layers, paths, probes, answers };
+export interface AnalyseOptions {
+  /** Keep ROC curves and score histograms (the figures read the first seed's). */
+  curves: boolean;
+  /** Separation statistics already computed for a layer that does not change between seeds (the input). */
+  reuse?: Map<string, Separation>;
+}
+
+/** Every statistic of one seed's model: the three questions, layer by layer. */
+export function analyse(spec: ExperimentSpec, data: Dataset, acts: Activations, sigs: Signatures, kernels: Float32Array[], options: AnalyseOptions): SeedAnalysis & { separations: Map<string, Separation> } {
+  const ctx = makeContext(spec, data, acts, sigs, kernels);
+  const paths = analysePaths(data, acts, sigs, ctx.labels, spec.analysis.topPaths);
+  const probes = analyseProbes(data, acts, sigs, ctx.labels, spec.analysis.topPaths);
+  const ood = outOfDistribution(ctx, options.curves);
+  const separations = new Map<string, Separation>();
+  let hiddenIndex = 0;
+  const q2: { layerIndex: number; hiddenIndex: number; classes: { label: number; specific: number[] }[] }[] = [];
+  const layers: LayerStats[] = acts.layers.map((layer, li) => {
+    const sig = sigs.layers[li];
+    const sep = options.reuse?.get(layer.name) ?? separation(ctx, li, sig);
+    separations.set(layer.name, sep);
+    const clusters = composition(sig.assignments, ctx.labels);
+    const q2Stats = layer.kind === 'hidden' ? classSignatures(ctx, li, hiddenIndex) : { classes: [], pairs: [], permutation: null };
+    if (layer.kind === 'hidden') q2.push({ layerIndex: li, hiddenIndex: hiddenIndex++, classes: q2Stats.classes });
+    return { name: layer.name, kind: layer.kind, units: layer.units, k: sig.k, kScores: sig.kScores, inertia: sig.inertia, ...sep, clusters, ...ood.perLayer[li], ...q2Stats };
+  });
+  const predicted = predictions(acts);
+  return {
+    layers,
+    cka: ckaMatrix(acts, ctx.rows.test, spec.analysis.seed),
+    paths: { ...paths, stats: pathStats(sigs, ctx.labels, [...ctx.rows.train, ...ctx.rows.test], predicted, data.classes), specificMatch: specificPathMatch(ctx, q2) },
+    probes: probes.map((p) => ({ ...p, baselines: baselineAucs(ctx, p.label) })),
+    oodCurves: ood.curves,
+    separations,
+  };
+}
+
+function composition(assignments: Int32Array, labels: Int32Array): LayerStats['clusters'] {
+  const counts = new Map<string, number>();
+  for (let i = 0; i < labels.length; i++) counts.set(`${assignments[i]} ${labels[i]}`, (counts.get(`${assignments[i]} ${labels[i]}`) ?? 0) + 1);
+  return [...counts]
+    .map(([key, count]) => {
+      const [cluster, label] = key.split(' ').map(Number);
+      return { cluster, label, count };
+    })
+    .sort((a, b) => a.cluster - b.cluster || a.label - b.label);
 }

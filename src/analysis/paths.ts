@@ -1,7 +1,7 @@
 import type { Activations } from '../activations/index.ts';
 import type { Dataset } from '../data/types.ts';
 import { encodeInput } from '../data/image.ts';
-import type { Result } from '../results/schema.ts';
+import type { SeedRun } from '../results/schema.ts';
 import type { Signatures } from '../signatures/index.ts';
 import { wilson } from '../stats/interval.ts';
 
@@ -41,7 +41,7 @@ export function topPaths(sigs: Signatures, rows: number[], top: number) {
 }
 
 /** Question 2, first cut: the paths each class takes, and whether they are its own. */
-export function analysePaths(data: Dataset, acts: Activations, sigs: Signatures, labels: Int32Array, top: number): Result['paths'] {
+export function analysePaths(data: Dataset, acts: Activations, sigs: Signatures, labels: Int32Array, top: number): Omit<SeedRun['paths'], 'stats' | 'specificMatch'> {
   const training = trainingPathCounts(sigs, labels, acts);
   const rowsOf = (label: number) => labels.reduce<number[]>((rows, l, i) => (l === label ? (rows.push(i), rows) : rows), []);
   const byClass = [
@@ -75,5 +75,43 @@ export function analysePaths(data: Dataset, acts: Activations, sigs: Signatures,
     }
     return { label, share: n ? own / n : 0, interval: wilson(own, n), n };
   });
-  return { layers: sigs.layers.map((l) => l.name), byClass, flows, ownPathShare };
+  return { layers: sigs.layers.filter((l) => l.kind === 'hidden').map((l) => l.name), byClass, flows, ownPathShare };
+}
+
+/** Predicted class index of every input, from the output layer's probabilities. */
+export function predictions(acts: Activations): Int32Array {
+  const out = acts.layers[acts.layers.length - 1];
+  const c = out.units;
+  const pred = new Int32Array(acts.count);
+  for (let i = 0; i < acts.count; i++) {
+    let best = 0;
+    for (let j = 1; j < c; j++) if (out.values[i * c + j] > out.values[i * c + best]) best = j;
+    pred[i] = best;
+  }
+  return pred;
+}
+
+/**
+ * Cluster-path statistics (PathFinder, Irsoy & Alpaydin 2022; Cluster Paths,
+ * Kroeger & Bindschaedler 2025) over the trained classes' inputs: how many
+ * paths there are, how many cover 90 % of inputs, how pure they are, and how
+ * often a path's majority class is what the model predicts.
+ */
+export function pathStats(sigs: Signatures, labels: Int32Array, rows: number[], predicted: Int32Array, classes: number[]) {
+  const groups = new Map<string, Map<number, number>>();
+  for (const r of rows) {
+    const key = pathKey(sigs.paths[r]);
+    const byLabel = groups.get(key) ?? new Map<number, number>();
+    byLabel.set(labels[r], (byLabel.get(labels[r]) ?? 0) + 1);
+    groups.set(key, byLabel);
+  }
+  const sizes = [...groups.values()].map((m) => [...m.values()].reduce((a, b) => a + b, 0)).sort((a, b) => b - a);
+  let covered = 0;
+  let cover90 = 0;
+  while (covered < 0.9 * rows.length && cover90 < sizes.length) covered += sizes[cover90++];
+  let pure = 0;
+  for (const m of groups.values()) pure += Math.max(...m.values());
+  let agree = 0;
+  for (const r of rows) if (classes[predicted[r]] === majority(groups.get(pathKey(sigs.paths[r])))) agree++;
+  return { distinct: groups.size, cover90, weightedPurity: rows.length ? pure / rows.length : 0, predictionAgreement: rows.length ? agree / rows.length : 0 };
 }

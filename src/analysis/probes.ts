@@ -1,15 +1,16 @@
 import type { Activations } from '../activations/index.ts';
 import type { Dataset } from '../data/types.ts';
-import type { Result } from '../results/schema.ts';
+import type { SeedRun } from '../results/schema.ts';
+import { outputOf } from '../activations/index.ts';
 import type { Signatures } from '../signatures/index.ts';
 import { wilson } from '../stats/interval.ts';
 import { pathKey, topPaths, trainingPathCounts } from './paths.ts';
 
 /** Question 3, first cut: what the model makes of inputs of a class it never saw. */
-export function analyseProbes(data: Dataset, acts: Activations, sigs: Signatures, labels: Int32Array, top: number): Result['probes'] {
+export function analyseProbes(data: Dataset, acts: Activations, sigs: Signatures, labels: Int32Array, top: number): Omit<SeedRun['probes'][number], 'baselines'>[] {
   const training = trainingPathCounts(sigs, labels, acts);
   const seen = (i: number) => [...(training.get(pathKey(sigs.paths[i])) ?? new Map<number, number>()).values()].reduce((a, b) => a + b, 0);
-  const probs = acts.probabilities;
+  const probs = outputOf(acts);
   const nClasses = data.classes.length;
   return data.probes.map((label) => {
     const rows: number[] = [];

@@ -1,5 +1,6 @@
 import { seededRandom, shuffle } from '../util/random.ts';
 import { loadDigit, mnistIdentity, MNIST_SIZE } from './mnist.ts';
+import { loadOutliers, outlierFolder, outlierIdentity, OUTLIER_LABEL, OUTLIER_NAME } from './outliers.ts';
 import type { DataInput, Dataset, Split } from './types.ts';
 
 export type { DataInput, Dataset, Split } from './types.ts';
@@ -48,17 +49,43 @@ export function loadData(input: DataInput): Dataset {
   const random = seededRandom(input.seed + 7);
   shuffle(train, random);
   shuffle(test, random);
-  const probe = input.probes.flatMap((digit) => pick(digit, input.samplesPerClass, input.seed));
+  const probe = toSplit(input.probes.flatMap((digit) => pick(digit, input.samplesPerClass, input.seed)));
+  const probes = [...input.probes];
+  const names: Record<string, string> = {};
+  const outliers = outlierFolder(input.outliers);
+  if (outliers) {
+    const far = loadOutliers(outliers, input.outlierCount, input.seed);
+    probes.push(OUTLIER_LABEL);
+    names[String(OUTLIER_LABEL)] = OUTLIER_NAME;
+    const n = far.sourceIndex.length;
+    const x = new Float32Array(probe.x.length + far.x.length);
+    x.set(probe.x);
+    x.set(far.x, probe.x.length);
+    const labels = new Int32Array(probe.count + n);
+    labels.set(probe.labels);
+    labels.fill(OUTLIER_LABEL, probe.count);
+    const sourceIndex = new Int32Array(probe.count + n);
+    sourceIndex.set(probe.sourceIndex);
+    sourceIndex.set(far.sourceIndex, probe.count);
+    Object.assign(probe, { x, labels, sourceIndex, count: probe.count + n });
+  }
   return {
     name: 'mnist',
-    identity: mnistIdentity([...input.classes, ...input.probes]),
+    identity: datasetIdentity(input),
     width: MNIST_SIZE,
     height: MNIST_SIZE,
     features: MNIST_SIZE * MNIST_SIZE,
     classes: [...input.classes],
-    probes: [...input.probes],
+    probes,
+    names,
     train: toSplit(train),
     test: toSplit(test),
-    probe: toSplit(probe),
+    probe,
   };
+}
+
+/** What identifies the data an experiment reads, without selecting it: part of the result's hash. */
+export function datasetIdentity(input: Pick<DataInput, 'classes' | 'probes' | 'outliers'>): string {
+  const outliers = outlierFolder(input.outliers);
+  return [mnistIdentity([...input.classes, ...input.probes]), ...(outliers ? [outlierIdentity(outliers)] : [])].join(' ');
 }

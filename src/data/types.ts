@@ -16,7 +16,10 @@ export interface Dataset {
   height: number;
   features: number;
   classes: number[];
+  /** Probe labels: unseen classes, then OUTLIER_LABEL (-1) when far outliers are included. */
   probes: number[];
+  /** Display name of each label, e.g. `{"-1": "Fashion-MNIST"}`; a label without one is shown as its number. */
+  names: Record<string, string>;
   train: Split;
   test: Split;
   probe: Split;
@@ -25,6 +28,8 @@ export interface Dataset {
 export interface DataInput {
   classes: number[];
   probes: number[];
+  outliers: 'auto' | 'none' | 'fashion-mnist';
+  outlierCount: number;
   samplesPerClass: number;
   testFraction: number;
   seed: number;

@@ -49,6 +49,7 @@ export async function selectEngine(choice: BackendChoice = 'auto'): Promise<Engi
   if (backend !== 'tensorflow') {
     const ok = await tf.setBackend(backend);
     if (!ok) throw new Error(`the ${backend} backend failed to initialise`);
+    if (backend === 'wasm') (await import('./wasm-kernels.ts')).registerMissingWasmKernels(tf);
   }
   await tf.ready();
   current = { tf, backend: tf.getBackend(), reason };

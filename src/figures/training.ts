@@ -1,31 +1,54 @@
 import * as Plot from '@observablehq/plot';
-import type { FigureDef } from './types.ts';
+import { across, pct } from './labels.ts';
+import { seriesScale } from './palette.ts';
+import type { FigureDef, Row } from './types.ts';
 
-const SPLITS = { type: 'ordinal' as const, domain: ['train', 'test'], range: ['#332288', '#CC6677'], legend: false };
+const SPLITS = seriesScale(['train', 'test']);
 
 function curve(metric: 'loss' | 'accuracy'): FigureDef {
   const loss = metric === 'loss';
   return {
     name: `training-${metric}`,
     title: loss ? 'Training loss' : 'Training accuracy',
-    caption: (r) =>
-      loss
-        ? `Mean cross-entropy per epoch on the training split (solid) and the test split (dashed), ${r.spec.training.optimizer} at learning rate ${r.spec.training.learningRate}, batches of ${r.spec.training.batchSize}; log scale.`
-        : `Share of inputs classified correctly after each epoch, on the training split (solid) and the test split (dashed). Final test accuracy: ${(100 * r.training.testAccuracy).toFixed(1)} %.`,
-    rows: (r) => r.training.history.flatMap((h) => [{ epoch: h.epoch, split: 'train', value: loss ? h.loss : h.accuracy }, { epoch: h.epoch, split: 'test', value: loss ? h.testLoss : h.testAccuracy }]),
-    plot: (_r, rows) => ({
-      height: 260,
-      marginLeft: 56,
-      marginRight: 50,
-      x: { label: 'Epoch', tickFormat: 'd', ticks: Math.min(10, rows.length / 2) },
-      y: loss ? { label: 'Cross-entropy (nats)', type: 'log', grid: true } : { label: 'Accuracy (%)', percent: true, grid: true },
-      color: SPLITS,
-      marks: [
-        Plot.line(rows.filter((d) => d.split === 'train'), { x: 'epoch', y: 'value', stroke: 'split', marker: 'circle' }),
-        Plot.line(rows.filter((d) => d.split === 'test'), { x: 'epoch', y: 'value', stroke: 'split', strokeDasharray: '5,3', marker: 'circle' }),
-        Plot.text(rows, Plot.selectLast({ x: 'epoch', y: 'value', z: 'split', text: 'split', fill: 'split', textAnchor: 'start', dx: 6 })),
-      ],
-    }),
+    caption: (r) => {
+      const seeds = r.runs.length > 1 ? ` Thin lines are the ${r.runs.length} seeds, thick lines their mean.` : '';
+      if (loss) return `Mean cross-entropy per epoch on the training split (solid) and the test split (dashed), ${r.spec.training.optimizer} at learning rate ${r.spec.training.learningRate}, batches of ${r.spec.training.batchSize}; log scale.${seeds}`;
+      const final = across(r.runs.map((s) => s.training.testAccuracy));
+      const spread = r.runs.length > 1 ? ` (mean of ${r.runs.length} seeds, 95 % interval ${pct(final.low)}–${pct(final.high)})` : '';
+      return `Share of inputs classified correctly after each epoch, on the training split (solid) and the test split (dashed). Final test accuracy: ${pct(final.mean)}${spread}.${seeds}`;
+    },
+    rows: (r) =>
+      r.runs.flatMap((s) =>
+        s.training.history.flatMap((h) => [
+          { seed: s.seed, epoch: h.epoch, split: 'train', value: loss ? h.loss : h.accuracy },
+          { seed: s.seed, epoch: h.epoch, split: 'test', value: loss ? h.testLoss : h.testAccuracy },
+        ]),
+      ),
+    plot: (r, rows) => {
+      const epochs = Math.max(...rows.map((d) => Number(d.epoch)));
+      const several = r.runs.length > 1;
+      const split = (name: string) => rows.filter((d) => d.split === name);
+      const dash = (name: string) => (name === 'test' ? '5,3' : null);
+      const marks: unknown[] = [];
+      for (const name of ['train', 'test']) {
+        if (several) marks.push(Plot.line(split(name), { x: 'epoch', y: 'value', z: 'seed', stroke: 'split', strokeOpacity: 0.3, strokeWidth: 1, strokeDasharray: dash(name) }));
+        marks.push(Plot.line(split(name), Plot.groupX({ y: 'mean' }, { x: 'epoch', y: 'value', stroke: 'split', strokeWidth: several ? 2.5 : 1.5, strokeDasharray: dash(name), marker: 'circle' })));
+      }
+      const last = ['train', 'test'].map((name) => {
+        const at = split(name).filter((d) => d.epoch === epochs);
+        return { split: name, epoch: epochs, value: at.reduce((s, d) => s + Number(d.value), 0) / at.length } as Row;
+      });
+      marks.push(Plot.text(last, { x: 'epoch', y: 'value', text: 'split', fill: 'split', textAnchor: 'start', dx: 8 }));
+      return {
+        height: 260,
+        marginLeft: 56,
+        marginRight: 50,
+        x: { label: 'Epoch', tickFormat: 'd', ticks: Math.min(10, epochs) },
+        y: loss ? { label: 'Cross-entropy (nats)', type: 'log', grid: true } : { label: 'Accuracy (%)', percent: true, grid: true },
+        color: SPLITS,
+        marks,
+      };
+    },
   };
 }
 

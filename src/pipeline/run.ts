@@ -1,16 +1,21 @@
-import { recordActivations } from '../activations/index.ts';
+import type * as tfType from '@tensorflow/tfjs';
+import { allInputs, recordActivations } from '../activations/index.ts';
 import { analyse } from '../analysis/index.ts';
-import { loadData } from '../data/index.ts';
-import { mnistIdentity } from '../data/mnist.ts';
+import { layerCurves, separationAnswer, signaturesAnswer, unseenAnswer } from '../analysis/answers.ts';
+import { predictions } from '../analysis/paths.ts';
+import type { Separation } from '../analysis/separation.ts';
+import { stability, type SeedModel } from '../analysis/stability.ts';
+import { datasetIdentity, loadData } from '../data/index.ts';
 import type { Dataset } from '../data/types.ts';
-import { encodeInput } from '../data/image.ts';
 import { selectEngine, type BackendChoice } from '../engine/index.ts';
 import { trainModel, type TrainProgress } from '../model/train.ts';
 import { artifactFiles } from '../results/artifacts.ts';
-import { RESULT_SCHEMA_VERSION, type Result } from '../results/schema.ts';
+import { RESULT_SCHEMA_VERSION, type Result, type SeedRun } from '../results/schema.ts';
 import { PIPELINE_VERSION, readResult, resultHash, writeArtifacts, writeResult } from '../results/store.ts';
-import { computeSignatures, signatureOptions } from '../signatures/index.ts';
+import { computeSignatures, signatureOptions, type LayerSignatures } from '../signatures/index.ts';
 import type { LoadedExperiment } from '../spec/load.ts';
+import { seedsOf } from '../spec/schema.ts';
+import { datasetSummary } from './dataset-summary.ts';
 import { toolVersions } from './versions.ts';
 
 export type Stage = 'data' | 'train' | 'activations' | 'signatures' | 'analysis' | 'store';
@@ -19,76 +24,88 @@ export interface RunOptions {
   resultsDir: string;
   force?: boolean;
   backend?: BackendChoice;
-  onStage?: (stage: Stage) => void;
+  onStage?: (stage: Stage, seed?: number) => void;
   training?: TrainProgress;
 }
 
 export type RunOutcome = { status: 'reused' | 'relabelled' | 'built'; result: Result };
 
-const SAMPLES_PER_CLASS = 8;
-
-function counts(data: Dataset): Result['dataset']['counts'] {
-  const out: Result['dataset']['counts'] = [];
-  for (const split of ['train', 'test', 'probe'] as const) {
-    const byLabel = new Map<number, number>();
-    for (const l of data[split].labels) byLabel.set(l, (byLabel.get(l) ?? 0) + 1);
-    for (const [label, count] of [...byLabel].sort((a, b) => a[0] - b[0])) out.push({ split, label, count });
-  }
-  return out;
+/** Each hidden layer's outgoing kernel (`units × next units`): the contribution of a neuron weighs its activation by it. */
+function outgoingKernels(model: tfType.Sequential, hiddenLayers: string[]): Float32Array[] {
+  return hiddenLayers.map((_, i) => {
+    const next = model.getLayer(hiddenLayers[i + 1] ?? 'logits');
+    return next.getWeights()[0].dataSync() as Float32Array;
+  });
 }
 
-function samples(data: Dataset): Result['dataset']['samples'] {
-  const out: Result['dataset']['samples'] = [];
-  let offset = 0;
-  for (const split of ['train', 'test', 'probe'] as const) {
-    const s = data[split];
-    if (split !== 'test') {
-      for (const label of split === 'train' ? data.classes : data.probes) {
-        let taken = 0;
-        for (let i = 0; i < s.count && taken < SAMPLES_PER_CLASS; i++) {
-          if (s.labels[i] !== label) continue;
-          out.push({ label, split, index: s.sourceIndex[i], pixels: encodeInput(data, offset + i) });
-          taken++;
-        }
-      }
-    }
-    offset += s.count;
+function confusion(data: Dataset, predicted: Int32Array, testRange: [number, number]): SeedRun['training']['confusion'] {
+  const counts = new Map<string, number>();
+  for (let i = testRange[0]; i < testRange[1]; i++) {
+    const key = `${data.test.labels[i - testRange[0]]} ${data.classes[predicted[i]]}`;
+    counts.set(key, (counts.get(key) ?? 0) + 1);
   }
-  return out;
+  return data.classes.flatMap((actual) => data.classes.map((p) => ({ actual, predicted: p, count: counts.get(`${actual} ${p}`) ?? 0 })));
 }
 
 /**
- * Runs one experiment through every stage, or reuses its stored result when
- * the hash of what determines it has not changed.
+ * Runs one experiment through every stage, one model per seed, or reuses its
+ * stored result when the hash of what determines it has not changed.
  */
 export async function runExperiment({ id, spec }: LoadedExperiment, options: RunOptions): Promise<RunOutcome> {
-  const hash = resultHash(spec, mnistIdentity([...spec.dataset.classes, ...spec.dataset.probes]));
+  const hash = resultHash(spec, datasetIdentity(spec.dataset));
   const stored = readResult(options.resultsDir, id);
   if (!options.force && stored.ok && stored.result.hash === hash) {
-    const same = JSON.stringify(stored.result.spec) === JSON.stringify(spec);
-    if (same) return { status: 'reused', result: stored.result };
+    if (JSON.stringify(stored.result.spec) === JSON.stringify(spec)) return { status: 'reused', result: stored.result };
     const result = { ...stored.result, spec };
     writeResult(options.resultsDir, result);
     return { status: 'relabelled', result };
   }
 
   const timings: Record<string, number> = {};
-  const time = async <T>(stage: Stage, work: () => T | Promise<T>): Promise<T> => {
-    options.onStage?.(stage);
+  const time = async <T>(stage: Stage, work: () => T | Promise<T>, seed?: number): Promise<T> => {
+    options.onStage?.(stage, seed);
     const t0 = performance.now();
     const out = await work();
-    timings[stage] = Math.round(performance.now() - t0);
+    timings[stage] = (timings[stage] ?? 0) + Math.round(performance.now() - t0);
     return out;
   };
   const started = performance.now();
   const engine = await selectEngine(options.backend ?? 'auto');
   const { tf } = engine;
   const data = await time('data', () => loadData(spec.dataset));
-  const trained = await time('train', () => trainModel(tf, spec, data, spec.training.seed, options.training));
-  const acts = await time('activations', () => recordActivations(tf, trained.model, trained.hiddenLayers, data));
-  const sigs = await time('signatures', () => computeSignatures(acts, signatureOptions(spec)));
-  const analysis = await time('analysis', () => analyse(spec, data, acts, sigs));
-  const last = trained.history[trained.history.length - 1];
+  const x = allInputs(data);
+  const seeds = seedsOf(spec);
+  const runs: SeedRun[] = [];
+  const models: SeedModel[] = [];
+  const files: Record<string, string | Uint8Array> = {};
+  // The input layer is the same for every seed: clustered and measured once.
+  const reuseClusters = new Map<string, LayerSignatures>();
+  const reuseSeparation = new Map<string, Separation>();
+  for (const [si, seed] of seeds.entries()) {
+    const trained = await time('train', () => trainModel(tf, spec, data, seed, options.training), seed);
+    const acts = await time('activations', () => recordActivations(tf, trained.model, trained.hiddenLayers, data, x), seed);
+    const sigs = await time('signatures', () => computeSignatures(acts, signatureOptions(spec), reuseClusters), seed);
+    reuseClusters.set('input', sigs.layers[0]);
+    const kernels = outgoingKernels(trained.model, trained.hiddenLayers);
+    const { separations, ...analysis } = await time('analysis', () => analyse(spec, data, acts, sigs, kernels, { curves: si === 0, reuse: reuseSeparation }), seed);
+    reuseSeparation.set('input', separations.get('input')!);
+    const last = trained.history[trained.history.length - 1];
+    runs.push({
+      seed,
+      training: { history: trained.history, samplesPerSecond: trained.samplesPerSecond, testAccuracy: last.testAccuracy, confusion: confusion(data, predictions(acts), acts.ranges.test) },
+      ...analysis,
+    });
+    models.push({ acts, sigs });
+    Object.assign(files, await artifactFiles(tf, trained.model, acts, seed));
+    trained.model.dispose();
+  }
+  const trainedRows = Array.from({ length: data.train.count + data.test.count }, (_, i) => i);
+  const stable = await time('analysis', () => stability(models, trainedRows, spec.analysis.seed));
+  const summary = datasetSummary(data);
+  const unseen = unseenAnswer(spec, runs, summary.names, data.test.count);
+  const answers = [separationAnswer(spec, runs, data.test.count), signaturesAnswer(spec, runs, summary.names), ...(unseen ? [unseen] : [])];
+  await time('store', () => writeArtifacts(options.resultsDir, id, files));
+  timings.total = Math.round(performance.now() - started);
   const result: Result = {
     schemaVersion: RESULT_SCHEMA_VERSION,
     id,
@@ -96,23 +113,14 @@ export async function runExperiment({ id, spec }: LoadedExperiment, options: Run
     pipelineVersion: PIPELINE_VERSION,
     spec,
     run: { backend: engine.backend, backendReason: engine.reason, versions: toolVersions(), createdAt: new Date().toISOString(), timings },
-    dataset: {
-      name: data.name,
-      identity: data.identity,
-      width: data.width,
-      height: data.height,
-      classes: data.classes,
-      probes: data.probes,
-      counts: counts(data),
-      samples: samples(data),
-    },
-    training: { history: trained.history, samplesPerSecond: trained.samplesPerSecond, testAccuracy: last.testAccuracy },
-    ...analysis,
+    dataset: summary,
+    seeds,
+    runs,
+    stability: stable,
+    curves: layerCurves(runs),
+    answers,
   };
-  await time('store', async () => writeArtifacts(options.resultsDir, id, await artifactFiles(tf, trained.model, acts)));
-  timings.total = Math.round(performance.now() - started);
   // The JSON is written last: it is the commit point of the whole run.
   writeResult(options.resultsDir, result);
-  trained.model.dispose();
   return { status: 'built', result };
 }

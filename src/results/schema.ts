@@ -4,19 +4,27 @@ import { ExperimentSpec } from '../spec/schema.ts';
 // The one contract between the pipeline and the site: the site renders only
 // what this schema describes, and a result that does not match it is rebuilt.
 
-export const RESULT_SCHEMA_VERSION = 1;
+export const RESULT_SCHEMA_VERSION = 2;
 
 const count = z.int().min(0);
 const share = z.number().min(0).max(1);
 const interval = z.tuple([z.number(), z.number()]);
+const num = z.number().nullable(); // null where a statistic is undefined (e.g. one class)
+
+/** A value across seeds: mean, 95 % t-interval, and every seed's own value. */
+export const AcrossSeeds = z.object({ mean: z.number(), interval, values: z.array(z.number()) });
+export type AcrossSeeds = z.infer<typeof AcrossSeeds>;
 
 export const Answer = z.object({
   question: z.enum(['separation', 'signatures', 'unseen']),
-  /** The number the answer stands on, in [0, 1] unless `unit` says otherwise. */
+  /** The number the answer stands on (mean across seeds). */
   value: z.number(),
+  /** 95 % interval: across seeds when there are several; with one seed, Wilson's for a share, Hanley–McNeil's for a ROC AUC. */
   interval,
+  intervalKind: z.enum(['seeds', 'wilson', 'hanley-mcneil']),
+  values: z.array(z.number()),
   unit: z.string(),
-  /** Hidden layer the answer names, if any (`input` when the raw pixels already separate). */
+  /** The layer the answer names, if any (`input` when the raw pixels already separate). */
   layer: z.string().nullable(),
   statement: z.string(),
   figure: z.string(),
@@ -24,6 +32,96 @@ export const Answer = z.object({
 export type Answer = z.infer<typeof Answer>;
 
 const Path = z.array(z.int().min(0));
+
+export const OodScore = z.enum(['centroid', 'knn', 'mahalanobis']);
+
+const LayerStats = z.object({
+  name: z.string(),
+  kind: z.enum(['input', 'hidden', 'output']),
+  units: z.int(),
+  k: z.int(),
+  kScores: z.array(z.object({ k: z.int(), silhouette: z.number() })),
+  inertia: z.number(),
+  purity: z.object({ train: share, test: share }),
+  nmi: z.number(),
+  ari: z.number(),
+  /** The same at k = number of trained classes. */
+  atClasses: z.object({ purity: share, nmi: z.number(), ari: z.number() }),
+  silhouette: num,
+  probeAccuracy: share,
+  knnAccuracy: share,
+  /** Members of each cluster by class, all inputs (probes included). */
+  clusters: z.array(z.object({ cluster: z.int(), label: z.int(), count })),
+  /** Out-of-distribution scores of each probe class against the trained classes' test inputs. */
+  ood: z.array(z.object({ probe: z.int(), score: OodScore, auc: z.number() })),
+  /** Share of each probe class whose path up to this layer no training input took. */
+  leftPaths: z.array(z.object({ probe: z.int(), share })),
+  /** Q2, hidden layers only: class signatures, specific paths and their differences. */
+  classes: z.array(
+    z.object({
+      label: z.int(),
+      mean: z.array(z.number()),
+      spread: z.number(),
+      /** Neurons covering `coverage` of the class's contribution, most first. */
+      specific: z.array(z.int()),
+      specificShare: share,
+      /** Neurons by mean activation, most first (as many as `specific`). */
+      topByActivation: z.array(z.int()),
+    }),
+  ),
+  pairs: z.array(z.object({ a: z.int(), b: z.int(), cosine: z.number(), jaccard: share })),
+  permutation: z.object({ statistic: z.number(), p: share }).nullable(),
+});
+export type LayerStats = z.infer<typeof LayerStats>;
+
+const SeedRun = z.object({
+  seed: z.int(),
+  training: z.object({
+    history: z.array(z.object({ epoch: z.int(), loss: z.number(), accuracy: share, testLoss: z.number(), testAccuracy: share })),
+    samplesPerSecond: z.number(),
+    testAccuracy: share,
+    confusion: z.array(z.object({ actual: z.int(), predicted: z.int(), count })),
+  }),
+  /** Input first for reference, every hidden layer, then the output (class probabilities). */
+  layers: z.array(LayerStats),
+  /** Linear CKA between every pair of `layers`, row-major. */
+  cka: z.array(z.array(z.number())),
+  paths: z.object({
+    layers: z.array(z.string()),
+    byClass: z.array(z.object({ label: z.int(), role: z.enum(['trained', 'probe']), total: count, distinct: count, top: z.array(z.object({ path: Path, count, example: z.string() })) })),
+    flows: z.array(z.object({ layer: z.int(), from: z.int(), to: z.int(), label: z.int(), count })),
+    ownPathShare: z.array(z.object({ label: z.int(), share, interval, n: count })),
+    /** PathFinder / Cluster Paths statistics over the trained classes' inputs. */
+    stats: z.object({ distinct: count, cover90: count, weightedPurity: share, predictionAgreement: share }),
+    /** How often an input's specific path is most like its own class's (test inputs). */
+    specificMatch: share,
+  }),
+  probes: z.array(
+    z.object({
+      label: z.int(),
+      count,
+      predicted: z.array(z.object({ label: z.int(), share, interval })),
+      meanConfidence: share,
+      seenPathShare: share,
+      seenPathInterval: interval,
+      top: z.array(z.object({ path: Path, count, seenInTraining: count })),
+      /** Baselines: maximum softmax probability, and how rare the path was in training. */
+      baselines: z.object({ msp: z.number(), pathRarity: z.number() }),
+    }),
+  ),
+  /** Score distributions and ROC curves, per layer and score, for the figures. */
+  oodCurves: z.array(
+    z.object({
+      layer: z.string(),
+      probe: z.int(),
+      score: z.string(),
+      auc: z.number(),
+      roc: z.array(z.object({ fpr: z.number(), tpr: z.number() })),
+      histogram: z.array(z.object({ group: z.enum(['test', 'probe']), x0: z.number(), x1: z.number(), share })),
+    }),
+  ),
+});
+export type SeedRun = z.infer<typeof SeedRun>;
 
 export const Result = z.object({
   schemaVersion: z.literal(RESULT_SCHEMA_VERSION),
@@ -36,7 +134,7 @@ export const Result = z.object({
     backendReason: z.string(),
     versions: z.record(z.string(), z.string()),
     createdAt: z.string(),
-    /** Wall time of each stage, in milliseconds. */
+    /** Wall time of each stage summed over seeds, in milliseconds. */
     timings: z.record(z.string(), z.number()),
   }),
   dataset: z.object({
@@ -45,58 +143,19 @@ export const Result = z.object({
     width: z.int(),
     height: z.int(),
     classes: z.array(z.int()),
+    /** Probe labels: unseen classes, and -1 for far outliers (Fashion-MNIST). */
     probes: z.array(z.int()),
+    names: z.record(z.string(), z.string()),
     counts: z.array(z.object({ split: z.enum(['train', 'test', 'probe']), label: z.int(), count })),
-    /** A few inputs per class, as 8-bit grey levels in base64, row-major. */
     samples: z.array(z.object({ label: z.int(), split: z.enum(['train', 'test', 'probe']), index: z.int(), pixels: z.string() })),
+    meanImages: z.array(z.object({ label: z.int(), pixels: z.string() })),
   }),
-  training: z.object({
-    history: z.array(z.object({ epoch: z.int(), loss: z.number(), accuracy: share, testLoss: z.number(), testAccuracy: share })),
-    samplesPerSecond: z.number(),
-    testAccuracy: share,
-  }),
-  /** Per layer, input first for reference, then every hidden layer. */
-  layers: z.array(
-    z.object({
-      name: z.string(),
-      units: z.int(),
-      hidden: z.boolean(),
-      k: z.int(),
-      kScores: z.array(z.object({ k: z.int(), silhouette: z.number() })),
-      inertia: z.number(),
-      purity: z.object({ train: share, test: share }),
-      /** Members of each cluster by class, all inputs (probes included). */
-      clusters: z.array(z.object({ cluster: z.int(), label: z.int(), count })),
-    }),
-  ),
-  paths: z.object({
-    layers: z.array(z.string()),
-    byClass: z.array(
-      z.object({
-        label: z.int(),
-        role: z.enum(['trained', 'probe']),
-        total: count,
-        distinct: count,
-        top: z.array(z.object({ path: Path, count, example: z.string() })),
-      }),
-    ),
-    /** Inputs moving from a cluster of one hidden layer to a cluster of the next, by class. */
-    flows: z.array(z.object({ layer: z.int(), from: z.int(), to: z.int(), label: z.int(), count })),
-    /** Share of each trained class's test inputs whose path is taken mostly by their own class in training. */
-    ownPathShare: z.array(z.object({ label: z.int(), share, interval, n: count })),
-  }),
-  probes: z.array(
-    z.object({
-      label: z.int(),
-      count,
-      predicted: z.array(z.object({ label: z.int(), share, interval })),
-      meanConfidence: share,
-      /** Share of probes whose whole path was taken by some training input. */
-      seenPathShare: share,
-      seenPathInterval: interval,
-      top: z.array(z.object({ path: Path, count, seenInTraining: count })),
-    }),
-  ),
+  seeds: z.array(z.int()),
+  runs: z.array(SeedRun).min(1),
+  /** Per layer, agreement between seeds (all pairs): clusters (ARI), paths (ARI) and representations (CKA). */
+  stability: z.array(z.object({ layer: z.string(), clusterAri: AcrossSeeds, pathAri: AcrossSeeds, cka: AcrossSeeds, matchedOverlap: AcrossSeeds })),
+  /** Per-layer curves across seeds, for the figures: statistic → layer → mean and interval. */
+  curves: z.array(z.object({ layer: z.string(), statistic: z.string(), value: AcrossSeeds })),
   answers: z.array(Answer),
 });
 export type Result = z.infer<typeof Result>;

@@ -1,5 +1,5 @@
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import type { ExperimentSpec } from '../spec/schema.ts';
 import { canonicalJson, sha256 } from '../util/hash.ts';
 import { Result } from './schema.ts';
@@ -10,7 +10,7 @@ import { Result } from './schema.ts';
 // place, so an interrupted run never leaves a half-written result.
 
 /** Bump whenever a stage changes what it computes: every result is then rebuilt. */
-export const PIPELINE_VERSION = '2';
+export const PIPELINE_VERSION = '3';
 
 /** Fields that only label a result: changing them rewrites the result without training. */
 const LABELS = ['$schema', 'title', 'description'] as const;
@@ -63,7 +63,10 @@ export function writeArtifacts(dir: string, id: string, files: Record<string, st
   const tmp = join(dir, `.${id}.${process.pid}.tmp`);
   rmSync(tmp, { recursive: true, force: true });
   mkdirSync(tmp);
-  for (const [name, data] of Object.entries(files)) writeFileSync(join(tmp, name), data);
+  for (const [name, data] of Object.entries(files)) {
+    mkdirSync(dirname(join(tmp, name)), { recursive: true });
+    writeFileSync(join(tmp, name), data);
+  }
   const target = join(dir, id);
   const old = join(dir, `.${id}.${process.pid}.old`);
   if (existsSync(target)) renameSync(target, old);

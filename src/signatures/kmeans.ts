@@ -1,5 +1,9 @@
 import { kmeans } from 'ml-kmeans';
 import { squaredDistance } from '../stats/distance.ts';
+import { lloyd } from './lloyd.ts';
+
+/** `lloyd` (typed arrays, Hamerly's bounds; the default) or the `ml-kmeans` package (the reference it is checked and benchmarked against). */
+export type KMeansEngine = 'lloyd' | 'ml-kmeans';
 
 export interface Clustering {
   k: number;
@@ -28,12 +32,16 @@ export function nearest(values: ArrayLike<number>, i: number, centroids: Float32
 }
 
 /**
- * k-means (ml-kmeans, k-means++ initialisation) on the given rows, restarted
- * with seeds `seed`, `seed + 1`…; the run of lowest inertia is kept and its
+ * k-means with k-means++ initialisation on the given rows, restarted with
+ * seeds `seed`, `seed + 1`…; the run of lowest inertia is kept and its
  * clusters are renumbered by decreasing size so that ids read the same way
  * in every figure.
  */
-export function fitKMeans(values: Float32Array, width: number, rows: ArrayLike<number>, k: number, restarts: number, seed: number): Clustering {
+export function fitKMeans(values: Float32Array, width: number, rows: ArrayLike<number>, k: number, restarts: number, seed: number, engine: KMeansEngine = 'lloyd'): Clustering {
+  if (engine === 'lloyd') {
+    const r = lloyd(values, width, rows, k, { restarts, seed });
+    return sortBySize({ k, centroids: r.centroids, inertia: r.inertia, iterations: r.iterations }, values, width, rows);
+  }
   const data = toRows(values, width, rows);
   let best: Clustering | null = null;
   for (let r = 0; r < restarts; r++) {

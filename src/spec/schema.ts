@@ -12,6 +12,11 @@ export const DatasetSpec = z
     name: z.literal('mnist').default('mnist').describe('Embedded dataset: 10,000 real MNIST digits from the `mnist` package.'),
     classes: z.array(digit).min(2).describe('Classes the model is trained on.'),
     probes: z.array(digit).default([]).describe('Classes never trained on, passed through the model as probes.'),
+    outliers: z
+      .union([z.literal('auto'), z.literal('none'), z.literal('fashion-mnist')])
+      .default('auto')
+      .describe('Far out-of-distribution probes: Fashion-MNIST test images from /usr/share/datasets/fashion-mnist (`auto`: when installed).'),
+    outlierCount: z.int().min(10).max(10000).default(500),
     samplesPerClass: z.int().min(10).max(10000).default(1000).describe('At most this many inputs per class (the embedded set has about 1,000 per digit).'),
     testFraction: z.number().gt(0).lt(1).default(0.2).describe('Share of each trained class held out for testing (stratified).'),
     seed: z.int().min(0).default(1).describe('Seed of the sample selection and of the train/test split.'),
@@ -54,7 +59,7 @@ export const SignatureSpec = z
       .default(4)
       .describe('Clusters per hidden layer: one value for all layers, or one per layer; `auto` picks k by silhouette.'),
     autoRange: z.tuple([z.int().min(2), z.int().min(2)]).default([2, 8]).describe('Range of k tried by `auto`.'),
-    restarts: z.int().min(1).max(100).default(5).describe('k-means runs with different seeds; the lowest inertia is kept.'),
+    restarts: z.int().min(1).max(100).default(10).describe('k-means runs with different seeds; the lowest inertia is kept.'),
     seed: z.int().min(0).default(1),
   })
   .strict();
@@ -66,8 +71,14 @@ export const AnalysisSpec = z
       .gt(0)
       .max(1)
       .default(0.95)
-      .describe('Question 1 names the first layer whose clusters agree with the labels (test purity) at least this much.'),
+      .describe('Question 1 names the first layer whose linear-probe test accuracy reaches this (and whose NMI at k = classes reaches `nmiThreshold`).'),
+    nmiThreshold: z.number().min(0).max(1).default(0.5).describe('Second condition of question 1 on the clusters at k = number of classes.'),
     topPaths: z.int().min(1).max(50).default(5).describe('How many of the most common paths are kept per class.'),
+    coverage: z.number().gt(0).max(1).default(0.5).describe("A class's specific path at a layer: the fewest neurons covering this share of its total contribution."),
+    neighbours: z.int().min(1).max(100).default(5).describe('k of the k-NN accuracy and of the Deep k-NN out-of-distribution score.'),
+    permutations: z.int().min(10).max(10000).default(200).describe('Label shuffles of the permutation test.'),
+    silhouetteSample: z.int().min(50).max(5000).default(500),
+    seed: z.int().min(0).default(1).describe('Seed of every sampling and shuffle in the analysis.'),
   })
   .strict();
 
@@ -76,6 +87,12 @@ export const ExperimentSpec = z
     $schema: z.string().optional(),
     title: z.string().min(1).describe('Shown as the experiment page title.'),
     description: z.string().default(''),
+    seeds: z
+      .array(z.int().min(0))
+      .min(1)
+      .max(20)
+      .optional()
+      .describe('Train one model per seed (weights and batch order); every answer is then a mean with a 95 % interval across seeds. Default: [training.seed].'),
     dataset: DatasetSpec,
     model: ModelSpec.prefault({}),
     training: TrainingSpec.prefault({}),
@@ -91,11 +108,17 @@ export const ExperimentSpec = z
         message: `gives ${s.signatures.k.length} values for ${s.model.hidden.length} hidden layers`,
       });
     }
+    if (s.seeds && new Set(s.seeds).size !== s.seeds.length) ctx.addIssue({ code: 'custom', path: ['seeds'], message: 'lists a seed twice' });
     const [lo, hi] = s.signatures.autoRange;
     if (lo > hi) ctx.addIssue({ code: 'custom', path: ['signatures', 'autoRange'], message: `lower bound ${lo} is above upper bound ${hi}` });
   });
 
 export type ExperimentSpec = z.infer<typeof ExperimentSpec>;
+
+/** The training seeds of an experiment, one model each. */
+export function seedsOf(spec: ExperimentSpec): number[] {
+  return spec.seeds ?? [spec.training.seed];
+}
 export type ExperimentInput = z.input<typeof ExperimentSpec>;
 
 /** The k requested for hidden layer `i`. */

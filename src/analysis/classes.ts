@@ -1,0 +1,126 @@
+import type { LayerActivations } from '../activations/index.ts';
+import type { LayerStats } from '../results/schema.ts';
+import { scatterPermutationTest } from '../stats/between.ts';
+import { gather, pick, type Context } from './context.ts';
+
+/** Σ_k |W_jk|: how strongly each neuron of a layer feeds the next one. */
+export function outgoingWeight(kernel: Float32Array, units: number): Float64Array {
+  const next = kernel.length / units;
+  const out = new Float64Array(units);
+  for (let j = 0; j < units; j++) for (let k = 0; k < next; k++) out[j] += Math.abs(kernel[j * next + k]);
+  return out;
+}
+
+/** The fewest neurons, largest first, whose contributions cover `coverage` of the total. */
+export function coveringSet(contribution: ArrayLike<number>, coverage: number): { neurons: number[]; share: number } {
+  const order = Array.from(contribution, (v, j) => [v, j] as const).sort((a, b) => b[0] - a[0] || a[1] - b[1]);
+  const total = order.reduce((s, [v]) => s + v, 0);
+  if (total <= 0) return { neurons: [], share: 0 };
+  const neurons: number[] = [];
+  let covered = 0;
+  for (const [v, j] of order) {
+    if (covered >= coverage * total) break;
+    neurons.push(j);
+    covered += v;
+  }
+  return { neurons, share: covered / total };
+}
+
+export function jaccard(a: number[], b: number[]): number {
+  const sa = new Set(a);
+  const inter = b.filter((x) => sa.has(x)).length;
+  const union = sa.size + b.length - inter;
+  return union === 0 ? 1 : inter / union;
+}
+
+/** Mean |activation| of each neuron over `rows`, and the mean per-neuron standard deviation. */
+function classProfile(layer: LayerActivations, rows: number[]): { mean: Float64Array; meanAbs: Float64Array; spread: number } {
+  const d = layer.units;
+  const mean = new Float64Array(d);
+  const meanAbs = new Float64Array(d);
+  const sq = new Float64Array(d);
+  for (const r of rows) {
+    for (let j = 0; j < d; j++) {
+      const v = layer.values[r * d + j];
+      mean[j] += v;
+      meanAbs[j] += Math.abs(v);
+      sq[j] += v * v;
+    }
+  }
+  let spread = 0;
+  for (let j = 0; j < d; j++) {
+    mean[j] /= rows.length;
+    meanAbs[j] /= rows.length;
+    spread += Math.sqrt(Math.max(0, sq[j] / rows.length - mean[j] * mean[j]));
+  }
+  return { mean, meanAbs, spread: spread / d };
+}
+
+function cosineDistance(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  let dot = 0;
+  let na = 0;
+  let nb = 0;
+  for (let i = 0; i < a.length; i++) {
+    dot += a[i] * b[i];
+    na += a[i] * a[i];
+    nb += b[i] * b[i];
+  }
+  return na === 0 || nb === 0 ? 1 : 1 - dot / Math.sqrt(na * nb);
+}
+
+/**
+ * Question 2 at one hidden layer: each class's signature (mean activation),
+ * its specific path (the neurons carrying most of its contribution to the
+ * next layer, after Effective Path), how the classes differ, and whether the
+ * difference beats shuffled labels.
+ */
+export function classSignatures(ctx: Context, layerIndex: number, hiddenIndex: number): Pick<LayerStats, 'classes' | 'pairs' | 'permutation'> {
+  const layer = ctx.acts.layers[layerIndex];
+  const weight = outgoingWeight(ctx.kernels[hiddenIndex], layer.units);
+  const { coverage, permutations, seed } = ctx.spec.analysis;
+  const classes = ctx.data.classes.map((label) => {
+    const rows = ctx.rows.train.filter((r) => ctx.labels[r] === label);
+    const p = classProfile(layer, rows);
+    const specific = coveringSet(Array.from(p.meanAbs, (v, j) => v * weight[j]), coverage);
+    const byActivation = Array.from(p.meanAbs, (v, j) => [v, j] as const).sort((a, b) => b[0] - a[0] || a[1] - b[1]);
+    return {
+      label,
+      mean: Array.from(p.mean, (v) => Math.round(v * 1e5) / 1e5),
+      spread: p.spread,
+      specific: specific.neurons,
+      specificShare: specific.share,
+      topByActivation: byActivation.slice(0, specific.neurons.length).map(([, j]) => j),
+    };
+  });
+  const pairs = [];
+  for (let a = 0; a < classes.length; a++)
+    for (let b = a + 1; b < classes.length; b++)
+      pairs.push({ a: classes[a].label, b: classes[b].label, cosine: cosineDistance(classes[a].mean, classes[b].mean), jaccard: jaccard(classes[a].specific, classes[b].specific) });
+  const rows = ctx.rows.train;
+  const permutation = scatterPermutationTest(gather(layer, rows), rows.length, layer.units, pick(ctx.classIndex, rows), ctx.data.classes.length, permutations, seed + layerIndex);
+  return { classes, pairs, permutation };
+}
+
+/**
+ * Per input: its own specific path at each hidden layer, compared (Jaccard,
+ * averaged over layers) with each class's; the share of test inputs whose
+ * most similar class path is their own class's.
+ */
+export function specificPathMatch(ctx: Context, perLayer: { layerIndex: number; hiddenIndex: number; classes: { label: number; specific: number[] }[] }[]): number {
+  const { coverage } = ctx.spec.analysis;
+  const weights = perLayer.map((l) => outgoingWeight(ctx.kernels[l.hiddenIndex], ctx.acts.layers[l.layerIndex].units));
+  let hits = 0;
+  for (const r of ctx.rows.test) {
+    const score = new Float64Array(ctx.data.classes.length);
+    perLayer.forEach((l, li) => {
+      const layer = ctx.acts.layers[l.layerIndex];
+      const d = layer.units;
+      const own = coveringSet(Array.from({ length: d }, (_, j) => Math.abs(layer.values[r * d + j]) * weights[li][j]), coverage).neurons;
+      l.classes.forEach((c, ci) => (score[ci] += jaccard(own, c.specific)));
+    });
+    let best = 0;
+    for (let c = 1; c < score.length; c++) if (score[c] > score[best]) best = c;
+    if (best === ctx.classIndex[r]) hits++;
+  }
+  return ctx.rows.test.length ? hits / ctx.rows.test.length : 0;
+}

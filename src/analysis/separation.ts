@@ -1,0 +1,55 @@
+import { ari } from '../stats/ari.ts';
+import { knnAccuracy } from '../stats/knn.ts';
+import { accuracy, fitLogistic } from '../stats/logistic.ts';
+import { nmi } from '../stats/nmi.ts';
+import { purity } from '../stats/purity.ts';
+import { silhouette } from '../stats/silhouette.ts';
+import { seededRandom, shuffle } from '../util/random.ts';
+import type { LayerSignatures } from '../signatures/index.ts';
+import { gather, pick, type Context } from './context.ts';
+
+/** Reference rows for k-NN: enough to be faithful, few enough for the raw pixels of large studies. */
+const KNN_REFERENCE = 3000;
+
+export interface Separation {
+  purity: { train: number; test: number };
+  nmi: number;
+  ari: number;
+  atClasses: { purity: number; nmi: number; ari: number };
+  silhouette: number | null;
+  probeAccuracy: number;
+  knnAccuracy: number;
+}
+
+/** Question 1 at one layer: do its clusters, and its geometry, follow the labels? */
+export function separation(ctx: Context, layerIndex: number, sig: LayerSignatures): Separation {
+  const layer = ctx.acts.layers[layerIndex];
+  const { train, test } = ctx.rows;
+  const { analysis } = ctx.spec;
+  const labelsTrain = pick(ctx.labels, train);
+  const labelsTest = pick(ctx.labels, test);
+  const trainedRows = [...train, ...test];
+  const all = pick(ctx.labels, trainedRows);
+  const clusters = pick(sig.assignments, trainedRows);
+  const atClasses = pick(sig.atClasses, trainedRows);
+
+  const sample = (shuffle([...trainedRows], seededRandom(analysis.seed + layerIndex)) as number[]).slice(0, analysis.silhouetteSample);
+  const xTrain = gather(layer, train);
+  const xTest = gather(layer, test);
+  const yTrain = pick(ctx.classIndex, train);
+  const yTest = pick(ctx.classIndex, test);
+  const probe = fitLogistic(xTrain, train.length, layer.units, yTrain, ctx.data.classes.length, { l2: 1e-4, iterations: 200, seed: analysis.seed });
+  const reference = train.length > KNN_REFERENCE ? (shuffle([...train.keys()], seededRandom(analysis.seed + 17)) as number[]).slice(0, KNN_REFERENCE) : [...train.keys()];
+  const refX = reference.length === train.length ? xTrain : gather(layer, reference.map((i) => train[i]));
+  const refY = reference.length === train.length ? yTrain : Int32Array.from(reference, (i) => yTrain[i]);
+  const s = silhouette(layer.values, layer.units, ctx.labels, sample);
+  return {
+    purity: { train: purity(pick(sig.assignments, train), labelsTrain), test: purity(pick(sig.assignments, test), labelsTest) },
+    nmi: nmi(clusters, all),
+    ari: ari(clusters, all),
+    atClasses: { purity: purity(atClasses, all), nmi: nmi(atClasses, all), ari: ari(atClasses, all) },
+    silhouette: Number.isFinite(s) ? s : null,
+    probeAccuracy: accuracy(probe, xTest, test.length, yTest),
+    knnAccuracy: knnAccuracy(refX, refY, xTest, yTest, layer.units, analysis.neighbours),
+  };
+}

@@ -1,0 +1,20 @@
+import type { Answer, Result } from '../results/schema.ts';
+
+// How numbers read on the site: shares as percentages, AUCs and other
+// unitless scores to three decimals, and intervals say what they are.
+
+export const pct = (x: number) => `${(100 * x).toFixed(1)} %`;
+
+const isShare = (unit: string) => !/AUC|distance|silhouette|CKA/i.test(unit);
+
+export function formatValue(a: Pick<Answer, 'unit'>, x: number): string {
+  return isShare(a.unit) ? pct(x) : x.toFixed(3);
+}
+
+export function intervalText(a: Answer, seeds: number): string {
+  const [lo, hi] = a.interval.map((x) => formatValue(a, x));
+  const kind = a.intervalKind === 'seeds' ? `over ${seeds} seeds` : a.intervalKind === 'wilson' ? 'Wilson, one seed' : 'Hanley–McNeil, one seed';
+  return `95 % CI ${lo}–${hi} (${kind})`;
+}
+
+export const labelName = (r: Result, label: number) => r.dataset.names[String(label)] ?? String(label);

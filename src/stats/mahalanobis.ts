@@ -1,0 +1,141 @@
+/**
+ * Class-conditional Gaussians with one shared covariance (Lee et al. 2018):
+ * an input's score is its Mahalanobis distance to the nearest class mean,
+ * larger is stranger.
+ */
+export interface MahalanobisModel {
+  d: number;
+  /** Labels of the classes that had rows, in the order of `means`. */
+  classes: number[];
+  /** Class means, one row of `d` per class. */
+  means: Float64Array;
+  /** Lower Cholesky factor L of the shrunk covariance, d × d row-major. */
+  cholesky: Float64Array;
+  /** Mahalanobis distance of each of the `n` rows of `x` to the nearest class mean. */
+  score(x: ArrayLike<number>, n: number): Float64Array;
+}
+
+export interface MahalanobisOptions {
+  /**
+   * Σ ← (1 − α) Σ + α (tr Σ / d) I: makes Σ invertible when some directions
+   * never vary in training (dead units, blank pixels) while keeping its scale.
+   */
+  shrinkage?: number;
+}
+
+/** Fits class means and the shared within-class covariance of the `n` rows of `x` labelled `y` (0..nClasses − 1). */
+export function fitMahalanobis(x: ArrayLike<number>, n: number, d: number, y: ArrayLike<number>, nClasses: number, options: MahalanobisOptions = {}): MahalanobisModel {
+  const { shrinkage = 1e-2 } = options;
+  const sums = new Float64Array(nClasses * d);
+  const sizes = new Float64Array(nClasses);
+  // Σ_i x xᵀ − Σ_c n_c μ_c μ_cᵀ: raw rows, so their zeros can be skipped.
+  const cov = new Float64Array(d * d);
+  for (let i = 0; i < n; i++) {
+    const o = i * d;
+    const c = y[i];
+    sizes[c]++;
+    for (let j = 0; j < d; j++) {
+      const v = x[o + j];
+      if (v === 0) continue;
+      sums[c * d + j] += v;
+      const r = j * d;
+      for (let k = j; k < d; k++) cov[r + k] += v * x[o + k];
+    }
+  }
+  const classes: number[] = [];
+  for (let c = 0; c < nClasses; c++) if (sizes[c] > 0) classes.push(c);
+  const means = new Float64Array(classes.length * d);
+  classes.forEach((c, m) => {
+    for (let j = 0; j < d; j++) means[m * d + j] = sums[c * d + j] / sizes[c];
+    for (let j = 0; j < d; j++) {
+      const u = sizes[c] * means[m * d + j];
+      if (u === 0) continue;
+      for (let k = j; k < d; k++) cov[j * d + k] -= u * means[m * d + k];
+    }
+  });
+  let trace = 0;
+  for (let j = 0; j < d; j++) trace += cov[j * d + j] / n;
+  const ridge = shrinkage * (trace / d > 0 ? trace / d : 1);
+  for (let j = 0; j < d; j++)
+    for (let k = j; k < d; k++) {
+      const v = (1 - shrinkage) * (cov[j * d + k] / n) + (j === k ? ridge : 0);
+      cov[j * d + k] = v;
+      cov[k * d + j] = v;
+    }
+  const cholesky = choleskyInPlace(cov, d);
+  const whitenedMeans = new Float64Array(means.length);
+  for (let m = 0; m < classes.length; m++) forwardSolve(cholesky, d, means, m * d, whitenedMeans, m * d);
+  return {
+    d,
+    classes,
+    means,
+    cholesky,
+    score(q: ArrayLike<number>, nq: number): Float64Array {
+      // With z = L⁻¹x, (x − μ)ᵀ Σ⁻¹ (x − μ) = ‖z − L⁻¹μ‖²: one solve per query, not per class.
+      const out = new Float64Array(nq);
+      const z = new Float64Array(d);
+      for (let i = 0; i < nq; i++) {
+        forwardSolve(cholesky, d, q, i * d, z, 0);
+        out[i] = Math.sqrt(nearestSquared(z, 0, whitenedMeans, classes.length, d));
+      }
+      return out;
+    },
+  };
+}
+
+/** Same as `model.score`. */
+export function mahalanobisScore(model: MahalanobisModel, x: ArrayLike<number>, n: number): Float64Array {
+  return model.score(x, n);
+}
+
+/** Euclidean distance of each of the `n` rows of `x` to the nearest class mean. */
+export function nearestCentroidDistance(model: MahalanobisModel, x: ArrayLike<number>, n: number): Float64Array {
+  const out = new Float64Array(n);
+  for (let i = 0; i < n; i++) out[i] = Math.sqrt(nearestSquared(x, i * model.d, model.means, model.classes.length, model.d));
+  return out;
+}
+
+function nearestSquared(x: ArrayLike<number>, xo: number, centres: Float64Array, count: number, d: number): number {
+  let best = Infinity;
+  for (let m = 0; m < count; m++) {
+    let s = 0;
+    for (let j = 0; j < d; j++) {
+      const e = x[xo + j] - centres[m * d + j];
+      s += e * e;
+    }
+    best = Math.min(best, s);
+  }
+  return best;
+}
+
+/**
+ * Cholesky factor of a symmetric positive-definite matrix, overwriting its
+ * lower triangle (the upper is zeroed). Row-major, so every inner sum runs
+ * along two contiguous rows.
+ */
+export function choleskyInPlace(a: Float64Array, d: number): Float64Array {
+  for (let i = 0; i < d; i++) {
+    const ri = i * d;
+    for (let j = 0; j <= i; j++) {
+      const rj = j * d;
+      let s = a[ri + j];
+      for (let k = 0; k < j; k++) s -= a[ri + k] * a[rj + k];
+      if (i === j) {
+        if (!(s > 0)) throw new Error(`covariance is not positive definite (pivot ${i}: ${s})`);
+        a[ri + i] = Math.sqrt(s);
+      } else a[ri + j] = s / a[rj + j];
+    }
+    for (let j = i + 1; j < d; j++) a[ri + j] = 0;
+  }
+  return a;
+}
+
+/** Solves L z = b for lower-triangular L; b and z are read and written at offsets. */
+export function forwardSolve(l: Float64Array, d: number, b: ArrayLike<number>, bo: number, z: Float64Array, zo: number): void {
+  for (let i = 0; i < d; i++) {
+    const ri = i * d;
+    let s = b[bo + i];
+    for (let k = 0; k < i; k++) s -= l[ri + k] * z[zo + k];
+    z[zo + i] = s / l[ri + i];
+  }
+}

@@ -1,0 +1,96 @@
+import { describe, expect, it } from 'vitest';
+import { fitKMeans } from '../src/signatures/kmeans.ts';
+import { lloyd } from '../src/signatures/lloyd.ts';
+import { seededRandom } from '../src/util/random.ts';
+
+function normal(random: () => number): number {
+  return Math.sqrt(-2 * Math.log(1 - random())) * Math.cos(2 * Math.PI * random());
+}
+
+/** `n` rows around the given centres, `spread` wide; returns the rows and the true centre of each. */
+function blobs(centres: number[][], n: number, spread: number, seed: number): { x: Float32Array; truth: Int32Array } {
+  const random = seededRandom(seed);
+  const width = centres[0].length;
+  const x = new Float32Array(n * width);
+  const truth = new Int32Array(n);
+  for (let i = 0; i < n; i++) {
+    const c = i % centres.length;
+    truth[i] = c;
+    for (let d = 0; d < width; d++) x[i * width + d] = centres[c][d] + spread * normal(random);
+  }
+  return { x, truth };
+}
+
+function sizes(assignments: Int32Array, k: number): number[] {
+  const s = new Array(k).fill(0);
+  for (const a of assignments) s[a]++;
+  return s;
+}
+
+describe('lloyd k-means', () => {
+  it('finds the centres of separated blobs', () => {
+    const centres = [[0, 0, 0], [10, 0, 0], [0, 10, 0], [0, 0, 10], [10, 10, 10]];
+    const { x, truth } = blobs(centres, 1000, 0.5, 3);
+    const r = lloyd(x, 3, null, 5, { restarts: 3, seed: 1 });
+    for (const centre of centres) {
+      const found = Array.from({ length: 5 }, (_, j) => Math.hypot(...centre.map((v, d) => v - r.centroids[j * 3 + d])));
+      expect(Math.min(...found)).toBeLessThan(0.1);
+    }
+    // Every blob is one cluster, whatever the numbering.
+    for (let c = 0; c < 5; c++) {
+      const labels = new Set(Array.from(truth.keys()).filter((i) => truth[i] === c).map((i) => r.assignments[i]));
+      expect(labels.size).toBe(1);
+    }
+  });
+
+  it('fits only the given rows, and reports their assignments in that order', () => {
+    const { x } = blobs([[0, 0], [5, 5]], 200, 0.3, 4);
+    const rows = Array.from({ length: 100 }, (_, i) => 2 * i); // all from the first blob
+    const r = lloyd(x, 2, rows, 1, { restarts: 1, seed: 2 });
+    expect(r.assignments).toHaveLength(100);
+    expect(Math.hypot(r.centroids[0], r.centroids[1])).toBeLessThan(0.15);
+  });
+
+  // Structure: twelve Gaussians of different spreads, clustered into eight.
+  const width = 32;
+  const random = seededRandom(11);
+  const means = Array.from({ length: 12 }, () => Array.from({ length: width }, () => 1.5 * normal(random)));
+  const { x } = blobs(means, 2000, 1, 12);
+
+  it('reaches the inertia of ml-kmeans (within 0.1 %, or lower) with the same k and restarts', () => {
+    const ours = lloyd(x, width, null, 8, { restarts: 5, seed: 7 });
+    const theirs = fitKMeans(x, width, Int32Array.from({ length: 2000 }, (_, i) => i), 8, 5, 7, 'ml-kmeans');
+    expect(ours.inertia).toBeLessThanOrEqual(theirs.inertia * 1.001);
+  });
+
+  it('gives the same result for the same seed, with no empty cluster', () => {
+    const a = lloyd(x, width, null, 8, { restarts: 3, seed: 5 });
+    const b = lloyd(x, width, null, 8, { restarts: 3, seed: 5 });
+    expect(b.centroids).toEqual(a.centroids);
+    expect(b.assignments).toEqual(a.assignments);
+    expect(b.inertia).toBe(a.inertia);
+    expect(sizes(a.assignments, 8).every((s) => s > 0)).toBe(true);
+    // The inertia reported is that of the assignments and centroids reported.
+    let inertia = 0;
+    for (let i = 0; i < 2000; i++) {
+      for (let d = 0; d < width; d++) inertia += (x[i * width + d] - a.centroids[a.assignments[i] * width + d]) ** 2;
+    }
+    expect(a.inertia).toBeCloseTo(inertia, 0);
+  });
+
+  it('keeps every cluster non-empty, even with fewer distinct rows than clusters', () => {
+    // Twenty rows but five distinct values: k-means++ has to pick duplicate
+    // centres, whose clusters start empty and must be refilled.
+    const dup = new Float32Array(40);
+    for (let i = 0; i < 20; i++) dup[2 * i] = i % 5;
+    for (const seed of [1, 2, 3]) {
+      const r = lloyd(dup, 2, null, 8, { restarts: 1, seed });
+      expect(sizes(r.assignments, 8).every((s) => s > 0)).toBe(true);
+      expect(r.inertia).toBeCloseTo(0, 6);
+    }
+  });
+
+  it('rejects k larger than the rows', () => {
+    expect(() => lloyd(new Float32Array(6), 2, null, 4, { restarts: 1, seed: 1 })).toThrow(/k = 4/);
+  });
+});

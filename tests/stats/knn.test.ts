@@ -1,0 +1,66 @@
+import { describe, expect, it } from 'vitest';
+import { knnAccuracy, kthNeighbourDistance } from '../../src/stats/knn.ts';
+import { seededRandom } from '../../src/util/random.ts';
+
+describe('kthNeighbourDistance', () => {
+  it('matches a hand computation on a line', () => {
+    // Query 5 against 0, 1, 2, 10: distances 5, 4, 3, 5 → sorted 3, 4, 5, 5.
+    const d = kthNeighbourDistance([0, 1, 2, 10], 4, [5], 1, 1, 2);
+    expect(Array.from(d)).toEqual([4]);
+    expect(kthNeighbourDistance([0, 1, 2, 10], 4, [5], 1, 1, 1)[0]).toBe(3);
+    expect(kthNeighbourDistance([0, 1, 2, 10], 4, [5], 1, 1, 4)[0]).toBe(5);
+  });
+
+  it('uses Euclidean distance in several dimensions', () => {
+    // (3, 4) from the origin: 5.
+    expect(kthNeighbourDistance([0, 0, 100, 100], 2, [3, 4], 1, 2, 1)[0]).toBe(5);
+  });
+
+  it('agrees with sorting every distance', () => {
+    const random = seededRandom(1);
+    const [nTrain, nQuery, d, k] = [150, 20, 4, 7];
+    const train = Float32Array.from({ length: nTrain * d }, random);
+    const query = Float32Array.from({ length: nQuery * d }, random);
+    const got = kthNeighbourDistance(train, nTrain, query, nQuery, d, k);
+    for (let q = 0; q < nQuery; q++) {
+      const all = Array.from({ length: nTrain }, (_, t) => Math.hypot(...Array.from({ length: d }, (_, j) => query[q * d + j] - train[t * d + j]))).sort((a, b) => a - b);
+      expect(got[q]).toBeCloseTo(all[k - 1], 6);
+    }
+  });
+
+  it('uses the farthest row when k exceeds the training rows', () => {
+    expect(kthNeighbourDistance([0, 1], 2, [3], 1, 1, 5)[0]).toBe(3);
+  });
+});
+
+describe('knnAccuracy', () => {
+  it('votes by majority among the k nearest', () => {
+    const train = [0, 1, 2, 10, 11, 12];
+    const labels = [0, 0, 0, 1, 1, 1];
+    expect(knnAccuracy(train, labels, [0.5, 11.5], [0, 1], 1, 3)).toBe(1);
+    // 6.5's three nearest are 10 (3.5), then 2 and 11 (4.5 each): labels 1, 0, 1 → 1.
+    expect(knnAccuracy(train, labels, [6.5], [1], 1, 3)).toBe(1);
+    // 2.9 → 2, 1, 0 all label 0; wrong if the truth is 1.
+    expect(knnAccuracy(train, labels, [2.9, 2.9], [0, 1], 1, 3)).toBe(0.5);
+  });
+
+  it('breaks a tied vote for the label with the nearest member', () => {
+    // k = 2 at 4: nearest 3 (label 1), then 6 (label 0): a 1–1 tie goes to label 1.
+    expect(knnAccuracy([6, 3], [0, 1], [4], [1], 1, 2)).toBe(1);
+  });
+
+  it('is high on separated blobs, about chance on noise labels', () => {
+    const random = seededRandom(2);
+    const make = (n: number) => {
+      const y = Int32Array.from({ length: n }, (_, i) => i % 2);
+      const x = Float64Array.from({ length: n * 3 }, (_, k) => random() + (y[Math.floor(k / 3)] ? 3 : 0));
+      return { x, y };
+    };
+    const train = make(200);
+    const test = make(100);
+    expect(knnAccuracy(train.x, train.y, test.x, test.y, 3, 5)).toBe(1);
+    const noise = Int32Array.from({ length: 200 }, () => (random() < 0.5 ? 1 : 0));
+    expect(knnAccuracy(train.x, noise, test.x, test.y, 3, 5)).toBeGreaterThan(0.3);
+    expect(knnAccuracy(train.x, noise, test.x, test.y, 3, 5)).toBeLessThan(0.7);
+  });
+});
