@@ -37,6 +37,30 @@ describe('npm run experiments', () => {
     expect(again.stdout).toMatch(/a-good: reused/);
   });
 
+  it('runs experiments in parallel worker processes, where one failing never stops the others', async () => {
+    const root = tempDir();
+    const exps = join(root, 'experiments');
+    mkdirSync(exps);
+    const tiny = (classes: string) => `title: t\ndataset:\n  classes: [${classes}]\n  samplesPerClass: 60\n  outliers: none\nmodel:\n  hidden: [8]\ntraining:\n  epochs: 1\nsignatures:\n  k: 2\n  restarts: 1\n`;
+    writeFileSync(join(exps, 'a-one.yaml'), tiny('0, 1'));
+    writeFileSync(join(exps, 'b-missing-data.yaml'), 'title: t\ndataset:\n  name: idx\n  folder: no-such-folder\n  classes: [0, 1]\n');
+    writeFileSync(join(exps, 'c-two.yaml'), tiny('2, 3'));
+    const results = join(root, 'results');
+    const out = await experiments(['--experiments', exps, '--results', results, '--jobs', '2']);
+    expect(out.code).toBe(1);
+    expect(out.stdout).toMatch(/2 at a time, each in its own process/);
+    const summary = out.stdout.slice(out.stdout.lastIndexOf('\n\n'));
+    expect(summary).toMatch(/✓ a-one: built[\s\S]*✗ b-missing-data: Error: dataset\.folder: \S*no-such-folder: no train-images-idx3-ubyte[\s\S]*✓ c-two: built/);
+    expect(summary).toMatch(/3 experiment\(s\) run in [\d.]+ s; 1 failed or invalid/);
+    expect(readdirSync(results).filter((f) => f.endsWith('.json')).sort()).toEqual(['a-one.json', 'c-two.json']);
+  });
+
+  it('refuses a --jobs that is not a whole number', async () => {
+    const out = await experiments(['--jobs', '0']);
+    expect(out.code).toBe(2);
+    expect(out.stderr).toMatch(/--jobs must be a whole number of at least 1/);
+  });
+
   it('refuses an unknown backend', async () => {
     const out = await experiments(['--backend', 'gpu', '--only', 'none']);
     expect(out.code).toBe(2);

@@ -2,8 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { existsSync } from 'node:fs';
 import { datasetIdentity, loadData } from '../src/data/index.ts';
 import { fashionDir, OUTLIER_LABEL } from '../src/data/outliers.ts';
+import { DatasetSpec } from '../src/spec/schema.ts';
 
-const input = { classes: [1, 7], probes: [3], samplesPerClass: 300, testFraction: 0.2, seed: 5, outliers: 'none' as const, outlierCount: 50 };
+const input = DatasetSpec.parse({ classes: [1, 7], probes: [3], samplesPerClass: 300, testFraction: 0.2, seed: 5, outliers: 'none', outlierCount: 50 });
 
 describe('data stage', () => {
   it('gives the same split for the same seed, another for another seed', () => {
@@ -68,5 +69,30 @@ describe('outliers that are asked for but absent', () => {
       if (saved === undefined) delete process.env.CHEMINS_FASHION_MNIST;
       else process.env.CHEMINS_FASHION_MNIST = saved;
     }
+  });
+});
+
+describe.skipIf(!existsSync(fashionDir()))('an IDX dataset at full size (Fashion-MNIST installed)', () => {
+  const fashion = DatasetSpec.parse({ name: 'idx', folder: fashionDir(), names: { 5: 'Sandal', 7: 'Sneaker', 9: 'Ankle boot' }, classes: [7, 9], probes: [5], samplesPerClass: 100, seed: 2 });
+
+  it('takes training inputs from the train file and test inputs and probes from the test file, capped per class', () => {
+    const d = loadData(fashion);
+    expect([d.train.count, d.test.count, d.probe.count]).toEqual([200, 200, 100]);
+    expect(new Set(d.train.labels)).toEqual(new Set([7, 9]));
+    expect(new Set(d.probe.labels)).toEqual(new Set([5]));
+    expect(d.names['7']).toBe('Sneaker');
+    expect([d.width, d.height, d.features]).toEqual([28, 28, 784]);
+    expect(d.identity).toMatch(/^idx train-images-idx3-ubyte\.gz:[0-9a-f]{16} .* t10k-labels-idx1-ubyte\.gz:[0-9a-f]{16}$/);
+    expect(Array.from(loadData(fashion).train.sourceIndex)).toEqual(Array.from(d.train.sourceIndex));
+  });
+
+  it('reads the whole class when the cap allows: 6,000 per class in train and 1,000 in test', () => {
+    const d = loadData({ ...fashion, samplesPerClass: 100000 });
+    expect([d.train.count, d.test.count, d.probe.count]).toEqual([12000, 2000, 1000]);
+  });
+
+  it('names the field when the folder is missing or a class is absent', () => {
+    expect(() => loadData({ ...fashion, folder: 'no-such-folder' }, '/tmp')).toThrow(/^dataset\.folder: \/tmp\/no-such-folder: no train-images-idx3-ubyte/);
+    expect(() => loadData({ ...fashion, classes: [7, 42] })).toThrow(/dataset\.classes: class 42 has no input in the train file/);
   });
 });

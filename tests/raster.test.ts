@@ -5,8 +5,9 @@ import { printableSvg, rasterise, svgWidth } from '../src/figures/raster.ts';
 import { standaloneSvg } from '../src/figures/standalone.ts';
 
 // A figure-like SVG as Plot writes one: a font stack resvg does not know, a
-// line, a label, and a digit as an embedded, pixelated PNG.
-const digit = greyPngDataUri(new Uint8Array(28 * 28).fill(255), 28, 28); // all ink: black once inverted
+// line, a label, and a "digit" as an embedded, pixelated PNG: a 28 × 28
+// checkerboard of ink (black once inverted) and paper.
+const digit = greyPngDataUri(Uint8Array.from({ length: 28 * 28 }, (_, i) => ((i % 28) + Math.floor(i / 28)) % 2 ? 0 : 255), 28, 28);
 const SVG = standaloneSvg(
   `<svg width="640" height="280" viewBox="0 0 640 280" font-family="system-ui, sans-serif" font-size="10" fill="currentColor">` +
     `<line x1="20" y1="260" x2="300" y2="20" stroke="currentColor" stroke-width="2"/>` +
@@ -79,9 +80,12 @@ describe('rasterise', () => {
     expect(ink).toBeGreaterThan(1000);
     // The middle of the line from (20, 260) to (300, 20): ink, not currentColor dropped.
     expect(at(Math.round(160 * scale), Math.round(140 * scale))[0]).toBeLessThan(100);
-    // The embedded PNG of the digit is drawn, sharp to its edge (nearest neighbour).
-    expect(at(Math.round(500 * scale), Math.round(140 * scale))).toEqual([0, 0, 0]);
+    // The embedded PNG is drawn, its top-left cell ink, and scaled nearest-neighbour:
+    // inside it only pure black and pure white, no blur between cells.
     expect(at(Math.round(401 * scale), Math.round(41 * scale))).toEqual([0, 0, 0]);
+    const seen = new Set<number>();
+    for (let y = Math.round(45 * scale); y < 235 * scale; y += 3) for (let x = Math.round(405 * scale); x < 595 * scale; x += 3) seen.add(at(x, y)[0]);
+    expect([...seen].sort((a, b) => a - b)).toEqual([0, 255]);
   });
 
   it('honours a larger resolution or width when asked', () => {

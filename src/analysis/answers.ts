@@ -26,14 +26,22 @@ export function layerMeans(runs: SeedRun[], stat: (l: SeedRun['layers'][number])
   return runs[0].layers.map((_, li) => mean(runs.map((r) => stat(r.layers[li]))));
 }
 
-export function separationAnswer(spec: ExperimentSpec, runs: SeedRun[], testCount: number): Answer {
+/** "1s and 7s", or "the 9 trained classes" when there are many. */
+function classList(spec: ExperimentSpec, names: Record<string, string>, plural = false): string {
+  const c = spec.dataset.classes;
+  if (c.length > 3) return `the ${c.length} trained classes`;
+  const shown = c.map((l) => `${labelName(names, l)}${plural ? 's' : ''}`);
+  return `${shown.slice(0, -1).join(', ')} and ${shown.at(-1)}`;
+}
+
+export function separationAnswer(spec: ExperimentSpec, runs: SeedRun[], testCount: number, labels: Record<string, string> = {}): Answer {
   const { separationThreshold: threshold, nmiThreshold } = spec.analysis;
   const layers = runs[0].layers;
   const probe = layerMeans(runs, (l) => l.probeAccuracy);
   const nmi = layerMeans(runs, (l) => l.atClasses.nmi);
   const first = probe.findIndex((v) => v >= threshold);
   const firstClusters = nmi.findIndex((v) => v >= nmiThreshold);
-  const names = spec.dataset.classes.join(' and ');
+  const names = classList(spec, labels);
   const clusterText =
     firstClusters < 0
       ? `no layer's clusters (k = ${spec.dataset.classes.length}) reach NMI ${nmiThreshold}`
@@ -71,10 +79,16 @@ export function signaturesAnswer(spec: ExperimentSpec, runs: SeedRun[], names: R
   const maxP = Math.max(...runs.flatMap((r) => hidden.map(([, i]) => r.layers[i].permutation?.p ?? 1)));
   const most = jaccard.indexOf(Math.min(...jaccard));
   const match = mean(runs.map((r) => r.paths.specificMatch));
-  const classes = spec.dataset.classes.map((c) => `${labelName(names, c)}s`).join(' and ');
+  const classes = classList(spec, names, true);
+  // A layer counts as different only when every seed's permutation test says so.
+  const significant = hidden.filter(([, i]) => runs.every((r) => (r.layers[i].permutation?.p ?? 1) < 0.05)).length;
+  const differ =
+    significant === hidden.length
+      ? `differ at every hidden layer (cosine distance between class means ${Math.min(...cosine).toFixed(2)}–${Math.max(...cosine).toFixed(2)}; permutation test p ≤ ${maxP.toFixed(3)} at every layer and seed, with ${spec.analysis.permutations} shuffles)`
+      : `differ beyond chance (permutation test p < 0.05 in every seed, ${spec.analysis.permutations} shuffles) at ${significant} of ${hidden.length} hidden layers (cosine distance between class means ${Math.min(...cosine).toFixed(2)}–${Math.max(...cosine).toFixed(2)})`;
   const statement =
     `${pct(s.value)} of test inputs (${ci(s.interval)}) follow a cluster path taken mostly by their own class in training. ` +
-    `The signatures of ${classes} differ at every hidden layer (cosine distance between class means ${Math.min(...cosine).toFixed(2)}–${Math.max(...cosine).toFixed(2)}; permutation test p ≤ ${maxP.toFixed(3)} at every layer and seed, with ${spec.analysis.permutations} shuffles); ` +
+    `The signatures of ${classes} ${differ}; ` +
     `their specific paths overlap least at ${hidden[most][0].name} (Jaccard ${jaccard[most].toFixed(2)}), and an input's own specific path is closest to its class's for ${pct(match)} of test inputs.`;
   return { question: 'signatures', ...s, unit: 'share of test inputs on their own class path', layer: hidden[most][0].name, statement, figure: 'specific-overlap' };
 }

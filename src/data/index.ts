@@ -1,5 +1,6 @@
 import { seededRandom, shuffle } from '../util/random.ts';
 import { loadDigit, mnistIdentity, MNIST_SIZE } from './mnist.ts';
+import { idxFolderOf, loadIdxData } from './idx-dataset.ts';
 import { loadOutliers, outlierFolder, outlierIdentity, OUTLIER_LABEL, OUTLIER_NAME } from './outliers.ts';
 import type { DataInput, Dataset, Split } from './types.ts';
 
@@ -36,7 +37,8 @@ function pick(digit: number, n: number, seed: number): Row[] {
  * into train and test with the same share per class (stratified). The same
  * input always gives the same split.
  */
-export function loadData(input: DataInput): Dataset {
+export function loadData(input: DataInput, baseDir = process.cwd()): Dataset {
+  if (input.name === 'idx') return loadIdxData(input, baseDir);
   const train: Row[] = [];
   const test: Row[] = [];
   for (const digit of input.classes) {
@@ -51,7 +53,7 @@ export function loadData(input: DataInput): Dataset {
   shuffle(test, random);
   const probe = toSplit(input.probes.flatMap((digit) => pick(digit, input.samplesPerClass, input.seed)));
   const probes = [...input.probes];
-  const names: Record<string, string> = {};
+  const names: Record<string, string> = { ...input.names };
   const outliers = outlierFolder(input.outliers);
   if (outliers) {
     const far = loadOutliers(outliers, input.outlierCount, input.seed);
@@ -85,7 +87,8 @@ export function loadData(input: DataInput): Dataset {
 }
 
 /** What identifies the data an experiment reads, without selecting it: part of the result's hash. */
-export function datasetIdentity(input: Pick<DataInput, 'classes' | 'probes' | 'outliers'>): string {
+export function datasetIdentity(input: DataInput, baseDir = process.cwd()): string {
+  if (input.name === 'idx') return `idx ${idxFolderOf(input, baseDir).identity}`;
   const outliers = outlierFolder(input.outliers);
   return [mnistIdentity([...input.classes, ...input.probes]), ...(outliers ? [outlierIdentity(outliers)] : [])].join(' ');
 }

@@ -25,12 +25,5 @@ export interface Dataset {
   probe: Split;
 }
 
-export interface DataInput {
-  classes: number[];
-  probes: number[];
-  outliers: 'auto' | 'none' | 'fashion-mnist';
-  outlierCount: number;
-  samplesPerClass: number;
-  testFraction: number;
-  seed: number;
-}
+/** What the data stage reads: the experiment file's `dataset`. */
+export type DataInput = import('../spec/schema.ts').ExperimentSpec['dataset'];

@@ -4,7 +4,7 @@ import type { Result } from '../results/schema.ts';
 import { allLabels, className } from './labels.ts';
 import { classScale } from './palette.ts';
 import { greyPngDataUri } from './png.ts';
-import type { FigureDef } from './types.ts';
+import type { FigureDef, Row } from './types.ts';
 
 const role = (r: Result, label: number) => (r.dataset.classes.includes(label) ? 'trained' : label < 0 ? 'outlier' : 'probe');
 
@@ -19,18 +19,19 @@ export const dataCounts: FigureDef = {
     );
   },
   rows: (r) => r.dataset.counts.map((c) => ({ split: c.split, class: className(r, c.label), count: c.count })),
+  // Horizontal bars, so that long class names (Fashion-MNIST) read level.
   plot: (r, rows) => ({
-    height: 260,
-    marginLeft: 50,
-    marginBottom: 40,
-    x: { label: 'Class', type: 'band', domain: allLabels(r).map((l) => className(r, l)), tickRotate: allLabels(r).some((l) => className(r, l).length > 3) ? -20 : 0 },
-    y: { label: 'Inputs (count)', grid: true },
+    height: 50 + 30 * allLabels(r).length,
+    marginLeft: 100,
+    marginRight: 40,
+    y: { label: 'Class', type: 'band', domain: allLabels(r).map((l) => className(r, l)), padding: 0.15 },
+    x: { label: 'Inputs (count)', grid: true, ticks: 3 },
     fx: { label: null, domain: ['train', 'test', 'probe'] },
     color: classScale(allLabels(r), (l) => className(r, l)),
     marks: [
-      Plot.barY(rows, { fx: 'split', x: 'class', y: 'count', fill: 'class' }),
-      Plot.text(rows, { fx: 'split', x: 'class', y: 'count', text: 'count', dy: -6 }),
-      Plot.ruleY([0]),
+      Plot.barX(rows, { fx: 'split', y: 'class', x: 'count', fill: 'class' }),
+      Plot.text(rows, { fx: 'split', y: 'class', x: 'count', text: 'count', textAnchor: 'start', dx: 4 }),
+      Plot.ruleX([0]),
     ],
   }),
   legend: allLabels,
@@ -53,7 +54,7 @@ export const dataSamples: FigureDef = {
   },
   plot: (r, rows) => {
     const size = 34;
-    const rowName = (d: { class: unknown; split: unknown }) => `${d.class} (${d.split === 'probe' ? 'probe' : 'trained'})`;
+    const rowName = (d: Row) => `${d.class} (${d.split === 'probe' ? 'probe' : 'trained'})`;
     const labels = [...new Set(rows.map(rowName))];
     const columns = Math.max(...rows.map((d) => Number(d.column))) + 1;
     const withSrc = rows.map((d, i) => ({ ...d, row: rowName(d), src: greyPngDataUri(decodePixels(r.dataset.samples[i].pixels), r.dataset.width, r.dataset.height) }));

@@ -1,5 +1,6 @@
 import * as Plot from '@observablehq/plot';
-import type { Result } from '../results/schema.ts';
+import type { SeedRun } from '../results/schema.ts';
+import { allLabels, className, seedNote } from './labels.ts';
 import { classScale } from './palette.ts';
 import type { FigureDef, Row } from './types.ts';
 
@@ -16,7 +17,7 @@ export interface FlowLayout {
   height: number;
 }
 
-export function flowLayout(r: Result): FlowLayout {
+export function flowLayout(r: SeedRun): FlowLayout {
   const layers = r.paths.layers.length;
   const sizes: Map<number, number>[] = Array.from({ length: layers }, () => new Map());
   for (const f of r.paths.flows) {
@@ -62,9 +63,14 @@ export const pathsFlow: FigureDef = {
   name: 'paths-flow',
   title: 'Paths through the hidden layers',
   caption: (r) =>
-    `Each column is a hidden layer, each block one of its k-means clusters (c0 is the largest); each band carries the inputs of one class from a cluster to a cluster of the next layer, its width their number. All ${r.dataset.counts.reduce((s, c) => s + c.count, 0)} inputs are drawn, probes (${r.dataset.probes.join(', ') || 'none'}) included.`,
-  rows: (r) => r.paths.flows.map((f) => ({ from_layer: r.paths.layers[f.layer], from_cluster: `c${f.from}`, to_layer: r.paths.layers[f.layer + 1], to_cluster: `c${f.to}`, class: f.label, count: f.count })),
-  plot: (r) => {
+    `Each column is a hidden layer, each block one of its k-means clusters (c0 is the largest); each band carries the inputs of one class from a cluster to a cluster of the next layer, its width their number${seedNote(r)}. All ${r.dataset.counts.reduce((s, c) => s + c.count, 0)} inputs are drawn, probes (${r.dataset.probes.map((l) => className(r, l)).join(', ') || 'none'}) included.`,
+  rows: (r) => {
+    const p = r.runs[0].paths;
+    return p.flows.map((f) => ({ from_layer: p.layers[f.layer], from_cluster: `c${f.from}`, to_layer: p.layers[f.layer + 1], to_cluster: `c${f.to}`, class: className(r, f.label), count: f.count }));
+  },
+  plot: (result) => {
+    const r = result.runs[0];
+    const name = (l: number) => className(result, l);
     const { nodes, links, height } = flowLayout(r);
     const px = 360;
     const scale = px / height;
@@ -78,7 +84,7 @@ export const pathsFlow: FigureDef = {
       marginBottom: 40,
       x: { domain: [-NODE, r.paths.layers.length - 1 + NODE], ticks: r.paths.layers.map((_, i) => i), tickFormat: layerName, label: 'Hidden layer' },
       y: { domain: [height, 0], axis: null },
-      color: classScale([...r.dataset.classes, ...r.dataset.probes]),
+      color: classScale(allLabels(result), name),
       marks: [
         Plot.link(links as unknown as Row[], {
           x1: (d) => Number(d.layer) + NODE / 2,
@@ -86,15 +92,15 @@ export const pathsFlow: FigureDef = {
           y1: 'y1',
           y2: 'y2',
           curve: 'bump-x',
-          stroke: (d) => String(d.label),
+          stroke: (d) => name(Number(d.label)),
           strokeWidth: (d) => Math.max(0.5, Number(d.count) * scale),
           strokeOpacity: 0.55,
-          title: (d) => `class ${d.label}: ${d.count} inputs, ${layerName(Number(d.layer))} c${d.from} → ${layerName(Number(d.layer) + 1)} c${d.to}`,
+          title: (d) => `${name(Number(d.label))}: ${d.count} inputs, ${layerName(Number(d.layer))} c${d.from} → ${layerName(Number(d.layer) + 1)} c${d.to}`,
         }),
         Plot.rect(nodes, { x1: (d) => d.layer - NODE / 2, x2: (d) => d.layer + NODE / 2, y1: 'y1', y2: 'y2', fill: 'currentColor', fillOpacity: 0.8, title: (d) => `${layerName(d.layer)} c${d.cluster}: ${d.size} inputs` }),
         Plot.text(nodes, { x: (d) => d.layer, y: (d) => (d.y1 + d.y2) / 2, text: (d) => `c${d.cluster}`, fill: 'var(--plot-background, white)', fontWeight: 'bold' }),
       ],
     };
   },
-  legend: (r) => [...r.dataset.classes, ...r.dataset.probes],
+  legend: allLabels,
 };

@@ -18,7 +18,7 @@ export function seedNote(r: Result): string {
 
 /** How the spread across seeds is described in a caption. */
 export function intervalNote(r: Result): string {
-  return r.runs.length > 1 ? `lines are means over ${r.runs.length} seeds, bands and bars their 95 % t-intervals, dots the seeds` : 'one seed: no interval across seeds';
+  return r.runs.length > 1 ? `Lines are means over ${r.runs.length} seeds, bands and bars their 95 % t-intervals, dots the seeds` : 'One seed: no interval across seeds';
 }
 
 /** Mean, 95 % t-interval and the values themselves. */

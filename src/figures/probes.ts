@@ -1,28 +1,58 @@
 import * as Plot from '@observablehq/plot';
 import type { Result } from '../results/schema.ts';
+import { across, className } from './labels.ts';
 import { classScale } from './palette.ts';
 import type { FigureDef } from './types.ts';
+
+const probeLabels = (r: Result) => r.runs[0].probes.filter((p) => p.count > 0).map((p) => p.label);
 
 export const probePredictions: FigureDef = {
   name: 'probe-predictions',
   title: 'What the model predicts for unseen classes',
-  applies: (r) => r.probes.length > 0,
-  caption: (r) =>
-    `Share of the probe inputs (classes ${r.dataset.probes.join(', ')}, never seen in training) that the model assigns to each trained class, with 95 % Wilson intervals. The model must choose a trained class: it has no "none of these".`,
-  rows: (r: Result) => r.probes.flatMap((p) => p.predicted.map((q) => ({ probe: p.label, predicted: q.label, share: q.share, low: q.interval[0], high: q.interval[1], n: p.count }))),
-  plot: (r, rows) => ({
-    height: 40 + r.probes.length * (30 + 34 * r.dataset.classes.length),
-    marginLeft: 110,
-    marginRight: 60,
-    x: { label: 'Share of probes (%)', percent: true, domain: [0, 100], grid: true },
-    y: { label: null, type: 'band', domain: r.dataset.classes.map((c) => `predicted ${c}`), padding: 0.2 },
-    fy: { label: null, domain: r.probes.map((p) => p.label), tickFormat: (l: number) => `${l}s` },
-    color: classScale(r.dataset.classes),
-    marks: [
-      Plot.barX(rows, { x: 'share', y: (d) => `predicted ${d.predicted}`, fy: 'probe', fill: (d) => String(d.predicted) }),
-      Plot.ruleY(rows, { x1: 'low', x2: 'high', y: (d) => `predicted ${d.predicted}`, fy: 'probe', stroke: 'currentColor', strokeWidth: 1.5 }),
-      Plot.text(rows, { x: 'high', y: (d) => `predicted ${d.predicted}`, fy: 'probe', text: (d) => `${(100 * Number(d.share)).toFixed(1)} %`, textAnchor: 'start', dx: 6 }),
-    ],
-  }),
+  applies: (r) => probeLabels(r).length > 0,
+  caption: (r) => {
+    const probes = probeLabels(r).map((l) => className(r, l)).join(', ');
+    const spread =
+      r.runs.length > 1
+        ? `bars are means over ${r.runs.length} seeds' models, whiskers their 95 % t-intervals, dots the seeds`
+        : 'whiskers are 95 % Wilson intervals';
+    return `Share of the probe inputs (${probes}, never seen in training) that the model assigns to each trained class; ${spread}. The model must choose a trained class: it has no "none of these".`;
+  },
+  rows: (r) =>
+    probeLabels(r).flatMap((label) => {
+      const perSeed = r.runs.map((s) => s.probes.find((p) => p.label === label)!);
+      return r.dataset.classes.map((c) => {
+        const shares = perSeed.map((p) => p.predicted.find((q) => q.label === c)?.share ?? 0);
+        const wilson = perSeed[0].predicted.find((q) => q.label === c)?.interval ?? [0, 0];
+        const s = across(shares);
+        const [low, high] = r.runs.length > 1 ? [s.low, s.high] : wilson;
+        return { probe: className(r, label), predicted: className(r, c), share: s.mean, low: Math.max(0, low), high: Math.min(1, high), n: perSeed[0].count, seeds: r.runs.length };
+      });
+    }),
+  plot: (r, rows) => {
+    const probes = probeLabels(r).map((l) => className(r, l));
+    const row = (d: { predicted: unknown }) => `predicted ${d.predicted}`;
+    const seeds =
+      r.runs.length > 1
+        ? probeLabels(r).flatMap((label) =>
+            r.runs.flatMap((s) => s.probes.find((p) => p.label === label)!.predicted.map((q) => ({ probe: className(r, label), predicted: className(r, q.label), share: q.share }))),
+          )
+        : [];
+    return {
+      height: 40 + probes.length * (30 + 34 * r.dataset.classes.length),
+      marginLeft: 110,
+      marginRight: 60,
+      x: { label: 'Share of probes (%)', percent: true, domain: [0, 100], grid: true },
+      y: { label: null, type: 'band', domain: r.dataset.classes.map((c) => row({ predicted: className(r, c) })), padding: 0.2 },
+      fy: { label: null, domain: probes },
+      color: classScale(r.dataset.classes, (l) => className(r, l)),
+      marks: [
+        Plot.barX(rows, { x: 'share', y: row, fy: 'probe', fill: 'predicted' }),
+        Plot.ruleY(rows, { x1: 'low', x2: 'high', y: row, fy: 'probe', stroke: 'currentColor', strokeWidth: 1.5 }),
+        Plot.dot(seeds, { x: 'share', y: row, fy: 'probe', r: 2, fill: 'currentColor', fillOpacity: 0.6 }),
+        Plot.text(rows, { x: 'high', y: row, fy: 'probe', text: (d) => `${(100 * Number(d.share)).toFixed(1)} %`, textAnchor: 'start', dx: 6 }),
+      ],
+    };
+  },
   legend: (r) => r.dataset.classes,
 };

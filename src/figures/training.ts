@@ -28,7 +28,7 @@ function curve(metric: 'loss' | 'accuracy'): FigureDef {
       const epochs = Math.max(...rows.map((d) => Number(d.epoch)));
       const several = r.runs.length > 1;
       const split = (name: string) => rows.filter((d) => d.split === name);
-      const dash = (name: string) => (name === 'test' ? '5,3' : null);
+      const dash = (name: string) => (name === 'test' ? '5,3' : 'none');
       const marks: unknown[] = [];
       for (const name of ['train', 'test']) {
         if (several) marks.push(Plot.line(split(name), { x: 'epoch', y: 'value', z: 'seed', stroke: 'split', strokeOpacity: 0.3, strokeWidth: 1, strokeDasharray: dash(name) }));

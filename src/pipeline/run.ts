@@ -1,3 +1,4 @@
+import { dirname, resolve } from 'node:path';
 import type * as tfType from '@tensorflow/tfjs';
 import { allInputs, recordActivations } from '../activations/index.ts';
 import { analyse } from '../analysis/index.ts';
@@ -51,8 +52,10 @@ function confusion(data: Dataset, predicted: Int32Array, testRange: [number, num
  * Runs one experiment through every stage, one model per seed, or reuses its
  * stored result when the hash of what determines it has not changed.
  */
-export async function runExperiment({ id, spec }: LoadedExperiment, options: RunOptions): Promise<RunOutcome> {
-  const hash = resultHash(spec, datasetIdentity(spec.dataset));
+export async function runExperiment({ id, file, spec }: LoadedExperiment, options: RunOptions): Promise<RunOutcome> {
+  // Relative dataset folders start at the experiment file.
+  const baseDir = dirname(resolve(file));
+  const hash = resultHash(spec, datasetIdentity(spec.dataset, baseDir));
   const stored = readResult(options.resultsDir, id);
   if (!options.force && stored.ok && stored.result.hash === hash) {
     if (JSON.stringify(stored.result.spec) === JSON.stringify(spec)) return { status: 'reused', result: stored.result };
@@ -72,7 +75,7 @@ export async function runExperiment({ id, spec }: LoadedExperiment, options: Run
   const started = performance.now();
   const engine = await selectEngine(options.backend ?? 'auto');
   const { tf } = engine;
-  const data = await time('data', () => loadData(spec.dataset));
+  const data = await time('data', () => loadData(spec.dataset, baseDir));
   const x = allInputs(data);
   const seeds = seedsOf(spec);
   const runs: SeedRun[] = [];
@@ -103,7 +106,7 @@ export async function runExperiment({ id, spec }: LoadedExperiment, options: Run
   const stable = await time('analysis', () => stability(models, trainedRows, spec.analysis.seed));
   const summary = datasetSummary(data);
   const unseen = unseenAnswer(spec, runs, summary.names, data.test.count);
-  const answers = [separationAnswer(spec, runs, data.test.count), signaturesAnswer(spec, runs, summary.names), ...(unseen ? [unseen] : [])];
+  const answers = [separationAnswer(spec, runs, data.test.count, summary.names), signaturesAnswer(spec, runs, summary.names), ...(unseen ? [unseen] : [])];
   await time('store', () => writeArtifacts(options.resultsDir, id, files));
   timings.total = Math.round(performance.now() - started);
   const result: Result = {

@@ -3,26 +3,45 @@ import { z } from 'zod';
 // The experiment file's contract. Defaults are chosen so that a minimal file
 // (title, classes, probes) trains the study of the original slides.
 
-const digit = z.int().min(0).max(9);
+const label = z.int().min(0).max(255);
 
 const kChoice = z.union([z.int().min(2).max(64), z.literal('auto')]);
 
 export const DatasetSpec = z
   .object({
-    name: z.literal('mnist').default('mnist').describe('Embedded dataset: 10,000 real MNIST digits from the `mnist` package.'),
-    classes: z.array(digit).min(2).describe('Classes the model is trained on.'),
-    probes: z.array(digit).default([]).describe('Classes never trained on, passed through the model as probes.'),
+    name: z
+      .enum(['mnist', 'idx'])
+      .default('mnist')
+      .describe('`mnist`: the embedded 10,000 real MNIST digits of the `mnist` package. `idx`: the IDX files (gzipped or not) of `folder`, e.g. MNIST, Fashion-MNIST or EMNIST at full size.'),
+    folder: z.string().min(1).optional().describe('With `name: idx`: the folder holding train-images-idx3-ubyte[.gz], train-labels-idx1-ubyte[.gz] and their t10k- (or test-) counterparts. Relative paths start at the experiment file.'),
+    prefix: z.string().default('').describe('With `name: idx`: a prefix of the file names, e.g. `emnist-balanced-`.'),
+    names: z.record(z.string().regex(/^\d+$/, 'must be a class label (a whole number)'), z.string().min(1)).default({}).describe('Display name of each class label, e.g. {0: T-shirt/top}; a label without one is shown as its number.'),
+    classes: z.array(label).min(2).describe('Classes the model is trained on.'),
+    probes: z.array(label).default([]).describe('Classes never trained on, passed through the model as probes.'),
     outliers: z
       .union([z.literal('auto'), z.literal('none'), z.literal('fashion-mnist')])
       .default('auto')
-      .describe('Far out-of-distribution probes: Fashion-MNIST test images from /usr/share/datasets/fashion-mnist (`auto`: when installed).'),
+      .describe('Far out-of-distribution probes: Fashion-MNIST test images from /usr/share/datasets/fashion-mnist (`auto`: when installed and the dataset is `mnist`).'),
     outlierCount: z.int().min(10).max(10000).default(500),
-    samplesPerClass: z.int().min(10).max(10000).default(1000).describe('At most this many inputs per class (the embedded set has about 1,000 per digit).'),
-    testFraction: z.number().gt(0).lt(1).default(0.2).describe('Share of each trained class held out for testing (stratified).'),
+    samplesPerClass: z
+      .int()
+      .min(10)
+      .max(100000)
+      .default(1000)
+      .describe('At most this many inputs per class (the embedded set has about 1,000 per digit). With `name: idx`, at most this many per class from each file: the train file gives the training split, the test file the test split and the probes.'),
+    testFraction: z.number().gt(0).lt(1).default(0.2).describe('Share of each trained class held out for testing (stratified; `mnist` only: IDX datasets keep the split of their files).'),
     seed: z.int().min(0).default(1).describe('Seed of the sample selection and of the train/test split.'),
   })
   .strict()
   .superRefine((d, ctx) => {
+    if (d.name === 'idx' && !d.folder) ctx.addIssue({ code: 'custom', path: ['folder'], message: 'is required with name: idx (the folder of the IDX files)' });
+    if (d.name === 'idx' && d.outliers === 'fashion-mnist') ctx.addIssue({ code: 'custom', path: ['outliers'], message: 'Fashion-MNIST outliers apply to the embedded mnist set only' });
+    if (d.name === 'mnist') {
+      if (d.folder) ctx.addIssue({ code: 'custom', path: ['folder'], message: 'applies only to name: idx (the embedded mnist set has no folder)' });
+      [...d.classes.map((c, i) => ['classes', i, c] as const), ...d.probes.map((c, i) => ['probes', i, c] as const)].forEach(([field, i, c]) => {
+        if (c > 9) ctx.addIssue({ code: 'custom', path: [field, i], message: `${c} is not a digit: the embedded mnist set has classes 0 to 9` });
+      });
+    }
     const seen = new Set<number>();
     d.classes.forEach((c, i) => {
       if (seen.has(c)) ctx.addIssue({ code: 'custom', path: ['classes', i], message: `class ${c} is listed twice` });

@@ -1,0 +1,68 @@
+import { isAbsolute, resolve } from 'node:path';
+import { seededRandom, shuffle } from '../util/random.ts';
+import { loadIdxFolder, type IdxFolder, type IdxSplit } from './idx.ts';
+import type { DataInput, Dataset, Split } from './types.ts';
+
+// An IDX dataset at full size: the train file gives the training split, the
+// test file the test split and the probes, each capped per class by
+// `samplesPerClass` with a seeded choice. The folder's four files are read
+// once per process; their digests are the dataset's identity.
+
+const folders = new Map<string, IdxFolder>();
+
+export function idxFolderOf(input: Pick<DataInput, 'folder' | 'prefix'>, baseDir: string): IdxFolder {
+  const dir = isAbsolute(input.folder!) ? input.folder! : resolve(baseDir, input.folder!);
+  const key = `${dir}\0${input.prefix}`;
+  let folder = folders.get(key);
+  if (!folder) {
+    try {
+      folder = loadIdxFolder(dir, input.prefix);
+    } catch (e) {
+      throw new Error(`dataset.folder: ${(e as Error).message}`);
+    }
+    folders.set(key, folder);
+  }
+  return folder;
+}
+
+/** Seeded choice of at most `cap` rows of each class, in shuffled order. */
+function rowsOf(split: IdxSplit, classes: number[], cap: number, seed: number, where: string): number[] {
+  const byClass = new Map<number, number[]>(classes.map((c) => [c, []]));
+  const labels = split.labels.labels;
+  for (let i = 0; i < labels.length; i++) byClass.get(labels[i])?.push(i);
+  const out: number[] = [];
+  for (const c of classes) {
+    const rows = byClass.get(c)!;
+    if (rows.length === 0) throw new Error(`dataset.classes: class ${c} has no input in ${where} (${split.files.labels})`);
+    out.push(...(shuffle(rows, seededRandom(seed * 1009 + c)) as number[]).slice(0, cap));
+  }
+  return shuffle(out, seededRandom(seed + 7)) as number[];
+}
+
+function toSplit(split: IdxSplit, rows: number[]): Split {
+  const { rows: h, cols: w, pixels } = split.images;
+  const features = h * w;
+  const x = new Float32Array(rows.length * features);
+  rows.forEach((src, i) => {
+    for (let j = 0; j < features; j++) x[i * features + j] = pixels[src * features + j] / 255;
+  });
+  return { x, labels: Int32Array.from(rows, (r) => split.labels.labels[r]), sourceIndex: Int32Array.from(rows), count: rows.length };
+}
+
+export function loadIdxData(input: DataInput, baseDir: string): Dataset {
+  const folder = idxFolderOf(input, baseDir);
+  const cap = input.samplesPerClass;
+  return {
+    name: 'idx',
+    identity: `idx ${folder.identity}`,
+    width: folder.train.images.cols,
+    height: folder.train.images.rows,
+    features: folder.train.images.rows * folder.train.images.cols,
+    classes: [...input.classes],
+    probes: [...input.probes],
+    names: { ...input.names },
+    train: toSplit(folder.train, rowsOf(folder.train, input.classes, cap, input.seed, 'the train file')),
+    test: toSplit(folder.test, rowsOf(folder.test, input.classes, cap, input.seed, 'the test file')),
+    probe: toSplit(folder.test, input.probes.length ? rowsOf(folder.test, input.probes, cap, input.seed, 'the test file') : []),
+  };
+}

@@ -1,0 +1,69 @@
+import * as Plot from '@observablehq/plot';
+import type { Result } from '../results/schema.ts';
+import { className, pct, seedNote } from './labels.ts';
+import type { FigureDef, Row } from './types.ts';
+
+const hidden = (r: Result) => r.runs[0].layers.filter((l) => l.kind === 'hidden' && l.classes.length > 0);
+
+/**
+ * Neuron order within a layer: grouped by the class each fires most for, then
+ * strongest first, so that class-specific blocks show; raw indices are arbitrary.
+ */
+function neuronOrder(classes: { mean: number[] }[]): number[] {
+  const units = classes[0].mean.length;
+  const best = Array.from({ length: units }, (_, j) => {
+    let c = 0;
+    for (let k = 1; k < classes.length; k++) if (classes[k].mean[j] > classes[c].mean[j]) c = k;
+    return { j, c, v: classes[c].mean[j] };
+  });
+  return best.sort((a, b) => Number(a.v <= 0) - Number(b.v <= 0) || a.c - b.c || b.v - a.v || a.j - b.j).map((n) => n.j);
+}
+
+export const signatures: FigureDef = {
+  name: 'signatures',
+  title: 'Class signatures in each hidden layer',
+  applies: (r) => hidden(r).length > 0,
+  caption: (r) => {
+    const layers = hidden(r);
+    const counts = layers.map((l) => `${l.name}: ${l.classes.map((c) => `${c.specific.length} for ${className(r, c.label)}`).join(', ')} of ${l.units}`).join('; ');
+    return (
+      `Mean activation of every neuron (columns) over each trained class's training inputs (rows)${seedNote(r)}, divided by the layer's largest mean so that layers compare; neurons are grouped by the class they respond to most. ` +
+      `Dots mark each class's specific path: the fewest neurons carrying ${pct(r.spec.analysis.coverage, 0)} of its contribution (mean |activation| × outgoing weight) to the next layer (${counts}).`
+    );
+  },
+  rows: (r) =>
+    hidden(r).flatMap((l) => {
+      const order = neuronOrder(l.classes);
+      const scale = Math.max(1e-12, ...l.classes.flatMap((c) => c.mean.map(Math.abs)));
+      return order.flatMap((neuron, position) =>
+        l.classes.map((c) => ({ layer: l.name, neuron, position, class: className(r, c.label), mean: c.mean[neuron], scaled: c.mean[neuron] / scale, specific: c.specific.includes(neuron) })),
+      );
+    }),
+  plot: (r, rows) => {
+    const layers = hidden(r);
+    const classes = r.dataset.classes.map((l) => className(r, l));
+    const widest = Math.max(...layers.map((l) => l.units));
+    const cellW = Math.max(2, Math.min(14, 720 / widest));
+    const cellH = classes.length > 5 ? 14 : 22;
+    const signed = rows.some((d) => Number(d.scaled) < 0);
+    const marked = rows.filter((d) => d.specific);
+    const contrast = (dark: boolean) => (d: Row) => (Math.abs(Number(d.scaled)) > 0.55) === dark;
+    return {
+      width: 110 + widest * cellW + 20,
+      height: 50 + layers.length * (classes.length * cellH + 24),
+      marginLeft: 50,
+      marginRight: 70,
+      marginBottom: 40,
+      x: { domain: [0, widest], label: 'Neuron (grouped by the class it responds to most) →', ticks: [] },
+      y: { type: 'band', domain: classes, label: 'Class', padding: 0 },
+      fy: { domain: layers.map((l) => l.name), label: null, padding: 0.15 },
+      color: signed ? { type: 'linear', scheme: 'rdbu', reverse: true, domain: [-1, 1], label: 'Mean activation / layer max' } : { type: 'linear', scheme: 'blues', domain: [0, 1], label: 'Mean activation / layer max' },
+      marks: [
+        Plot.rect(rows, { x1: 'position', x2: (d) => Number(d.position) + 1, y: 'class', fy: 'layer', fill: 'scaled', title: (d) => `${d.layer} neuron ${d.neuron}, ${d.class}: mean ${Number(d.mean).toFixed(3)}${d.specific ? ' (specific)' : ''}` }),
+        Plot.dot(marked.filter(contrast(true)), { x: (d) => Number(d.position) + 0.5, y: 'class', fy: 'layer', r: Math.min(2.5, cellW / 2.5), fill: 'white' }),
+        Plot.dot(marked.filter(contrast(false)), { x: (d) => Number(d.position) + 0.5, y: 'class', fy: 'layer', r: Math.min(2.5, cellW / 2.5), fill: 'black' }),
+        Plot.text(layers, { fy: (l) => l.name, frameAnchor: 'right', dx: 8, textAnchor: 'start', text: (l) => `${l.units} units` }),
+      ],
+    };
+  },
+};

@@ -1,0 +1,41 @@
+// One experiment in its own process, with its own engine: started by
+// scripts/experiments.ts when runs go in parallel (--jobs), it reports its
+// progress and its outcome to the parent over IPC, never its whole result.
+import type { BackendChoice } from '../engine/index.ts';
+import type { EpochRecord } from '../model/types.ts';
+import type { LoadedExperiment } from '../spec/load.ts';
+import { outcomeLine, type OutcomeSummary } from './outcome.ts';
+import { runExperiment, type Stage } from './run.ts';
+
+export interface WorkerTask {
+  experiment: LoadedExperiment;
+  resultsDir: string;
+  force: boolean;
+  backend?: BackendChoice;
+}
+
+export type WorkerMessage =
+  | { type: 'stage'; stage: Stage; seed?: number }
+  | { type: 'epoch'; record: EpochRecord; epochs: number }
+  | { type: 'done'; summary: OutcomeSummary; line: string; engine: string }
+  | { type: 'failed'; error: string };
+
+const send = (m: WorkerMessage) => new Promise<void>((done) => process.send!(m, () => done()));
+
+process.once('message', async (task: WorkerTask) => {
+  try {
+    const t0 = performance.now();
+    const outcome = await runExperiment(task.experiment, {
+      resultsDir: task.resultsDir,
+      force: task.force,
+      backend: task.backend,
+      onStage: (stage, seed) => void send({ type: 'stage', stage, seed }),
+      training: { onEpoch: (record, epochs) => void send({ type: 'epoch', record, epochs }) },
+    });
+    const { summary, line } = outcomeLine(task.experiment.id, outcome, performance.now() - t0);
+    await send({ type: 'done', summary, line, engine: `${outcome.result.run.backend}: ${outcome.result.run.backendReason}` });
+  } catch (err) {
+    await send({ type: 'failed', error: (err as Error).stack ?? String(err) });
+  }
+  process.disconnect();
+});
