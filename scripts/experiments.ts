@@ -6,7 +6,8 @@ import { availableParallelism } from 'node:os';
 import { basename, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { formatError } from '../src/spec/errors.ts';
+import { formatError, fromInvalid, runFailure, type RunFailure } from '../src/spec/errors.ts';
+import { clearFailure, writeFailure } from '../src/results/store.ts';
 import { loadExperiments, type LoadedExperiment } from '../src/spec/load.ts';
 import { outcomeLine } from '../src/pipeline/outcome.ts';
 import type { WorkerMessage, WorkerTask } from '../src/pipeline/worker.ts';
@@ -44,14 +45,33 @@ const selected = outcomes.filter((o) => !only || only.includes(idOf(o)));
 const known = new Set(outcomes.map(idOf));
 for (const id of only ?? []) if (!known.has(id)) console.error(`--only ${id}: there is no experiment file ${values.experiments}/${id}.yaml`);
 
+const summary: string[] = [];
 let failed = selected.filter((o) => !o.ok).length + (only ?? []).filter((id) => !known.has(id)).length;
-for (const o of selected) if (!o.ok) console.error(`${formatError(o.error)}\n`);
+const resultsDir = resolve(values.results);
+for (const o of selected) {
+  if (o.ok) continue;
+  console.error(`${formatError(o.error)}\n`);
+  // The site shows a card for it instead of a stale or missing page.
+  writeFailure(resultsDir, fromInvalid(idOf(o), o.error));
+}
+
+/** A run that stopped: printed in full, kept for the site, one line in the summary. */
+function fail(failure: RunFailure): void {
+  failed++;
+  console.error(`${formatError(failure)}\n`);
+  writeFailure(resultsDir, failure);
+  summary.push(`  ✗ ${failure.id}: ${failure.problems[0]?.path ? `${failure.problems[0].path}: ` : ''}${failure.problems[0]?.message.split('\n')[0] ?? failure.title}`);
+}
+
+function succeed(id: string, line: string): void {
+  clearFailure(resultsDir, id);
+  summary.push(line);
+}
 
 const started = performance.now();
-const summary: string[] = [];
 const runnable = selected.flatMap((o) => (o.ok ? [o.experiment] : []));
 const jobs = Math.max(1, Math.min(Number(values.jobs), runnable.length));
-const task = (experiment: LoadedExperiment): WorkerTask => ({ experiment, resultsDir: resolve(values.results), force: values.force, backend: values.backend as BackendChoice | undefined });
+const task = (experiment: LoadedExperiment): WorkerTask => ({ experiment, resultsDir, force: values.force, backend: values.backend as BackendChoice | undefined });
 
 /** In this process: the live epoch bar works, and a debugger sees everything. */
 async function runHere(experiment: LoadedExperiment): Promise<void> {
@@ -62,16 +82,16 @@ async function runHere(experiment: LoadedExperiment): Promise<void> {
     const outcome = await runExperiment(experiment, {
       ...task(experiment),
       onStage: (stage, seed) => progress.stage(seed === undefined ? id : `${id} · seed ${seed}`, stage),
+      onWait: (holder) => progress.line(`  ${id} · waiting: another build (${holder}) is writing this experiment`),
       training: {
         onBatch: (epoch, batch, batches) => progress.batch(id, epoch, experiment.spec.training.epochs, batch, batches),
         onEpoch: (record, epochs) => progress.epoch(id, record, epochs),
       },
     });
-    summary.push(outcomeLine(id, outcome, performance.now() - t0).line);
+    succeed(id, outcomeLine(id, outcome, performance.now() - t0).line);
     if (outcome.status === 'built') progress.line(`  ${id} · engine ${outcome.result.run.backend}: ${outcome.result.run.backendReason}`);
   } catch (err) {
-    failed++;
-    summary.push(`  ✗ ${id}: ${(err as Error).stack ?? err}`);
+    fail(runFailure(id, experiment.file, err));
   }
 }
 
@@ -82,22 +102,25 @@ function runInWorker(experiment: LoadedExperiment): Promise<void> {
   return new Promise((done) => {
     const child = fork(fileURLToPath(new URL('../src/pipeline/worker.ts', import.meta.url)), [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
     let settled = false;
-    const settle = (line: string, ok: boolean) => {
+    const settle = (outcome: { line: string } | { failure: RunFailure }) => {
       if (settled) return;
       settled = true;
-      if (!ok) failed++;
-      summary.push(line);
+      if ('line' in outcome) succeed(id, outcome.line);
+      else fail(outcome.failure);
       done();
     };
     child.on('message', (m: WorkerMessage) => {
       if (m.type === 'stage') progress.stage(m.seed === undefined ? id : `${id} · seed ${m.seed}`, m.stage);
       else if (m.type === 'epoch') progress.epoch(id, m.record, m.epochs);
+      else if (m.type === 'wait') progress.line(`  ${id} · waiting: another build (${m.holder}) is writing this experiment`);
       else if (m.type === 'done') {
         if (m.summary.status === 'built') progress.line(`  ${id} · engine ${m.engine}`);
-        settle(m.line, true);
-      } else settle(`  ✗ ${id}: ${m.error}`, false);
+        settle({ line: m.line });
+      } else settle({ failure: m.failure });
     });
-    child.on('exit', (code, signal) => settle(`  ✗ ${id}: its worker process ended (${signal ?? `exit code ${code}`}) before reporting a result`, false));
+    child.on('exit', (code, signal) =>
+      settle({ failure: runFailure(id, experiment.file, new Error(`its worker process ended (${signal ?? `exit code ${code}`}) before reporting a result`)) }),
+    );
     child.send(task(experiment));
   });
 }

@@ -1,20 +1,51 @@
 import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { FIGURES, figuresFor } from '../src/figures/index.ts';
+import { decodePixels } from '../src/data/image.ts';
+import { FIGURES, figureByName, figuresFor } from '../src/figures/index.ts';
 import { flowLayout } from '../src/figures/flow.ts';
+import { className } from '../src/figures/labels.ts';
+import { classColor } from '../src/figures/palette.ts';
 import { greyPngDataUri } from '../src/figures/png.ts';
 import { renderSvg, toCsv } from '../src/figures/render.ts';
 import { standaloneSvg } from '../src/figures/standalone.ts';
+import type { Row } from '../src/figures/types.ts';
 import { runExperiment } from '../src/pipeline/run.ts';
 import type { Result } from '../src/results/schema.ts';
 import { tempDir, tinySpec } from './helpers.ts';
 
+// Two seeds, so that every figure applies (seed stability needs two); a
+// second, bare result (one seed, no probes) for the figures that must step aside.
 let result: Result;
+let bare: Result;
 const dir = tempDir();
 
 beforeAll(async () => {
-  ({ result } = await runExperiment({ id: 'tiny', file: 'x', spec: tinySpec() }, { resultsDir: dir, backend: 'wasm' }));
+  ({ result } = await runExperiment({ id: 'tiny', file: 'x', spec: tinySpec({ seeds: [1, 2] }) }, { resultsDir: dir, backend: 'wasm' }));
+  const spec = tinySpec({ dataset: { classes: [0, 1, 2], probes: [], outliers: 'none', samplesPerClass: 60 }, model: { hidden: [12] }, training: { epochs: 2, batchSize: 32 } });
+  ({ result: bare } = await runExperiment({ id: 'bare', file: 'x', spec }, { resultsDir: tempDir(), backend: 'wasm' }));
 });
+
+const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+const figure = (name: string) => figureByName(name)!;
+const rowsOf = (name: string, r = result) => figure(name).rows(r);
+const one = (rows: Row[], where: Partial<Row>) => {
+  const hits = rows.filter((d) => Object.entries(where).every(([k, v]) => d[k] === v));
+  expect(hits, JSON.stringify(where)).toHaveLength(1);
+  return hits[0];
+};
+
+/** The figure renders an SVG and publishes non-empty CSV rows. */
+function renders(name: string, r = result): Row[] {
+  const def = figure(name);
+  expect(def.applies?.(r) ?? true, name).toBe(true);
+  const svg = renderSvg(def, r);
+  expect(svg.startsWith('<svg'), name).toBe(true);
+  expect(svg).toContain(`aria-label="${def.title}"`);
+  const rows = def.rows(r);
+  expect(rows.length, name).toBeGreaterThan(0);
+  expect(toCsv(def, r).trim().split('\n')).toHaveLength(rows.length + 1);
+  return rows;
+}
 
 describe('figures', () => {
   it('render every figure to an SVG with its title as label, the same bytes each time', () => {
@@ -25,6 +56,16 @@ describe('figures', () => {
       expect(svg.startsWith('<svg'), def.name).toBe(true);
       expect(svg).toContain(`aria-label="${def.title}"`);
       expect(renderSvg(def, result)).toBe(svg);
+      expect(def.caption(result), def.name).not.toMatch(/undefined|NaN/);
+    }
+  });
+
+  it('skip the figures whose data a result lacks, and render the rest', () => {
+    const names = figuresFor(bare).map((d) => d.name);
+    for (const absent of ['probe-predictions', 'ood-auc', 'ood-roc', 'ood-histograms', 'seed-stability']) expect(names).not.toContain(absent);
+    for (const def of figuresFor(bare)) {
+      expect(renderSvg(def, bare).startsWith('<svg'), def.name).toBe(true);
+      expect(def.caption(bare), def.name).not.toMatch(/undefined|NaN/);
     }
   });
 
@@ -36,15 +77,26 @@ describe('figures', () => {
   });
 
   it('publish their data as CSV, quoted where needed', () => {
-    const csv = toCsv(FIGURES.find((f) => f.name === 'data-counts')!, result);
+    const csv = toCsv(figure('data-counts'), result);
     const [header, ...lines] = csv.trim().split('\n');
     expect(header).toBe('split,class,count');
     expect(lines.reduce((s, l) => s + Number(l.split(',')[2]), 0)).toBe(result.dataset.counts.reduce((s, c) => s + c.count, 0));
     expect(toCsv({ ...FIGURES[0], rows: () => [{ a: 'x,"y"', b: 1 }] }, result)).toBe('a,b\n"x,""y""",1\n');
   });
 
+  it('show classes by their dataset names, outliers in a colour of their own', () => {
+    expect(className(result, 7)).toBe('7');
+    if (result.dataset.probes.includes(-1)) {
+      expect(rowsOf('data-counts').map((d) => d.class)).toContain(result.dataset.names['-1']);
+      expect(renderSvg(figure('ood-auc'), result)).toContain(result.dataset.names['-1']);
+    }
+    const digits = Array.from({ length: 10 }, (_, d) => classColor(d).toLowerCase());
+    expect(new Set(digits).size).toBe(10);
+    expect(digits).not.toContain(classColor(-1).toLowerCase());
+  });
+
   it('lay out path flows so that every band starts and ends inside its clusters', () => {
-    const { nodes, links } = flowLayout(result);
+    const { nodes, links } = flowLayout(result.runs[0]);
     const node = (layer: number, cluster: number) => nodes.find((n) => n.layer === layer && n.cluster === cluster)!;
     for (const l of links) {
       const from = node(l.layer, l.from);
@@ -66,6 +118,93 @@ describe('figures', () => {
   });
 });
 
+describe('figure rows recompute from the result', () => {
+  it('training curves: every seed, every epoch', () => {
+    const rows = renders('training-accuracy');
+    expect(rows).toHaveLength(2 * result.runs.reduce((s, r) => s + r.training.history.length, 0));
+    const run = result.runs[1];
+    expect(one(rows, { seed: run.seed, epoch: 1, split: 'test' }).value).toBe(run.training.history[0].testAccuracy);
+  });
+
+  it('mean-images: the mean ink of each class image', () => {
+    const rows = renders('mean-images');
+    const m = result.dataset.meanImages[0];
+    const px = decodePixels(m.pixels);
+    expect(one(rows, { class: className(result, m.label) }).meanInk).toBeCloseTo(mean([...px]) / 255, 12);
+  });
+
+  it('confusion: counts summed over seeds, shares of the row', () => {
+    const rows = renders('confusion');
+    const [a, b] = result.dataset.classes;
+    const count = (x: number, y: number) => result.runs.reduce((s, r) => s + (r.training.confusion.find((c) => c.actual === x && c.predicted === y)?.count ?? 0), 0);
+    const cell = one(rows, { actual: className(result, a), predicted: className(result, b) });
+    expect(cell.count).toBe(count(a, b));
+    expect(cell.rowShare).toBeCloseTo(count(a, b) / (count(a, a) + count(a, b)), 12);
+  });
+
+  it('separation: the per-layer curves across seeds', () => {
+    const rows = renders('separation');
+    expect(rows).toHaveLength(3 * result.runs[0].layers.length);
+    const layer = result.runs[0].layers[1];
+    expect(one(rows, { layer: layer.name, statistic: 'probe accuracy' }).mean).toBeCloseTo(mean(result.runs.map((r) => r.layers[1].probeAccuracy)), 12);
+    expect(one(rows, { layer: layer.name, statistic: 'NMI (k = classes)' }).mean).toBeCloseTo(mean(result.runs.map((r) => r.layers[1].atClasses.nmi)), 12);
+  });
+
+  it('cka: one cell per pair of layers', () => {
+    const rows = renders('cka');
+    const layers = result.runs[0].layers;
+    expect(rows).toHaveLength(layers.length ** 2);
+    expect(one(rows, { layerA: layers[1].name, layerB: layers[2].name }).cka).toBe(result.runs[0].cka[1][2]);
+  });
+
+  it('signatures: class mean per neuron, specific neurons marked', () => {
+    const rows = renders('signatures');
+    const layer = result.runs[0].layers.find((l) => l.kind === 'hidden')!;
+    const c = layer.classes[1];
+    const n = c.specific[0];
+    const cell = one(rows, { layer: layer.name, neuron: n, class: className(result, c.label) });
+    expect(cell.mean).toBe(c.mean[n]);
+    expect(cell.specific).toBe(true);
+    expect(rows.filter((d) => d.layer === layer.name && d.class === className(result, c.label) && d.specific)).toHaveLength(c.specific.length);
+  });
+
+  it('specific-overlap: Jaccard and cosine per class pair, averaged over seeds', () => {
+    const rows = renders('specific-overlap');
+    const li = result.runs[0].layers.findIndex((l) => l.kind === 'hidden');
+    const name = result.runs[0].layers[li].name;
+    const jaccard = rows.filter((d) => d.layer === name && String(d.measure).startsWith('Jaccard'));
+    expect(jaccard).toHaveLength(1);
+    expect(jaccard[0].mean).toBeCloseTo(mean(result.runs.map((r) => r.layers[li].pairs[0].jaccard)), 12);
+    expect(jaccard[0].permutationP).toBe(Math.max(...result.runs.map((r) => r.layers[li].permutation!.p)));
+  });
+
+  it('ood-auc: AUC per probe, layer and score across seeds, and the baselines', () => {
+    const rows = renders('ood-auc');
+    const probe = result.dataset.probes[0];
+    const li = result.runs[0].layers.length - 2;
+    const auc = mean(result.runs.map((r) => r.layers[li].ood.find((o) => o.probe === probe && o.score === 'mahalanobis')!.auc));
+    expect(one(rows, { probe: className(result, probe), layer: result.runs[0].layers[li].name, score: 'Mahalanobis' }).mean).toBeCloseTo(auc, 12);
+    expect(one(rows, { probe: className(result, probe), score: 'max softmax' }).mean).toBeCloseTo(mean(result.runs.map((r) => r.probes[0].baselines.msp)), 12);
+  });
+
+  it('ood-roc and ood-histograms: the first seed curves, point for point', () => {
+    const curves = result.runs[0].oodCurves;
+    expect(renders('ood-roc')).toHaveLength(curves.reduce((s, c) => s + c.roc.length, 0));
+    const hist = renders('ood-histograms');
+    expect(hist).toHaveLength(curves.reduce((s, c) => s + c.histogram.length, 0));
+    const c = curves[0];
+    const shares = hist.filter((d) => d.layer === c.layer && d.probe === className(result, c.probe) && d.group === 'probe' && d.score === 'nearest centroid');
+    expect(mean(shares.map((d) => Number(d.share))) * shares.length).toBeCloseTo(1, 9);
+  });
+
+  it('seed-stability: agreement between seeds per layer', () => {
+    const rows = renders('seed-stability');
+    const s = result.stability[0];
+    expect(one(rows, { layer: s.layer, measure: 'cluster ARI' }).mean).toBe(s.clusterAri.mean);
+    expect(one(rows, { layer: s.layer, measure: 'linear CKA' }).high).toBe(s.cka.interval[1]);
+  });
+});
+
 describe('figure references in write-ups', () => {
   it('fail with the page and the id when the figure does not exist', async () => {
     process.env.CHEMINS_RESULTS = dir;
@@ -73,7 +212,7 @@ describe('figure references in write-ups', () => {
     const { writeFileSync } = await import('node:fs');
     writeFileSync(`${process.env.CHEMINS_EXPERIMENTS}/tiny.yaml`, 'title: t\ndataset: {classes: [1, 7]}\n');
     const { resolveFigure } = await import('../src/site/figure-ref.ts');
-    expect(resolveFigure('tiny/purity', '/report/')).toMatchObject({ id: 'tiny/purity', number: 5 });
+    expect(resolveFigure('tiny/purity', '/report/')).toMatchObject({ id: 'tiny/purity', number: FIGURES.findIndex((f) => f.name === 'purity') + 1 });
     expect(() => resolveFigure('tiny/nope', '/report/')).toThrow(/\[FigureNotFound\] \/report\/: figure "tiny\/nope" names figure "nope"/);
     expect(() => resolveFigure('other/purity', '/report/')).toThrow(/names experiment "other", which has no result/);
     expect(() => resolveFigure('purity', '/report/')).toThrow(/<experiment>\/<figure>/);

@@ -1,4 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
 import { idxToUnit, loadIdxFolder, type IdxSplit } from '../../src/data/idx.ts';
 import { loadData } from '../../src/data/index.ts';
@@ -9,7 +11,9 @@ import { ExperimentSpec } from '../../src/spec/schema.ts';
 // pipeline loads it, and a Fashion-MNIST pair built the same way from the IDX
 // files, so that both go through the project's own `trainModel`.
 
-export const DEFAULT_EXPERIMENT = 'experiments/mnist-1-vs-7.yaml';
+/** The repository root, so that the bench runs the same from any directory. */
+export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+export const DEFAULT_EXPERIMENT = join(ROOT, 'experiments/mnist-1-vs-7.yaml');
 export const FASHION = process.env.CHEMINS_FASHION_MNIST ?? '/usr/share/datasets/fashion-mnist';
 /** T-shirt/top vs shirt: the pair of Fashion-MNIST that is hardest to tell apart. */
 export const FASHION_CLASSES = [0, 6];

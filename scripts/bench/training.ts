@@ -9,7 +9,7 @@ import type { Workload } from './datasets.ts';
 // before the clock starts; building the model and uploading the tensors are
 // inside it for both loops, as they are part of what a run costs.
 
-export type Loop = 'trainModel' | 'model.fit';
+export type Loop = 'trainModel' | 'model.fit' | 'plain loop';
 
 export interface TrainTiming {
   engine: string;

@@ -1,3 +1,4 @@
+import { FieldError } from '../spec/errors.ts';
 import { isAbsolute, resolve } from 'node:path';
 import { seededRandom, shuffle } from '../util/random.ts';
 import { loadIdxFolder, type IdxFolder, type IdxSplit } from './idx.ts';
@@ -18,7 +19,7 @@ export function idxFolderOf(input: Pick<DataInput, 'folder' | 'prefix'>, baseDir
     try {
       folder = loadIdxFolder(dir, input.prefix);
     } catch (e) {
-      throw new Error(`dataset.folder: ${(e as Error).message}`);
+      throw new FieldError('dataset.folder', (e as Error).message, 'Point dataset.folder at a folder of IDX files (train-images-idx3-ubyte[.gz], train-labels-idx1-ubyte[.gz] and their t10k- counterparts), whole and readable.');
     }
     folders.set(key, folder);
   }
@@ -26,14 +27,15 @@ export function idxFolderOf(input: Pick<DataInput, 'folder' | 'prefix'>, baseDir
 }
 
 /** Seeded choice of at most `cap` rows of each class, in shuffled order. */
-function rowsOf(split: IdxSplit, classes: number[], cap: number, seed: number, where: string): number[] {
+function rowsOf(split: IdxSplit, classes: number[], cap: number, seed: number, where: string, field: string): number[] {
   const byClass = new Map<number, number[]>(classes.map((c) => [c, []]));
   const labels = split.labels.labels;
   for (let i = 0; i < labels.length; i++) byClass.get(labels[i])?.push(i);
   const out: number[] = [];
   for (const c of classes) {
     const rows = byClass.get(c)!;
-    if (rows.length === 0) throw new Error(`dataset.classes: class ${c} has no input in ${where} (${split.files.labels})`);
+    if (rows.length === 0) throw new FieldError(field, `class ${c} has no input in ${where} (${split.files.labels})`, `Use classes that the dataset's labels hold (labels found: ${[...new Set(labels)].sort((a, b) => a - b).join(', ')}).`);
+    if (rows.length < 2 && field === 'dataset.classes') throw new FieldError(field, `class ${c} has only ${rows.length} input in ${where}: too few to train or test on`, 'Drop the class, or use a dataset with more of it.');
     out.push(...(shuffle(rows, seededRandom(seed * 1009 + c)) as number[]).slice(0, cap));
   }
   return shuffle(out, seededRandom(seed + 7)) as number[];
@@ -61,8 +63,8 @@ export function loadIdxData(input: DataInput, baseDir: string): Dataset {
     classes: [...input.classes],
     probes: [...input.probes],
     names: { ...input.names },
-    train: toSplit(folder.train, rowsOf(folder.train, input.classes, cap, input.seed, 'the train file')),
-    test: toSplit(folder.test, rowsOf(folder.test, input.classes, cap, input.seed, 'the test file')),
-    probe: toSplit(folder.test, input.probes.length ? rowsOf(folder.test, input.probes, cap, input.seed, 'the test file') : []),
+    train: toSplit(folder.train, rowsOf(folder.train, input.classes, cap, input.seed, 'the train file', 'dataset.classes')),
+    test: toSplit(folder.test, rowsOf(folder.test, input.classes, cap, input.seed, 'the test file', 'dataset.classes')),
+    probe: toSplit(folder.test, input.probes.length ? rowsOf(folder.test, input.probes, cap, input.seed, 'the test file', 'dataset.probes') : []),
   };
 }

@@ -1,3 +1,4 @@
+import { FieldError } from '../spec/errors.ts';
 import { seededRandom, shuffle } from '../util/random.ts';
 import { loadDigit, mnistIdentity, MNIST_SIZE } from './mnist.ts';
 import { idxFolderOf, loadIdxData } from './idx-dataset.ts';
@@ -44,6 +45,9 @@ export function loadData(input: DataInput, baseDir = process.cwd()): Dataset {
   for (const digit of input.classes) {
     const rows = pick(digit, input.samplesPerClass, input.seed);
     const nTest = Math.max(1, Math.round(rows.length * input.testFraction));
+    if (rows.length - nTest < 2) {
+      throw new FieldError('dataset.testFraction', `holds out ${nTest} of the ${rows.length} inputs of class ${digit}, leaving ${rows.length - nTest} to train on`, 'Lower dataset.testFraction or raise dataset.samplesPerClass so that each class keeps at least two training inputs.');
+    }
     test.push(...rows.slice(0, nTest));
     train.push(...rows.slice(nTest));
   }

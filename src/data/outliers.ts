@@ -1,3 +1,4 @@
+import { FieldError } from '../spec/errors.ts';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { seededRandom, shuffle } from '../util/random.ts';
@@ -24,7 +25,7 @@ export function outlierFolder(choice: OutlierChoice): string | null {
   const present = existsSync(join(dir, 't10k-images-idx3-ubyte.gz')) || existsSync(join(dir, 't10k-images-idx3-ubyte'));
   if (present) return dir;
   if (choice === 'auto') return null;
-  throw new Error(`dataset.outliers: Fashion-MNIST is not installed in ${dir} (install Debian's dataset-fashion-mnist, or set outliers: auto or none)`);
+  throw new FieldError('dataset.outliers', `Fashion-MNIST is not installed in ${dir}`, "Install Debian's dataset-fashion-mnist, or set dataset.outliers to auto (used when installed) or none.");
 }
 
 const cache = new Map<string, { split: IdxSplit; identity: string }>();

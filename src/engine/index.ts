@@ -1,5 +1,8 @@
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { registerMissingWasmKernels, WASM_KERNELS_VERSION } from './wasm-kernels.ts';
 
 // The engine behind TensorFlow.js. Native TensorFlow bindings are optional
 // dependencies that install only where libtensorflow can be downloaded:
@@ -23,6 +26,34 @@ async function tryNative(): Promise<string | null> {
     }
   }
   return null;
+}
+
+const require = createRequire(import.meta.url);
+
+function installed(pkg: string): string | null {
+  try {
+    return JSON.parse(readFileSync(require.resolve(`${pkg}/package.json`), 'utf8')).version;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * The engine a choice will run on, and the versions that shape its numbers,
+ * found without loading any engine: it is part of a result's hash, so a
+ * result computed on another engine or version is never reused as this one's.
+ */
+export function engineKey(choice: BackendChoice): string {
+  const tfjs = installed('@tensorflow/tfjs') ?? 'unknown';
+  if (choice === 'auto' || choice === 'tensorflow') {
+    for (const pkg of ['@tensorflow/tfjs-node-gpu', '@tensorflow/tfjs-node']) {
+      const v = installed(pkg);
+      if (v) return `tensorflow ${pkg}@${v} tfjs@${tfjs}`;
+    }
+    if (choice === 'tensorflow') return `tensorflow (missing) tfjs@${tfjs}`;
+  }
+  if (choice === 'cpu') return `cpu tfjs@${tfjs}`;
+  return `wasm @tensorflow/tfjs-backend-wasm@${installed('@tensorflow/tfjs-backend-wasm') ?? 'unknown'} tfjs@${tfjs} kernels@${WASM_KERNELS_VERSION}`;
 }
 
 let current: Engine | null = null;
@@ -49,7 +80,7 @@ export async function selectEngine(choice: BackendChoice = 'auto'): Promise<Engi
   if (backend !== 'tensorflow') {
     const ok = await tf.setBackend(backend);
     if (!ok) throw new Error(`the ${backend} backend failed to initialise`);
-    if (backend === 'wasm') (await import('./wasm-kernels.ts')).registerMissingWasmKernels(tf);
+    if (backend === 'wasm') registerMissingWasmKernels(tf);
   }
   await tf.ready();
   current = { tf, backend: tf.getBackend(), reason };

@@ -25,8 +25,8 @@ export const dataCounts: FigureDef = {
     marginLeft: 100,
     marginRight: 40,
     y: { label: 'Class', type: 'band', domain: allLabels(r).map((l) => className(r, l)), padding: 0.15 },
-    x: { label: 'Inputs (count)', grid: true, ticks: 3 },
-    fx: { label: null, domain: ['train', 'test', 'probe'] },
+    x: { label: 'Inputs (count)', grid: true, ticks: 3, tickFormat: (n: number) => (n >= 1000 ? `${n / 1000}k` : String(n)), insetRight: 36 },
+    fx: { label: null, domain: ['train', 'test', 'probe'], padding: 0.12 },
     color: classScale(allLabels(r), (l) => className(r, l)),
     marks: [
       Plot.barX(rows, { fx: 'split', y: 'class', x: 'count', fill: 'class' }),
@@ -85,15 +85,16 @@ export const meanImages: FigureDef = {
     const withSrc = rows.map((d, i) => ({ ...d, src: greyPngDataUri(decodePixels(order(r)[i].pixels), r.dataset.width, r.dataset.height) }));
     return {
       width: 40 + rows.length * (size + 34),
-      height: size + 70,
+      height: size + 60,
       marginTop: 10,
-      marginBottom: 50,
-      x: { type: 'band', domain: rows.map((d) => d.class), label: null, padding: 0.1 },
+      marginBottom: 40,
+      x: { type: 'band', domain: rows.map((d) => d.class), axis: null, padding: 0.1 },
       y: { domain: [0, 1], axis: null },
       color: classScale(allLabels(r), (l) => className(r, l)),
       marks: [
-        Plot.image(withSrc, { x: 'class', y: 0.5, src: 'src', width: size, height: size, imageRendering: 'pixelated', title: (d) => `${d.class} (${d.role}): mean ink ${(100 * Number(d.meanInk)).toFixed(1)} %` }),
-        Plot.text(rows, { x: 'class', y: 0, text: (d) => d.role, dy: 14, fill: 'class', fontWeight: 'bold' }),
+        Plot.image(withSrc, { x: 'class', y: 1, frameAnchor: 'top', dy: size / 2, src: 'src', width: size, height: size, imageRendering: 'pixelated', title: (d) => `${d.class} (${d.role}): mean ink ${(100 * Number(d.meanInk)).toFixed(1)} %` }),
+        Plot.text(rows, { x: 'class', y: 0, text: 'class', dy: 4, fill: 'class', fontWeight: 'bold', fontSize: 12 }),
+        Plot.text(rows, { x: 'class', y: 0, text: 'role', dy: 20, fill: 'currentColor' }),
       ],
     };
   },

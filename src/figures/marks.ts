@@ -4,7 +4,7 @@ import type { Row } from './types.ts';
 /**
  * A key for series that are not classes, drawn inside the SVG above the frame:
  * the page legend beside a figure only knows classes, and Plot's own legends
- * are HTML, which a standalone SVG cannot hold.
+ * are HTML, which a standalone SVG cannot hold. Drawn once over all facets.
  */
 export function seriesKey(items: { label: string; color: string; dashed?: boolean }[], options: { dy?: number } = {}): unknown[] {
   // Right-aligned, so that it clears the y-axis label at the top left.
@@ -17,8 +17,8 @@ export function seriesKey(items: { label: string; color: string; dashed?: boolea
   });
   const dy = options.dy ?? -14;
   return placed.flatMap((it) => [
-    Plot.text([it.label], { frameAnchor: 'top-right', dx: it.at + 24, dy, text: (d) => d, textAnchor: 'start', fill: 'currentColor' }),
-    Plot.text([it.dashed ? '╌╌' : '━━'], { frameAnchor: 'top-right', dx: it.at, dy, text: (d) => d, textAnchor: 'start', fill: it.color, fontWeight: 'bold' }),
+    Plot.text([it.label], { facet: 'super', frameAnchor: 'top-right', dx: it.at + 24, dy, text: (d) => d, textAnchor: 'start', fill: 'currentColor' }),
+    Plot.text([it.dashed ? '╌╌' : '━━'], { facet: 'super', frameAnchor: 'top-right', dx: it.at, dy, text: (d) => d, textAnchor: 'start', fill: it.color, fontWeight: 'bold' }),
   ]);
 }
 

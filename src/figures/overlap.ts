@@ -69,12 +69,12 @@ export const specificOverlap: FigureDef = {
       marginRight: 190,
       x: { type: 'point', domain: layers, label: 'Hidden layer', padding: 0.3 },
       y: { label: 'Jaccard index · cosine distance', domain: [0, top], grid: true },
-      fy: { domain: [...MEASURES], label: null },
+      fy: { domain: [...MEASURES], label: null, padding: 0.15 },
       color: colors,
       marks: [
         ...layerCurveMarks(points, perSeed(r), { fy: 'measure' }),
         Plot.text(perm, { x: 'layer', fy: () => MEASURES[0], frameAnchor: 'top', dy: -8, text: (d) => `p ≤ ${d.p.toFixed(3)}` }),
-        ...(pairs.length > 1 ? seriesKey(pairs.map((p, i) => ({ label: p, color: colors.range[i] })), { dy: -30 }) : []),
+        ...seriesKey(pairs.map((p, i) => ({ label: p, color: colors.range[i] })), { dy: -30 }),
       ],
     };
   },

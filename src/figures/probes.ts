@@ -41,10 +41,10 @@ export const probePredictions: FigureDef = {
     return {
       height: 40 + probes.length * (30 + 34 * r.dataset.classes.length),
       marginLeft: 110,
-      marginRight: 60,
+      marginRight: 140,
       x: { label: 'Share of probes (%)', percent: true, domain: [0, 100], grid: true },
       y: { label: null, type: 'band', domain: r.dataset.classes.map((c) => row({ predicted: className(r, c) })), padding: 0.2 },
-      fy: { label: null, domain: probes },
+      fy: { label: null, domain: probes, tickFormat: (p: string) => `probes: ${p}` },
       color: classScale(r.dataset.classes, (l) => className(r, l)),
       marks: [
         Plot.barX(rows, { x: 'share', y: row, fy: 'probe', fill: 'predicted' }),

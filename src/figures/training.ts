@@ -44,7 +44,7 @@ function curve(metric: 'loss' | 'accuracy'): FigureDef {
         marginLeft: 56,
         marginRight: 50,
         x: { label: 'Epoch', tickFormat: 'd', ticks: Math.min(10, epochs) },
-        y: loss ? { label: 'Cross-entropy (nats)', type: 'log', grid: true } : { label: 'Accuracy (%)', percent: true, grid: true },
+        y: loss ? { label: 'Cross-entropy (nats)', type: 'log', grid: true, ticks: 5, tickFormat: '~g' } : { label: 'Accuracy (%)', percent: true, grid: true },
         color: SPLITS,
         marks,
       };

@@ -1,3 +1,4 @@
+import { FieldError } from '../spec/errors.ts';
 import type * as tfType from '@tensorflow/tfjs';
 import type { Dataset, Split } from '../data/types.ts';
 import type { ExperimentSpec } from '../spec/schema.ts';
@@ -85,6 +86,20 @@ export async function trainModel(tf: typeof tfType, spec: ExperimentSpec, data: 
     }
     const loss = (await lossSum.data())[0] / data.train.count;
     lossSum.dispose();
+    // NaN, infinite, or ten thousand times the loss of a uniform guess: no
+    // training recovers from that, and its numbers would mean nothing.
+    if (!Number.isFinite(loss) || loss > 1e4 * Math.log(nClasses)) {
+      xAll.dispose();
+      yAll.dispose();
+      optimizer.dispose();
+      model.dispose();
+      const lr = spec.training.learningRate;
+      throw new FieldError(
+        'training.learningRate',
+        `training diverged at epoch ${epoch} of seed ${seed}: the loss became ${Number.isFinite(loss) ? loss.toPrecision(3) : loss} (a uniform guess scores ${Math.log(nClasses).toFixed(3)}) at learning rate ${lr}`,
+        `Lower training.learningRate (e.g. to ${lr / 10}); nothing of this experiment was written.`,
+      );
+    }
     const trainEval = evaluate(tf, model, data.train, yTrain, nClasses, data.features);
     const testEval = evaluate(tf, model, data.test, yTest, nClasses, data.features);
     const record = { epoch, loss, accuracy: trainEval.accuracy, testLoss: testEval.loss, testAccuracy: testEval.accuracy };

@@ -8,13 +8,13 @@ export interface OutcomeSummary {
 }
 
 /** The one line the command prints for an experiment that ran. */
-export function outcomeLine(id: string, { status, result }: RunOutcome, ms: number): { summary: OutcomeSummary; line: string } {
+export function outcomeLine(id: string, { status, result, why }: RunOutcome, ms: number): { summary: OutcomeSummary; line: string } {
   const mean = (f: (r: (typeof result.runs)[number]) => number) => result.runs.reduce((s, r) => s + f(r), 0) / result.runs.length;
   const summary = { status, seeds: result.runs.length, samplesPerSecond: mean((r) => r.training.samplesPerSecond), testAccuracy: mean((r) => r.training.testAccuracy) };
   const seeds = summary.seeds === 1 ? '1 seed' : `${summary.seeds} seeds`;
   const detail =
     status === 'built'
-      ? `trained ${seeds} on ${result.run.backend} (${Math.round(summary.samplesPerSecond)} samples/s)`
+      ? `trained ${seeds} on ${result.run.backend} (${Math.round(summary.samplesPerSecond)} samples/s) because ${why || 'there was no result'}`
       : status === 'reused'
         ? 'stored result reused, nothing trained'
         : 'only labels changed, result reused';

@@ -1,4 +1,5 @@
-import { dirname, resolve } from 'node:path';
+import { mkdirSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import type * as tfType from '@tensorflow/tfjs';
 import { allInputs, recordActivations } from '../activations/index.ts';
 import { analyse } from '../analysis/index.ts';
@@ -8,11 +9,12 @@ import type { Separation } from '../analysis/separation.ts';
 import { stability, type SeedModel } from '../analysis/stability.ts';
 import { datasetIdentity, loadData } from '../data/index.ts';
 import type { Dataset } from '../data/types.ts';
-import { selectEngine, type BackendChoice } from '../engine/index.ts';
+import { engineKey, selectEngine, type BackendChoice } from '../engine/index.ts';
+import { acquireLock } from '../results/lock.ts';
 import { trainModel, type TrainProgress } from '../model/train.ts';
 import { artifactFiles } from '../results/artifacts.ts';
 import { RESULT_SCHEMA_VERSION, type Result, type SeedRun } from '../results/schema.ts';
-import { PIPELINE_VERSION, readResult, resultHash, writeArtifacts, writeResult } from '../results/store.ts';
+import { PIPELINE_VERSION, readResult, removeLeftovers, resultHash, writeArtifacts, writeResult } from '../results/store.ts';
 import { computeSignatures, signatureOptions, type LayerSignatures } from '../signatures/index.ts';
 import type { LoadedExperiment } from '../spec/load.ts';
 import { seedsOf } from '../spec/schema.ts';
@@ -26,10 +28,13 @@ export interface RunOptions {
   force?: boolean;
   backend?: BackendChoice;
   onStage?: (stage: Stage, seed?: number) => void;
+  /** Told once when another build holds this experiment's lock. */
+  onWait?: (holder: string) => void;
   training?: TrainProgress;
 }
 
-export type RunOutcome = { status: 'reused' | 'relabelled' | 'built'; result: Result };
+/** `why`: for a result built, why the stored one could not be used (empty otherwise). */
+export type RunOutcome = { status: 'reused' | 'relabelled' | 'built'; result: Result; why: string };
 
 /** Each hidden layer's outgoing kernel (`units × next units`): the contribution of a neuron weighs its activation by it. */
 function outgoingKernels(model: tfType.Sequential, hiddenLayers: string[]): Float32Array[] {
@@ -52,18 +57,41 @@ function confusion(data: Dataset, predicted: Int32Array, testRange: [number, num
  * Runs one experiment through every stage, one model per seed, or reuses its
  * stored result when the hash of what determines it has not changed.
  */
-export async function runExperiment({ id, file, spec }: LoadedExperiment, options: RunOptions): Promise<RunOutcome> {
+export async function runExperiment(experiment: LoadedExperiment, options: RunOptions): Promise<RunOutcome> {
+  const { id, file, spec } = experiment;
   // Relative dataset folders start at the experiment file.
   const baseDir = dirname(resolve(file));
-  const hash = resultHash(spec, datasetIdentity(spec.dataset, baseDir));
-  const stored = readResult(options.resultsDir, id);
-  if (!options.force && stored.ok && stored.result.hash === hash) {
-    if (JSON.stringify(stored.result.spec) === JSON.stringify(spec)) return { status: 'reused', result: stored.result };
-    const result = { ...stored.result, spec };
-    writeResult(options.resultsDir, result);
-    return { status: 'relabelled', result };
+  const choice = options.backend ?? spec.training.backend;
+  const hash = resultHash(spec, datasetIdentity(spec.dataset, baseDir), engineKey(choice));
+  const reusable = () => {
+    const stored = readResult(options.resultsDir, id);
+    if (options.force) return { stored: null, why: 'forced' };
+    if (!stored.ok) return { stored: null, why: stored.reason };
+    if (stored.result.hash !== hash) return { stored: null, why: 'what determines it changed' };
+    return { stored: stored.result, why: '' };
+  };
+  // A quick look without the lock: a stored result that still holds needs no wait.
+  const first = reusable();
+  if (first.stored && JSON.stringify(first.stored.spec) === JSON.stringify(spec)) return { status: 'reused', result: first.stored, why: '' };
+  mkdirSync(options.resultsDir, { recursive: true });
+  const lock = await acquireLock(join(options.resultsDir, `${id}.lock`), (holder) => options.onWait?.(holder));
+  try {
+    // Another build may have written it while this one waited.
+    const { stored, why } = reusable();
+    if (stored) {
+      if (JSON.stringify(stored.spec) === JSON.stringify(spec)) return { status: 'reused', result: stored, why: '' };
+      const result = { ...stored, spec };
+      writeResult(options.resultsDir, result);
+      return { status: 'relabelled', result, why: '' };
+    }
+    removeLeftovers(options.resultsDir, id);
+    return { status: 'built', result: await build(experiment, options, hash, baseDir, choice), why };
+  } finally {
+    lock.release();
   }
+}
 
+async function build({ id, spec }: LoadedExperiment, options: RunOptions, hash: string, baseDir: string, choice: BackendChoice): Promise<Result> {
   const timings: Record<string, number> = {};
   const time = async <T>(stage: Stage, work: () => T | Promise<T>, seed?: number): Promise<T> => {
     options.onStage?.(stage, seed);
@@ -73,7 +101,7 @@ export async function runExperiment({ id, file, spec }: LoadedExperiment, option
     return out;
   };
   const started = performance.now();
-  const engine = await selectEngine(options.backend ?? 'auto');
+  const engine = await selectEngine(choice);
   const { tf } = engine;
   const data = await time('data', () => loadData(spec.dataset, baseDir));
   const x = allInputs(data);
@@ -115,7 +143,20 @@ export async function runExperiment({ id, file, spec }: LoadedExperiment, option
     hash,
     pipelineVersion: PIPELINE_VERSION,
     spec,
-    run: { backend: engine.backend, backendReason: engine.reason, versions: toolVersions(), createdAt: new Date().toISOString(), timings },
+    run: {
+      backend: engine.backend,
+      backendReason: engine.reason,
+      engine: engineKey(choice),
+      versions: toolVersions(),
+      createdAt: new Date().toISOString(),
+      timings,
+      seeded: {
+        'sample selection and train/test split': `dataset.seed ${spec.dataset.seed}`,
+        'weights and batch order': `one model per seed: ${seeds.join(', ')}`,
+        'k-means++ initialisation': `signatures.seed ${spec.signatures.seed} + restart (${spec.signatures.restarts} restarts)`,
+        'analysis samples and label shuffles': `analysis.seed ${spec.analysis.seed}`,
+      },
+    },
     dataset: summary,
     seeds,
     runs,
@@ -125,5 +166,5 @@ export async function runExperiment({ id, file, spec }: LoadedExperiment, option
   };
   // The JSON is written last: it is the commit point of the whole run.
   writeResult(options.resultsDir, result);
-  return { status: 'built', result };
+  return result;
 }

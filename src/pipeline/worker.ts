@@ -3,6 +3,7 @@
 // progress and its outcome to the parent over IPC, never its whole result.
 import type { BackendChoice } from '../engine/index.ts';
 import type { EpochRecord } from '../model/types.ts';
+import { runFailure, type RunFailure } from '../spec/errors.ts';
 import type { LoadedExperiment } from '../spec/load.ts';
 import { outcomeLine, type OutcomeSummary } from './outcome.ts';
 import { runExperiment, type Stage } from './run.ts';
@@ -18,7 +19,8 @@ export type WorkerMessage =
   | { type: 'stage'; stage: Stage; seed?: number }
   | { type: 'epoch'; record: EpochRecord; epochs: number }
   | { type: 'done'; summary: OutcomeSummary; line: string; engine: string }
-  | { type: 'failed'; error: string };
+  | { type: 'wait'; holder: string }
+  | { type: 'failed'; failure: RunFailure };
 
 const send = (m: WorkerMessage) => new Promise<void>((done) => process.send!(m, () => done()));
 
@@ -30,12 +32,13 @@ process.once('message', async (task: WorkerTask) => {
       force: task.force,
       backend: task.backend,
       onStage: (stage, seed) => void send({ type: 'stage', stage, seed }),
+      onWait: (holder) => void send({ type: 'wait', holder }),
       training: { onEpoch: (record, epochs) => void send({ type: 'epoch', record, epochs }) },
     });
     const { summary, line } = outcomeLine(task.experiment.id, outcome, performance.now() - t0);
     await send({ type: 'done', summary, line, engine: `${outcome.result.run.backend}: ${outcome.result.run.backendReason}` });
   } catch (err) {
-    await send({ type: 'failed', error: (err as Error).stack ?? String(err) });
+    await send({ type: 'failed', failure: runFailure(task.experiment.id, task.experiment.file, err) });
   }
   process.disconnect();
 });

@@ -132,10 +132,14 @@ export const Result = z.object({
   run: z.object({
     backend: z.string(),
     backendReason: z.string(),
+    /** The engine and the versions that shape the numbers (part of the hash). */
+    engine: z.string(),
     versions: z.record(z.string(), z.string()),
     createdAt: z.string(),
     /** Wall time of each stage summed over seeds, in milliseconds. */
     timings: z.record(z.string(), z.number()),
+    /** What was seeded, and with what. */
+    seeded: z.record(z.string(), z.string()),
   }),
   dataset: z.object({
     name: z.string(),

@@ -1,3 +1,4 @@
+import { FieldError } from '../spec/errors.ts';
 import type { Activations, LayerActivations, LayerKind } from '../activations/index.ts';
 import type { ExperimentSpec } from '../spec/schema.ts';
 import { kForLayer } from '../spec/schema.ts';
@@ -48,6 +49,9 @@ function assign(layer: LayerActivations, c: Clustering, count: number): Int32Arr
 export function clusterLayer(layer: LayerActivations, asked: number | 'auto', acts: Activations, options: SignatureOptions, salt: number): LayerSignatures {
   const [t0, t1] = acts.ranges.train;
   const fitRows = Int32Array.from({ length: t1 - t0 }, (_, i) => t0 + i);
+  if (asked !== 'auto' && asked > fitRows.length) {
+    throw new FieldError('signatures.k', `asks for ${asked} clusters at ${layer.name}, but there are only ${fitRows.length} training inputs to cluster`, 'Lower signatures.k, or raise dataset.samplesPerClass.');
+  }
   const kScores: { k: number; silhouette: number }[] = [];
   let clustering: Clustering | undefined;
   if (asked === 'auto') {

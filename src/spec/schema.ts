@@ -68,6 +68,10 @@ export const TrainingSpec = z
     learningRate: z.number().gt(0).lt(10).default(0.001),
     optimizer: z.enum(['adam', 'sgd', 'rmsprop']).default('adam'),
     seed: z.int().min(0).default(1).describe('Seed of weight initialisation and batch order.'),
+    backend: z
+      .enum(['auto', 'tensorflow', 'wasm', 'cpu'])
+      .default('auto')
+      .describe('Engine of TensorFlow.js: `auto` takes a native binding (@tensorflow/tfjs-node-gpu, then -node) when installed, else wasm. `npm run experiments -- --backend` overrides it.'),
   })
   .strict();
 

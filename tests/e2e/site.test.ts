@@ -80,7 +80,9 @@ describe('the built site, in Chromium', () => {
 
   it('serves every figure download with the right type', async () => {
     const { page, context } = await visit('/experiments/mnist-1-vs-7/');
-    const links = await page.$$eval('figure.figure .downloads a', (els) => els.map((e) => (e as HTMLAnchorElement).href));
+    // SVG and CSV here; PNG and citations in 'figures for print and citation' below.
+    const all = await page.$$eval('figure.figure .downloads a', (els) => els.map((e) => (e as HTMLAnchorElement).href));
+    const links = all.filter((href) => /\.(svg|csv)$/.test(href));
     expect(links.length).toBe(2 * figuresFor(result).length);
     for (const href of links) {
       const res = await page.request.get(href);
@@ -123,5 +125,95 @@ describe('the built site, in Chromium', () => {
       await context.close();
     }
     expect([...seen]).toEqual(expect.arrayContaining(['/', '/report/', '/experiments/mnist-1-vs-7/']));
+  });
+});
+
+describe('figures for print and citation, in Chromium', () => {
+  const figureIds = () => figuresFor(result).map((f) => `mnist-1-vs-7/${f.name}`);
+
+  it('serves a PNG at print resolution and the citations beside every figure', async () => {
+    const { page, context } = await visit('/experiments/mnist-1-vs-7/');
+    const links = await page.$$eval('figure.figure .downloads a', (els) => els.map((e) => (e as HTMLAnchorElement).href));
+    const ids = figureIds();
+    for (const [ext, type] of [
+      ['.png', 'image/png'],
+      ['.bib', 'application/x-bibtex'],
+      ['.cite.txt', 'text/plain'],
+    ]) {
+      const hrefs = links.filter((h) => h.endsWith(ext));
+      expect(hrefs.map((h) => new URL(h).pathname), ext).toEqual(ids.map((id) => `/figures/${id}${ext}`));
+      for (const [i, href] of hrefs.entries()) {
+        const res = await page.request.get(href);
+        expect(res.status(), href).toBe(200);
+        expect(res.headers()['content-type'], href).toContain(type);
+        const body = await res.body();
+        if (ext === '.png') {
+          expect([...body.subarray(0, 8)], href).toEqual([137, 80, 78, 71, 13, 10, 26, 10]);
+          expect(body.readUInt32BE(16), `${href} width`).toBeGreaterThanOrEqual(2400);
+        } else {
+          const text = body.toString('utf8');
+          expect(text, href).toContain(`id ${ids[i]}`);
+          expect(text, href).toMatch(/from commit \w+/);
+          if (ext === '.bib') expect(text.startsWith(`@misc{chemins:mnist-1-vs-7:${figuresFor(result)[i].name},`), href).toBe(true);
+          else expect(text, href).toContain(`Figure ${i + 1}: ${figuresFor(result)[i].title}`);
+        }
+      }
+    }
+    await context.close();
+  });
+
+  it('lists every figure on the figures page, each with a thumbnail and its downloads', async () => {
+    const { page, context, errors, status } = await visit('/figures/', { javaScriptEnabled: false });
+    expect(status).toBe(200);
+    const cards = await page.$$eval('.figure-card', (els) =>
+      els.map((e) => ({
+        id: e.getAttribute('data-figure-id'),
+        thumb: (e.querySelector('img') as HTMLImageElement | null)?.getAttribute('src'),
+        downloads: e.querySelectorAll('.card-downloads a').length,
+      })),
+    );
+    const mine = cards.filter((c) => c.id?.startsWith('mnist-1-vs-7/'));
+    expect(mine.map((c) => c.id)).toEqual(figureIds());
+    for (const card of mine) {
+      expect(card.thumb).toBe(`/figures/${card.id}.svg`);
+      expect(card.downloads).toBe(5);
+      const res = await page.request.get(server.url + card.thumb);
+      expect(res.headers()['content-type']).toBe('image/svg+xml');
+    }
+    expect(await page.$$eval('header.site nav a', (els) => els.map((e) => e.textContent?.trim()))).toContain('Figures');
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
+  it('links a FigureRef to its figure, and typesets math with no script and nothing from other hosts', async () => {
+    const context = await browser.newContext({ viewport: { width: 1200, height: 900 }, javaScriptEnabled: false });
+    const page = await context.newPage();
+    const foreign: string[] = [];
+    page.on('request', (r) => !r.url().startsWith(server.url) && !r.url().startsWith('data:') && foreign.push(r.url()));
+    expect((await page.goto(`${server.url}/report/`))?.status()).toBe(200);
+    const refs = await page.$$eval('a.figure-ref', (els) => els.map((e) => ({ text: e.textContent, href: (e as HTMLAnchorElement).href, id: e.getAttribute('data-figure-ref') })));
+    expect(refs.length).toBeGreaterThan(0);
+    for (const ref of refs) {
+      const [, name] = ref.id!.split('/');
+      const number = figuresFor(result).findIndex((f) => f.name === name) + 1;
+      expect(ref.text?.replace(/\s/g, ' ')).toBe(`Figure ${number}`);
+      const url = new URL(ref.href);
+      expect(url.pathname + url.hash).toBe(`/experiments/mnist-1-vs-7/#fig-${name}`);
+      const target = await page.request.get(server.url + url.pathname);
+      expect(await target.text()).toContain(`id="fig-${name}"`);
+    }
+    expect(await page.locator('.katex-display').count()).toBeGreaterThan(0);
+    expect(await page.locator('.katex math').count()).toBeGreaterThan(0);
+    expect(await page.$$eval('script', (els) => els.filter((e) => /katex/i.test(e.outerHTML)).length)).toBe(0);
+    // KaTeX's own fonts, loaded from this site.
+    await page.waitForLoadState('networkidle');
+    const fonts = await page.evaluate(async () => {
+      await document.fonts.ready;
+      return [...document.fonts].filter((f) => f.status === 'loaded').map((f) => f.family.replace(/["']/g, ''));
+    });
+    expect(fonts).toContain('KaTeX_Main');
+    expect(foreign).toEqual([]);
+    await page.screenshot({ path: `${SHOTS}/report-math.png`, fullPage: false });
+    await context.close();
   });
 });

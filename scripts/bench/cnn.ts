@@ -1,10 +1,8 @@
-// CNN training throughput on a given TensorFlow.js backend: the engine as the
-// pipeline selects it (so wasm gets its missing kernels), random 28×28×1
+// CNN training throughput on a given TensorFlow.js backend (opt-in with
+// `npm run bench -- --cnn`): the engine as the pipeline selects it (so wasm
+// gets the convolution kernels of src/engine/wasm-kernels.ts), random 28×28×1
 // inputs, and the same minimize() step that src/model/train.ts takes.
-//   node scripts/bench-cnn.ts [--steps 20] [--batch 64] [--backend wasm,cpu]
-import { parseArgs } from 'node:util';
-import { fileURLToPath } from 'node:url';
-import { selectEngine, type BackendChoice } from '../src/engine/index.ts';
+import { selectEngine, type BackendChoice } from '../../src/engine/index.ts';
 
 export interface CnnBenchResult {
   backend: string;
@@ -49,18 +47,4 @@ export async function benchCnn(
   optimizer.dispose();
   model.dispose();
   return { backend: actual, batchSize, steps, msPerStep: ms, samplesPerSecond: (batchSize * 1000) / ms };
-}
-
-if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  const { values } = parseArgs({
-    options: {
-      steps: { type: 'string', default: '20' },
-      batch: { type: 'string', default: '64' },
-      backend: { type: 'string', default: 'wasm,cpu' },
-    },
-  });
-  for (const backend of values.backend.split(',') as BackendChoice[]) {
-    const r = await benchCnn(backend, { steps: Number(values.steps), batchSize: Number(values.batch) });
-    console.log(`${r.backend}: ${r.samplesPerSecond.toFixed(0)} samples/s (${r.msPerStep.toFixed(1)} ms per step of ${r.batchSize})`);
-  }
 }

@@ -1,0 +1,84 @@
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { classIndex } from '../../src/model/train.ts';
+import type { TrainTiming } from './training.ts';
+import { trainingFlops } from './training.ts';
+import type { Workload } from './datasets.ts';
+
+// PyTorch as a peer on the same MLP, data, optimizer and batch size, pinned
+// to one thread as TF.js's wasm and cpu engines are. Only where Debian's
+// python3-torch (or another torch) imports: the bench never depends on it.
+
+const SCRIPT = String.raw`
+import json, resource, sys, time
+import numpy as np
+import torch
+torch.set_num_threads(1)
+torch.manual_seed(1)
+d, hidden, classes, epochs, batch, lr = sys.argv[1], json.loads(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4]), int(sys.argv[5]), float(sys.argv[6])
+load = lambda name, dtype: torch.from_numpy(np.fromfile(f"{d}/{name}", dtype=dtype))
+start = time.perf_counter()
+x, y = load("x.f32", np.float32), load("y.i32", np.int32).long()
+xt, yt = load("xt.f32", np.float32), load("yt.i32", np.int32).long()
+x, xt = x.view(len(y), -1), xt.view(len(yt), -1)
+layers, width = [], x.shape[1]
+for units in hidden:
+    layers += [torch.nn.Linear(width, units), torch.nn.ReLU()]
+    width = units
+model = torch.nn.Sequential(*layers, torch.nn.Linear(width, classes))
+opt = torch.optim.Adam(model.parameters(), lr=lr)
+loss_fn = torch.nn.CrossEntropyLoss()
+for epoch in range(epochs):
+    order = torch.randperm(len(y))
+    for b in range(0, len(y), batch):
+        idx = order[b:b + batch]
+        opt.zero_grad()
+        loss = loss_fn(model(x[idx]), y[idx])
+        loss.backward()
+        opt.step()
+    with torch.no_grad():
+        accuracy = (model(xt).argmax(1) == yt).float().mean().item()
+seconds = time.perf_counter() - start
+params = sum(p.numel() for p in model.parameters())
+print(json.dumps({"seconds": seconds, "params": params, "testAccuracy": accuracy, "maxRssKiB": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, "version": torch.__version__}))
+`;
+
+/** The first Python here that imports torch (pyenv's python3 may shadow Debian's /usr/bin/python3). */
+export function findTorch(): { python: string; version: string } | null {
+  for (const python of ['python3', '/usr/bin/python3']) {
+    const r = spawnSync(python, ['-c', 'import torch; print(torch.__version__)'], { encoding: 'utf8' });
+    if (r.status === 0) return { python, version: r.stdout.trim() };
+  }
+  return null;
+}
+
+export interface TorchTiming extends TrainTiming {
+  maxRssMiB: number;
+}
+
+export function benchTorch(python: string, { spec, data }: Workload, dir: string): TorchTiming {
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, 'x.f32'), data.train.x);
+  writeFileSync(join(dir, 'y.i32'), classIndex(data.train, data.classes));
+  writeFileSync(join(dir, 'xt.f32'), data.test.x);
+  writeFileSync(join(dir, 'yt.i32'), classIndex(data.test, data.classes));
+  const { epochs, batchSize, learningRate } = spec.training;
+  const args = [dir, JSON.stringify(spec.model.hidden), String(data.classes.length), String(epochs), String(batchSize), String(learningRate)];
+  const r = spawnSync(python, ['-c', SCRIPT, ...args], { encoding: 'utf8', timeout: 300_000 });
+  if (r.status !== 0) throw new Error((r.stderr || r.error?.message || 'python failed').trim().split('\n').at(-1));
+  const out = JSON.parse(r.stdout.trim().split('\n').at(-1)!);
+  const samples = epochs * data.train.count;
+  return {
+    engine: `PyTorch ${out.version}, 1 thread`,
+    loop: 'plain loop',
+    samples,
+    seconds: out.seconds,
+    samplesPerSecond: samples / out.seconds,
+    params: out.params,
+    gflopPerSecond: trainingFlops(out.params, samples) / out.seconds / 1e9,
+    evalShare: null,
+    testAccuracy: out.testAccuracy,
+    maxRssMiB: out.maxRssKiB / 1024,
+  };
+}
