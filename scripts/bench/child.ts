@@ -9,6 +9,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const HOOK = pathToFileURL(fileURLToPath(new URL('./rss-hook.ts', import.meta.url))).href;
 const BENCH = fileURLToPath(new URL('../bench.ts', import.meta.url));
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const MARK = '@@bench-result ';
 
 export interface NodeRun {
@@ -32,6 +33,7 @@ export function runNode(args: string[], env: Record<string, string> = {}, timeou
   const rssFile = join(dir, 'rss');
   const start = performance.now();
   const r = spawnSync(process.execPath, ['--import', HOOK, ...args], {
+    cwd: ROOT,
     encoding: 'utf8',
     env: { ...process.env, ...env, BENCH_RSS_FILE: rssFile },
     maxBuffer: 256 * 2 ** 20,

@@ -37,8 +37,8 @@ export function defaultSpec(overrides: { epochs?: number; samplesPerClass?: numb
   return ExperimentSpec.parse(input);
 }
 
-export function mnistWorkload(quick: boolean): Workload {
-  const spec = defaultSpec(quick ? { epochs: 1, samplesPerClass: 100 } : {});
+export function mnistWorkload(quick: boolean, epochs?: number): Workload {
+  const spec = defaultSpec(quick ? { epochs: 1, samplesPerClass: 100 } : { epochs });
   return { name: `MNIST ${spec.dataset.classes.join(' vs ')} (default experiment)`, spec, data: loadData(spec.dataset) };
 }
 

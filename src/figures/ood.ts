@@ -74,7 +74,6 @@ export const oodAuc: FigureDef = {
       ],
     };
   },
-  legend: probeLabels,
 };
 
 export const oodRoc: FigureDef = {

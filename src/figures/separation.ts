@@ -35,7 +35,8 @@ export const separation: FigureDef = {
   },
   plot: (r, rows) => {
     const { separationThreshold, nmiThreshold } = r.spec.analysis;
-    const points = rows.map((d) => ({ ...d, series: d.statistic })) as SeriesPoint[];
+    // The probe accuracy, which question 1 reads, is drawn last: on top.
+    const points = rows.map((d) => ({ ...d, series: d.statistic })).sort((a, b) => STATISTICS.indexOf(String(b.series)) - STATISTICS.indexOf(String(a.series))) as SeriesPoint[];
     const seeds = curvesOf(r).flatMap((c) => c.value.values.map((value) => ({ layer: c.layer, series: c.statistic, value })));
     const lowest = Math.min(nmiThreshold, separationThreshold, ...points.map((d) => d.low), ...seeds.map((d) => d.value));
     const layer = answerOf(r)?.layer;

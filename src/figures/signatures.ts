@@ -5,6 +5,18 @@ import type { FigureDef, Row } from './types.ts';
 
 const hidden = (r: Result) => r.runs[0].layers.filter((l) => l.kind === 'hidden' && l.classes.length > 0);
 
+// A wide layer would make an SVG of megabytes: past this many neurons, the
+// specific ones and then the most active are shown.
+const MAX_NEURONS = 256;
+
+function shown(classes: { mean: number[]; specific: number[] }[]): Set<number> {
+  const units = classes[0].mean.length;
+  const specific = new Set(classes.flatMap((c) => c.specific));
+  const strength = (j: number) => Math.max(...classes.map((c) => Math.abs(c.mean[j])));
+  const ranked = Array.from({ length: units }, (_, j) => j).sort((a, b) => Number(specific.has(b)) - Number(specific.has(a)) || strength(b) - strength(a) || a - b);
+  return new Set(ranked.slice(0, MAX_NEURONS));
+}
+
 /**
  * Neuron order within a layer: grouped by the class each fires most for, then
  * strongest first, so that class-specific blocks show; raw indices are arbitrary.
@@ -26,14 +38,17 @@ export const signatures: FigureDef = {
   caption: (r) => {
     const layers = hidden(r);
     const counts = layers.map((l) => `${l.name}: ${l.classes.map((c) => `${c.specific.length} for ${className(r, c.label)}`).join(', ')} of ${l.units}`).join('; ');
+    const cut = layers.filter((l) => l.units > MAX_NEURONS).map((l) => l.name);
+    const cutNote = cut.length ? ` In ${cut.join(', ')}, only ${MAX_NEURONS} neurons are drawn: the specific ones, then the most active.` : '';
     return (
       `Mean activation of every neuron (columns) over each trained class's training inputs (rows)${seedNote(r)}, divided by the layer's largest mean so that layers compare; neurons are grouped by the class they respond to most. ` +
-      `Dots mark each class's specific path: the fewest neurons carrying ${pct(r.spec.analysis.coverage, 0)} of its contribution (mean |activation| × outgoing weight) to the next layer (${counts}).`
+      `Dots mark each class's specific path: the fewest neurons carrying ${pct(r.spec.analysis.coverage, 0)} of its contribution (mean |activation| × outgoing weight) to the next layer (${counts}).${cutNote}`
     );
   },
   rows: (r) =>
     hidden(r).flatMap((l) => {
-      const order = neuronOrder(l.classes);
+      const keep = shown(l.classes);
+      const order = neuronOrder(l.classes).filter((j) => keep.has(j));
       const scale = Math.max(1e-12, ...l.classes.flatMap((c) => c.mean.map(Math.abs)));
       return order.flatMap((neuron, position) =>
         l.classes.map((c) => ({ layer: l.name, neuron, position, class: className(r, c.label), mean: c.mean[neuron], scaled: c.mean[neuron] / scale, specific: c.specific.includes(neuron) })),
@@ -42,7 +57,7 @@ export const signatures: FigureDef = {
   plot: (r, rows) => {
     const layers = hidden(r);
     const classes = r.dataset.classes.map((l) => className(r, l));
-    const widest = Math.max(...layers.map((l) => l.units));
+    const widest = Math.max(...layers.map((l) => Math.min(MAX_NEURONS, l.units)));
     const cellW = Math.max(2, Math.min(14, 720 / widest));
     const cellH = classes.length > 5 ? 14 : 22;
     const signed = rows.some((d) => Number(d.scaled) < 0);

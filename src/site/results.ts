@@ -1,32 +1,74 @@
 import { existsSync } from 'node:fs';
-import { resolve } from 'node:path';
-import { readResult } from '../results/store.ts';
+import { basename, resolve } from 'node:path';
+import { readFailure, readResult } from '../results/store.ts';
 import type { Result } from '../results/schema.ts';
-import { experimentFiles } from '../spec/load.ts';
-import { basename } from 'node:path';
+import { fromInvalid, type RunFailure } from '../spec/errors.ts';
+import { loadExperiments } from '../spec/load.ts';
+import type { ExperimentSpec } from '../spec/schema.ts';
+import { canonicalJson } from '../util/hash.ts';
 
-// The site's only door to the pipeline: read validated results, for the
-// experiments that still have a file in experiments/.
+// The site's only door to the pipeline: validated results, for the
+// experiments that still have a file in experiments/. An experiment whose
+// file is invalid, whose last run failed, that has no result yet, or whose
+// result no longer matches its file is shown as a card that says so, never
+// as a stale page or a missing one.
 
 const experimentsDir = () => resolve(process.env.CHEMINS_EXPERIMENTS ?? 'experiments');
 const resultsDir = () => resolve(process.env.CHEMINS_RESULTS ?? 'results');
 
-let cache: Result[] | null = null;
+export interface SiteFailure extends RunFailure {
+  kind: 'invalid' | 'failed' | 'missing' | 'stale';
+}
+
+interface SiteState {
+  results: Result[];
+  failures: SiteFailure[];
+}
+
+/** The spec without the fields that only label it. */
+const meaning = ({ $schema: _s, title: _t, description: _d, ...rest }: ExperimentSpec) => canonicalJson(rest);
+
+let cache: SiteState | null = null;
+
+function load(): SiteState {
+  const dir = experimentsDir();
+  const outcomes = existsSync(dir) ? loadExperiments(dir) : [];
+  const results: Result[] = [];
+  const failures: SiteFailure[] = [];
+  for (const o of outcomes) {
+    if (!o.ok) {
+      const id = basename(o.error.file).replace(/\.ya?ml$/, '');
+      failures.push({ ...fromInvalid(id, o.error), kind: 'invalid' });
+      continue;
+    }
+    const { id, file, spec } = o.experiment;
+    const failure = readFailure(resultsDir(), id);
+    if (failure) {
+      failures.push({ ...failure, kind: 'failed' });
+      continue;
+    }
+    const r = readResult(resultsDir(), id);
+    if (!r.ok) {
+      failures.push({ id, file, name: 'NoResult', title: 'this experiment has no usable result.', problems: [{ path: '', message: r.reason }], hint: 'Run `npm run build` (or `npm run experiments`) to compute it.', kind: 'missing' });
+    } else if (meaning(r.result.spec) !== meaning(spec)) {
+      failures.push({ id, file, name: 'StaleResult', title: 'the stored result was computed from another version of this file.', problems: [{ path: '', message: `results/${id}.json no longer matches ${file}` }], hint: 'Run `npm run build` (or `npm run experiments`) to recompute it.', kind: 'stale' });
+    } else {
+      // Titles and descriptions are labels: the file's current ones are shown.
+      results.push({ ...r.result, spec: { ...r.result.spec, title: spec.title, description: spec.description } });
+    }
+  }
+  if (failures.length) console.warn(`[chemins] experiments shown as not built:\n  ${failures.map((f) => `${f.id}: ${f.title}`).join('\n  ')}`);
+  return { results, failures };
+}
 
 export function loadResults(): Result[] {
-  if (cache) return cache;
-  const dir = experimentsDir();
-  const ids = existsSync(dir) ? experimentFiles(dir).map((f) => basename(f).replace(/\.ya?ml$/, '')) : [];
-  const results: Result[] = [];
-  const missing: string[] = [];
-  for (const id of ids) {
-    const r = readResult(resultsDir(), id);
-    if (r.ok) results.push(r.result);
-    else missing.push(`${id}: ${r.reason}`);
-  }
-  if (missing.length) console.warn(`[chemins] experiments without a usable result (run \`npm run experiments\`):\n  ${missing.join('\n  ')}`);
-  cache = results;
-  return results;
+  cache ??= load();
+  return cache.results;
+}
+
+export function loadFailures(): SiteFailure[] {
+  cache ??= load();
+  return cache.failures;
 }
 
 export function resultById(id: string): Result | undefined {

@@ -1,0 +1,53 @@
+import type { BackendChoice } from '../../src/engine/index.ts';
+import type { KMeansEngine } from '../../src/signatures/kmeans.ts';
+import { benchCnn, type CnnBenchResult } from './cnn.ts';
+import { fashionWorkload, mnistWorkload } from './datasets.ts';
+import { activationMatrix, fashionPixels, readMatrix, timeKMeans, type KMeansTiming, type MatrixFile } from './kmeans.ts';
+import { benchTraining, type Loop, type TrainTiming } from './training.ts';
+
+// The measured parts, by name: what a child process runs for
+// `scripts/bench.ts --part <name> --args <json>`, or what the bench calls
+// directly with --in-process. Arguments and results are plain JSON.
+
+export interface TrainArgs {
+  engine: BackendChoice;
+  loop: Loop;
+  dataset: 'mnist' | 'fashion';
+  epochs: number;
+}
+
+export interface TrainResult extends TrainTiming {
+  trainRows: number;
+  testRows: number;
+}
+
+export interface KMeansArgs {
+  engine: KMeansEngine;
+  /** A matrix written by the `activations` part, or Fashion-MNIST's train images (at most `limit` rows). */
+  matrix: MatrixFile | { fashion: true; limit: number | null };
+  k: number;
+  restarts: number;
+}
+
+export const parts = {
+  async train(args: TrainArgs, quick: boolean): Promise<TrainResult> {
+    const workload = args.dataset === 'mnist' ? mnistWorkload(quick, args.epochs) : fashionWorkload(quick, args.epochs);
+    const timing = await benchTraining(args.engine, args.loop, workload);
+    return { ...timing, trainRows: workload.data.train.count, testRows: workload.data.test.count };
+  },
+  async activations(args: { path: string }, quick: boolean): Promise<MatrixFile> {
+    return activationMatrix(args.path, quick);
+  },
+  async kmeans(args: KMeansArgs): Promise<KMeansTiming> {
+    if ('fashion' in args.matrix) {
+      const { x, width } = fashionPixels(args.matrix.limit ?? Infinity);
+      return timeKMeans(args.engine, x, width, args.k, args.restarts);
+    }
+    return timeKMeans(args.engine, readMatrix(args.matrix), args.matrix.width, args.k, args.restarts);
+  },
+  async cnn(args: { engine: BackendChoice; steps: number }): Promise<CnnBenchResult> {
+    return benchCnn(args.engine, { steps: args.steps });
+  },
+};
+
+export type PartName = keyof typeof parts;
