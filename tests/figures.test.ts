@@ -210,7 +210,8 @@ describe('figure references in write-ups', () => {
     process.env.CHEMINS_RESULTS = dir;
     process.env.CHEMINS_EXPERIMENTS = tempDir();
     const { writeFileSync } = await import('node:fs');
-    writeFileSync(`${process.env.CHEMINS_EXPERIMENTS}/tiny.yaml`, 'title: t\ndataset: {classes: [1, 7]}\n');
+    // The site shows a result only while it matches its file: the file is the result's own spec (JSON is YAML).
+    writeFileSync(`${process.env.CHEMINS_EXPERIMENTS}/tiny.yaml`, JSON.stringify(result.spec));
     const { resolveFigure } = await import('../src/site/figure-ref.ts');
     expect(resolveFigure('tiny/purity', '/report/')).toMatchObject({ id: 'tiny/purity', number: FIGURES.findIndex((f) => f.name === 'purity') + 1 });
     expect(() => resolveFigure('tiny/nope', '/report/')).toThrow(/\[FigureNotFound\] \/report\/: figure "tiny\/nope" names figure "nope"/);

@@ -3,6 +3,7 @@ import { recordActivations, type Activations } from '../src/activations/index.ts
 import { loadData } from '../src/data/index.ts';
 import type { Dataset } from '../src/data/types.ts';
 import { selectEngine } from '../src/engine/index.ts';
+import { outgoingWeights } from '../src/model/build.ts';
 import { trainModel, type TrainedModel } from '../src/model/train.ts';
 import { computeSignatures, signatureOptions, type Signatures } from '../src/signatures/index.ts';
 import { analyse } from '../src/analysis/index.ts';
@@ -74,7 +75,7 @@ describe('signatures stage', () => {
 
 describe('analysis stage', () => {
   it('measures every layer, the paths and the probes of one seed', () => {
-    const kernels = trained.hiddenLayers.map((_, i) => trained.model.getLayer(trained.hiddenLayers[i + 1] ?? 'logits').getWeights()[0].dataSync() as Float32Array);
+    const kernels = trained.hiddenLayers.map((name) => outgoingWeights(trained.model, name));
     const a = analyse(spec, data, acts, sigs, kernels, { curves: true });
     expect(a.layers.map((l) => l.name)).toEqual(['input', 'hidden1', 'hidden2', 'output']);
     for (const l of a.layers) {

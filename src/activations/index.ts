@@ -42,7 +42,9 @@ export function recordActivations(tf: typeof tfType, model: tfType.Sequential, h
   const count = x.length / data.features;
   const layers = hiddenLayers.map((name) => model.getLayer(name));
   const probe = tf.model({ inputs: model.inputs, outputs: [...layers.map((l) => l.output as tfType.SymbolicTensor), model.outputs[0]] });
-  const units = [...layers.map((l) => (l.outputShape as number[])[1]), data.classes.length];
+  // A conv layer's signature is each channel's activation averaged over the map.
+  const isMap = layers.map((l) => (l.outputShape as number[]).length === 4);
+  const units = [...layers.map((l) => (l.outputShape as number[]).at(-1)!), data.classes.length];
   const out = units.map((u) => new Float32Array(count * u));
   for (let start = 0; start < count; start += BATCH) {
     const end = Math.min(count, start + BATCH);
@@ -50,7 +52,7 @@ export function recordActivations(tf: typeof tfType, model: tfType.Sequential, h
       const batch = tf.tensor2d(x.subarray(start * data.features, end * data.features), [end - start, data.features]);
       const outputs = probe.predict(batch) as tfType.Tensor[];
       outputs[outputs.length - 1] = tf.softmax(outputs[outputs.length - 1]);
-      return outputs;
+      return outputs.map((t, i) => (isMap[i] ? t.mean([1, 2]) : t));
     });
     results.forEach((t, i) => {
       out[i].set(t.dataSync(), start * units[i]);

@@ -21,7 +21,7 @@ export function intervalNote(r: Result): string {
   return r.runs.length > 1 ? `Lines are means over ${r.runs.length} seeds, bands and bars their 95 % t-intervals, dots the seeds` : 'One seed: no interval across seeds';
 }
 
-/** Mean, 95 % t-interval and the values themselves. */
+/** Mean and 95 % t-interval across seeds ([v, v] for one seed: no spread to show). */
 export function across(values: number[]): { mean: number; low: number; high: number } {
   const { mean, interval } = meanInterval(values);
   return { mean, low: interval[0], high: interval[1] };

@@ -4,9 +4,10 @@ import type { Row } from './types.ts';
 /**
  * A key for series that are not classes, drawn inside the SVG above the frame:
  * the page legend beside a figure only knows classes, and Plot's own legends
- * are HTML, which a standalone SVG cannot hold. Drawn once over all facets.
+ * are HTML, which a standalone SVG cannot hold. Drawn once over all facets;
+ * the glyphs (em dash by default) are in every print font.
  */
-export function seriesKey(items: { label: string; color: string; dashed?: boolean }[], options: { dy?: number } = {}): unknown[] {
+export function seriesKey(items: { label: string; color: string; glyph?: string }[], options: { dy?: number } = {}): unknown[] {
   // Right-aligned, so that it clears the y-axis label at the top left.
   const widths = items.map((it) => 30 + 5.6 * it.label.length);
   let x = -widths.reduce((a, b) => a + b, 0);
@@ -18,7 +19,7 @@ export function seriesKey(items: { label: string; color: string; dashed?: boolea
   const dy = options.dy ?? -14;
   return placed.flatMap((it) => [
     Plot.text([it.label], { facet: 'super', frameAnchor: 'top-right', dx: it.at + 24, dy, text: (d) => d, textAnchor: 'start', fill: 'currentColor' }),
-    Plot.text([it.dashed ? '╌╌' : '━━'], { facet: 'super', frameAnchor: 'top-right', dx: it.at, dy, text: (d) => d, textAnchor: 'start', fill: it.color, fontWeight: 'bold' }),
+    Plot.text([it.glyph ?? '——'], { facet: 'super', frameAnchor: 'top-right', dx: it.at, dy, text: (d) => d, textAnchor: 'start', fill: it.color, fontWeight: 'bold' }),
   ]);
 }
 

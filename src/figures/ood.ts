@@ -9,8 +9,8 @@ const SCORES = ['centroid', 'knn', 'mahalanobis'];
 const scoreName = (r: Result, s: string) => (s === 'knn' ? `${r.spec.analysis.neighbours}-NN distance` : s === 'centroid' ? 'nearest centroid' : s === 'mahalanobis' ? 'Mahalanobis' : s);
 const scoreColors = (r: Result) => seriesScale(SCORES.map((s) => scoreName(r, s)));
 const BASELINES = [
-  { key: 'msp', name: 'max softmax', dash: '6,3' },
-  { key: 'pathRarity', name: 'path rarity', dash: '2,3' },
+  { key: 'msp', name: 'max softmax', dash: '6,3', glyph: '– –' },
+  { key: 'pathRarity', name: 'path rarity', dash: '2,3', glyph: '···' },
 ] as const;
 
 const probeLabels = (r: Result) => r.dataset.probes.filter((p) => r.runs[0].layers.some((l) => l.ood.some((o) => o.probe === p)));
@@ -54,7 +54,6 @@ export const oodAuc: FigureDef = {
       r.runs.flatMap((run) => run.layers.flatMap((l) => l.ood.filter((o) => o.probe === probe).map((o) => ({ probe: className(r, probe), layer: l.name, series: scoreName(r, o.score), value: o.auc })))),
     );
     const lowest = Math.min(0.5, ...points.map((d) => d.low), ...baselines.map((d) => Number(d.mean)), ...seeds.map((d) => d.value));
-    const dash = (name: unknown) => BASELINES.find((b) => b.name === name)?.dash ?? null;
     return {
       width: Math.max(480, 60 + probes.length * (70 + 60 * layerNames(r).length)),
       height: 320,
@@ -68,9 +67,9 @@ export const oodAuc: FigureDef = {
       marks: [
         Plot.ruleY([0.5], { stroke: 'currentColor', strokeOpacity: 0.4 }),
         ...BASELINES.map((b) => Plot.ruleY(baselines.filter((d) => d.score === b.name), { y: 'mean', fx: 'probe', stroke: 'currentColor', strokeDasharray: b.dash, strokeOpacity: 0.8 })),
-        Plot.text(baselines, { y: 'mean', fx: 'probe', frameAnchor: 'right', textAnchor: 'end', dy: -6, text: (d: Row) => `${d.score} ${Number(d.mean).toFixed(2)}`, fill: 'currentColor', stroke: 'var(--plot-background, white)', strokeWidth: 3, fontSize: 9 }),
         ...layerCurveMarks(points, seeds, { fx: 'probe' }),
-        ...seriesKey([...colors.domain.map((s, i) => ({ label: s, color: colors.range[i] })), ...BASELINES.map((b) => ({ label: b.name, color: 'currentColor', dashed: dash(b.name) !== null }))], { dy: -32 }),
+        Plot.text(baselines, { y: 'mean', fx: 'probe', frameAnchor: 'left', textAnchor: 'start', dx: 4, dy: -6, text: (d: Row) => `${d.score} ${Number(d.mean).toFixed(2)}`, fill: 'currentColor', stroke: 'var(--plot-background, white)', strokeWidth: 3, fontSize: 9 }),
+        ...seriesKey([...colors.domain.map((s, i) => ({ label: s, color: colors.range[i] })), ...BASELINES.map((b) => ({ label: b.name, color: 'currentColor', glyph: b.glyph }))], { dy: -32 }),
       ],
     };
   },

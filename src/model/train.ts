@@ -3,7 +3,7 @@ import type * as tfType from '@tensorflow/tfjs';
 import type { Dataset, Split } from '../data/types.ts';
 import type { ExperimentSpec } from '../spec/schema.ts';
 import { seededRandom, shuffle } from '../util/random.ts';
-import { buildMlp } from './build.ts';
+import { buildModel } from './build.ts';
 import type { EpochRecord, TrainedModel, TrainProgress } from './types.ts';
 
 export type { EpochRecord, TrainedModel, TrainProgress } from './types.ts';
@@ -53,7 +53,7 @@ function evaluate(tf: typeof tfType, model: tfType.Sequential, split: Split, y: 
  * engine for a number nobody looks at.
  */
 export async function trainModel(tf: typeof tfType, spec: ExperimentSpec, data: Dataset, seed: number, progress: TrainProgress = {}): Promise<TrainedModel> {
-  const { model, hiddenLayers } = buildMlp(tf, spec, data.features, seed);
+  const { model, hiddenLayers, layers } = buildModel(tf, spec, data, seed);
   const { epochs, batchSize } = spec.training;
   const optimizer = makeOptimizer(tf, spec.training);
   const nClasses = data.classes.length;
@@ -110,5 +110,5 @@ export async function trainModel(tf: typeof tfType, spec: ExperimentSpec, data: 
   xAll.dispose();
   yAll.dispose();
   optimizer.dispose();
-  return { model, hiddenLayers, history, trainMs, samplesPerSecond: (epochs * data.train.count) / (trainMs / 1000) };
+  return { model, hiddenLayers, layers, history, trainMs, samplesPerSecond: (epochs * data.train.count) / (trainMs / 1000) };
 }

@@ -12,6 +12,8 @@ export interface TrainedModel {
   model: tf.Sequential;
   /** Names of the hidden layers, input side first. */
   hiddenLayers: string[];
+  /** The signature layers, with whether each is a conv map. */
+  layers: import('./build.ts').SignatureLayer[];
   history: EpochRecord[];
   samplesPerSecond: number;
   trainMs: number;

@@ -11,6 +11,7 @@ import { datasetIdentity, loadData } from '../data/index.ts';
 import type { Dataset } from '../data/types.ts';
 import { engineKey, selectEngine, type BackendChoice } from '../engine/index.ts';
 import { acquireLock } from '../results/lock.ts';
+import { outgoingWeights } from '../model/build.ts';
 import { trainModel, type TrainProgress } from '../model/train.ts';
 import { artifactFiles } from '../results/artifacts.ts';
 import { RESULT_SCHEMA_VERSION, type Result, type SeedRun } from '../results/schema.ts';
@@ -35,14 +36,6 @@ export interface RunOptions {
 
 /** `why`: for a result built, why the stored one could not be used (empty otherwise). */
 export type RunOutcome = { status: 'reused' | 'relabelled' | 'built'; result: Result; why: string };
-
-/** Each hidden layer's outgoing kernel (`units × next units`): the contribution of a neuron weighs its activation by it. */
-function outgoingKernels(model: tfType.Sequential, hiddenLayers: string[]): Float32Array[] {
-  return hiddenLayers.map((_, i) => {
-    const next = model.getLayer(hiddenLayers[i + 1] ?? 'logits');
-    return next.getWeights()[0].dataSync() as Float32Array;
-  });
-}
 
 function confusion(data: Dataset, predicted: Int32Array, testRange: [number, number]): SeedRun['training']['confusion'] {
   const counts = new Map<string, number>();
@@ -117,7 +110,7 @@ async function build({ id, spec }: LoadedExperiment, options: RunOptions, hash: 
     const acts = await time('activations', () => recordActivations(tf, trained.model, trained.hiddenLayers, data, x), seed);
     const sigs = await time('signatures', () => computeSignatures(acts, signatureOptions(spec), reuseClusters), seed);
     reuseClusters.set('input', sigs.layers[0]);
-    const kernels = outgoingKernels(trained.model, trained.hiddenLayers);
+    const kernels = trained.hiddenLayers.map((name) => outgoingWeights(trained.model, name));
     const { separations, ...analysis } = await time('analysis', () => analyse(spec, data, acts, sigs, kernels, { curves: si === 0, reuse: reuseSeparation }), seed);
     reuseSeparation.set('input', separations.get('input')!);
     const last = trained.history[trained.history.length - 1];

@@ -1,4 +1,4 @@
-import type { Answer, Result } from '../results/schema.ts';
+import type { Answer } from '../results/schema.ts';
 
 // How numbers read on the site: shares as percentages, AUCs and other
 // unitless scores to three decimals, and intervals say what they are.
@@ -17,4 +17,4 @@ export function intervalText(a: Answer, seeds: number): string {
   return `95 % CI ${lo}–${hi} (${kind})`;
 }
 
-export const labelName = (r: Result, label: number) => r.dataset.names[String(label)] ?? String(label);
+export { className as labelName } from '../figures/labels.ts';

@@ -53,13 +53,41 @@ export const DatasetSpec = z
     });
   });
 
-export const ModelSpec = z
+const Activation = z.enum(['relu', 'tanh', 'sigmoid', 'elu', 'selu']);
+
+const DenseLayer = z.union([
+  z.int().min(1).max(4096),
+  z.object({ units: z.int().min(1).max(4096), activation: Activation.optional() }).strict(),
+]);
+
+const ConvLayer = z
   .object({
-    type: z.literal('mlp').default('mlp'),
-    hidden: z.array(z.int().min(1).max(4096)).min(1).max(12).default([128, 64, 32]).describe('Width of each hidden layer, input side first.'),
-    activation: z.enum(['relu', 'tanh', 'sigmoid', 'elu', 'selu']).default('relu'),
+    filters: z.int().min(1).max(256),
+    kernel: z.int().min(1).max(9).default(3).describe('Side of the square kernel; padding keeps the map size.'),
+    pool: z.boolean().default(true).describe('2 × 2 max pooling after the layer.'),
+    activation: Activation.optional(),
   })
   .strict();
+
+export const ModelSpec = z
+  .object({
+    type: z.enum(['mlp', 'cnn']).default('mlp').describe('`mlp`: dense layers only. `cnn`: the `conv` layers first, then the dense `hidden` layers.'),
+    conv: z.array(ConvLayer).max(6).default([]).describe("With type cnn: convolutional layers, input side first. A conv layer's signature is its channels' spatially averaged activations."),
+    hidden: z
+      .array(DenseLayer)
+      .max(12)
+      .default([128, 64, 32])
+      .describe('Dense hidden layers, input side first: a width, or {units, activation} to give one layer its own activation.'),
+    activation: Activation.default('relu').describe('Activation of every layer that does not name its own.'),
+    dropout: z.number().min(0).max(0.9).default(0).describe('Dropout rate after each dense hidden layer while training (0: none). Signatures are read after the activation, before dropout, which is off at inference.'),
+    batchNorm: z.boolean().default(false).describe('Batch normalization before each activation. The signature is the activation after it.'),
+  })
+  .strict()
+  .superRefine((m, ctx) => {
+    if (m.type === 'cnn' && m.conv.length === 0) ctx.addIssue({ code: 'custom', path: ['conv'], message: 'type cnn needs at least one conv layer' });
+    if (m.type === 'mlp' && m.conv.length > 0) ctx.addIssue({ code: 'custom', path: ['conv'], message: 'conv layers need type: cnn' });
+    if (m.type === 'mlp' && m.hidden.length === 0) ctx.addIssue({ code: 'custom', path: ['hidden'], message: 'an MLP needs at least one hidden layer' });
+  });
 
 export const TrainingSpec = z
   .object({
@@ -124,11 +152,12 @@ export const ExperimentSpec = z
   })
   .strict()
   .superRefine((s, ctx) => {
-    if (Array.isArray(s.signatures.k) && s.signatures.k.length !== s.model.hidden.length) {
+    const layers = s.model.conv.length + s.model.hidden.length;
+    if (Array.isArray(s.signatures.k) && s.signatures.k.length !== layers) {
       ctx.addIssue({
         code: 'custom',
         path: ['signatures', 'k'],
-        message: `gives ${s.signatures.k.length} values for ${s.model.hidden.length} hidden layers`,
+        message: `gives ${s.signatures.k.length} values for ${layers} hidden layers${s.model.conv.length ? ' (conv layers count)' : ''}`,
       });
     }
     if (s.seeds && new Set(s.seeds).size !== s.seeds.length) ctx.addIssue({ code: 'custom', path: ['seeds'], message: 'lists a seed twice' });

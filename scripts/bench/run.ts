@@ -1,0 +1,308 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { benchBuild, type BuildRow, type Step } from './build.ts';
+import { measureInChild, type Measured } from './child.ts';
+import type { CnnBenchResult } from './cnn.ts';
+import { FASHION, FASHION_CLASSES, fashionAvailable, fashionWorkload, mnistWorkload } from './datasets.ts';
+import type { KMeansTiming, MatrixFile } from './kmeans.ts';
+import { describeMachine, type Machine } from './machine.ts';
+import { parts, type KMeansArgs, type PartName, type TrainArgs, type TrainResult } from './parts.ts';
+import { mib, num, percent, ratio, renderSection, seconds, type Section } from './table.ts';
+import { benchTorch, findTorch } from './torch.ts';
+import { availableEngines, type Loop } from './training.ts';
+
+export const SECTIONS = ['training', 'kmeans', 'build'] as const;
+export type SectionName = (typeof SECTIONS)[number];
+
+export interface BenchOptions {
+  /** Tiny sizes, no PyTorch, no build: for the smoke test. */
+  quick: boolean;
+  /** Run the parts in this process (no peak memory per part). */
+  inProcess: boolean;
+  sections: readonly SectionName[];
+  /** Also time the small CNN of scripts/bench/cnn.ts on each engine. */
+  cnn: boolean;
+  /** Also run ml-kmeans on the 60,000 × 784 Fashion-MNIST matrix (about two minutes a restart here). */
+  fashionMlKMeans: boolean;
+  log: (line: string) => void;
+}
+
+/** Sizes of the full run, chosen to keep `npm run bench` near five minutes on two contended cores. */
+const SIZES = {
+  mnistEpochs: 5,
+  fashionEpochs: 1,
+  activationsK: 8,
+  /** The pipeline's default (signatures.restarts), for both engines. */
+  activationsRestarts: 10,
+  fashionK: 10,
+  fashionRestarts: 3,
+  cnnSteps: 20,
+};
+
+const QUICK = { ...SIZES, activationsRestarts: 2, fashionRestarts: 1, fashionLimit: 2000, cnnSteps: 2 };
+
+/** Every part measured, for the peak-memory section. */
+interface MemoryRecord {
+  part: string;
+  maxRssMiB: number | null;
+}
+
+class Bench {
+  readonly memory: MemoryRecord[] = [];
+  readonly machine: Machine = describeMachine();
+  readonly sizes: typeof QUICK;
+  readonly options: BenchOptions;
+
+  constructor(options: BenchOptions) {
+    this.options = options;
+    this.sizes = options.quick ? QUICK : { ...SIZES, fashionLimit: Infinity };
+  }
+
+  async measure<T>(label: string, part: PartName, args: unknown): Promise<Measured<T>> {
+    this.options.log(`  ${label}`);
+    let result: Measured<T>;
+    if (this.options.inProcess) {
+      try {
+        const run = parts[part] as (a: unknown, quick: boolean) => Promise<T>;
+        result = { ok: true, value: await run(args, this.options.quick), maxRssMiB: null };
+      } catch (e) {
+        result = { ok: false, error: (e as Error).message.split('\n')[0], maxRssMiB: null };
+      }
+    } else {
+      result = measureInChild<T>(part, args, this.options.quick);
+    }
+    this.memory.push({ part: label, maxRssMiB: result.maxRssMiB });
+    return result;
+  }
+
+  get corePeak(): number {
+    return this.machine.peakGflops / this.machine.cores;
+  }
+}
+
+const failed = (m: { error: string }): string => `failed: ${m.error}`;
+
+function trainRow(bench: Bench, workload: string, r: Measured<TrainResult> | null, engine: string, loop: Loop, baseline: number | null, skipped?: string): string[] {
+  if (skipped) return [workload, engine, loop, skipped, '', '', '', '', '', '', ''];
+  if (!r || !r.ok) return [workload, engine, loop, r ? failed(r) : '—', '', '', '', '', '', '', ''];
+  const t = r.value;
+  return [
+    workload, t.engine, loop, num(t.samples, 0), seconds(t.seconds), num(t.samplesPerSecond, 0),
+    ratio(baseline ? t.samplesPerSecond / baseline : null), num(t.gflopPerSecond, 2), percent(t.gflopPerSecond / bench.corePeak, 2),
+    percent(t.evalShare, 0), percent(t.testAccuracy, 1),
+  ];
+}
+
+async function trainingSection(bench: Bench): Promise<Section> {
+  const { quick } = bench.options;
+  const engines = await availableEngines();
+  const datasets: TrainArgs['dataset'][] = ['mnist', ...(fashionAvailable() ? (['fashion'] as const) : [])];
+  const rows: string[][] = [];
+  const notes: string[] = [];
+  const names: Record<string, string> = {};
+  const wasmFit: Record<string, number> = {};
+  for (const dataset of datasets) {
+    const epochs = dataset === 'mnist' ? bench.sizes.mnistEpochs : bench.sizes.fashionEpochs;
+    for (const engine of engines) {
+      const fit = await bench.measure<TrainResult>(`train ${dataset} ${engine} model.fit`, 'train', { engine, loop: 'model.fit', dataset, epochs } satisfies TrainArgs);
+      const own = await bench.measure<TrainResult>(`train ${dataset} ${engine} trainModel`, 'train', { engine, loop: 'trainModel', dataset, epochs } satisfies TrainArgs);
+      const ok = [fit, own].find((m) => m.ok) as { value: TrainResult } | undefined;
+      const name = ok ? `${dataset === 'mnist' ? 'MNIST 1 vs 7' : `Fashion ${FASHION_CLASSES.join(' vs ')}`} (${num(ok.value.trainRows, 0)} train)` : dataset;
+      names[dataset] ??= name;
+      const base = fit.ok ? fit.value.samplesPerSecond : null;
+      if (engine === 'wasm' && base) wasmFit[dataset] = base;
+      rows.push(trainRow(bench, name, fit, engine, 'model.fit', base), trainRow(bench, name, own, engine, 'trainModel', base));
+    }
+  }
+  if (!engines.includes('tensorflow')) rows.push(trainRow(bench, 'all', null, 'tensorflow', 'model.fit', null, 'not importable (@tensorflow/tfjs-node is not installed)'));
+  rows.push(...torchRows(bench, datasets, names, wasmFit));
+  if (!fashionAvailable()) notes.push(`No ${FASHION}: the Fashion-MNIST rows are left out.`);
+  if (bench.options.cnn) rows.push(...(await cnnRows(bench, engines)));
+  const m = bench.machine;
+  notes.push(
+    `MLP ${'784-128-64-32-2'} (ReLU, the defaults of src/spec/schema.ts), Adam at 0.001, batch 64, seed 1. MNIST: the default experiment's data (experiments/mnist-1-vs-7.yaml: 800 images per class in train, 200 in test) for ${quick ? 1 : bench.sizes.mnistEpochs} epochs (the experiment itself trains 10, per seed). Fashion-MNIST: classes ${FASHION_CLASSES.join(' (T-shirt/top) vs ')} (shirt), the full train split of those two classes, ${quick ? 'truncated (--quick)' : `${bench.sizes.fashionEpochs} epoch (188 steps)`}; test split of the same classes.`,
+    'Baseline (1.00×): TF.js `model.fit` on the same engine, model, data, batch size and optimizer, with the test split as validation data, since `trainModel` also evaluates every epoch. PyTorch rows are relative to TF.js `model.fit` on wasm. Times include building the model and uploading the data, not reading it from disk.',
+    '"Eval share": the share of `trainModel` time spent outside the training steps (its per-epoch loss read-back and evaluation of the whole train and test sets).',
+    `GFLOP/s counts 6 × ${num(110882, 0)} parameters × samples (dense forward 2·P, backward 4·P per sample; bias, activation and optimizer work not counted). Peak: ${num(m.peakGflops, 0)} GFLOP/s for the machine, ${num(bench.corePeak, 0)} per core, from ${m.peakAssumption}. Every engine here uses one core: TF.js's wasm backend loads its single-threaded SIMD build in Node, whose 128-bit vectors (a quarter of AVX-512's lanes, and no fused multiply-add) cap it well below that peak; the cpu backend is plain JavaScript; PyTorch is pinned to one thread.`,
+  );
+  return {
+    title: '1. Training throughput',
+    headers: ['Workload', 'Engine', 'Loop', 'Samples', 'Time', 'Samples/s', '× baseline', 'GFLOP/s', '% of 1-core peak', 'Eval share', 'Test accuracy'],
+    rows,
+    notes,
+  };
+}
+
+function torchRows(bench: Bench, datasets: TrainArgs['dataset'][], names: Record<string, string>, wasmFit: Record<string, number>): string[][] {
+  if (bench.options.quick) return [trainRow(bench, 'all', null, 'PyTorch', 'plain loop', null, 'skipped (--quick)')];
+  const torch = findTorch();
+  if (!torch) return [trainRow(bench, 'all', null, 'PyTorch', 'plain loop', null, 'not installed (python3 -c "import torch" fails; Debian: apt-get install python3-torch)')];
+  const dir = mkdtempSync(join(tmpdir(), 'chemins-bench-torch-'));
+  try {
+    return datasets.map((dataset) => {
+      const label = `train ${dataset} PyTorch`;
+      bench.options.log(`  ${label}`);
+      const workload = dataset === 'mnist' ? mnistWorkload(false, bench.sizes.mnistEpochs) : fashionWorkload(false, bench.sizes.fashionEpochs);
+      try {
+        const t = benchTorch(torch.python, workload, join(dir, dataset));
+        bench.memory.push({ part: label, maxRssMiB: t.maxRssMiB });
+        return trainRow(bench, names[dataset] ?? dataset, { ok: true, value: { ...t, trainRows: 0, testRows: 0 }, maxRssMiB: t.maxRssMiB }, 'PyTorch', 'plain loop', wasmFit[dataset] ?? null);
+      } catch (e) {
+        return trainRow(bench, names[dataset] ?? dataset, { ok: false, error: (e as Error).message, maxRssMiB: null }, 'PyTorch', 'plain loop', null);
+      }
+    });
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+async function cnnRows(bench: Bench, engines: string[]): Promise<string[][]> {
+  const rows: string[][] = [];
+  for (const engine of engines) {
+    const r = await bench.measure<CnnBenchResult>(`cnn ${engine}`, 'cnn', { engine, steps: bench.sizes.cnnSteps });
+    const cells = r.ok ? [num(r.value.steps * r.value.batchSize, 0), seconds((r.value.steps * r.value.msPerStep) / 1000), num(r.value.samplesPerSecond, 0)] : [failed(r), '', ''];
+    rows.push(['CNN conv8-conv16-dense10, random 28×28 inputs', engine, 'minimize() steps', ...cells, '', '', '', '', '']);
+  }
+  return rows;
+}
+
+function kmeansRow(matrix: string, r: Measured<KMeansTiming> | null, engine: string, reference: KMeansTiming | null, skipped?: string): string[] {
+  if (skipped) return [matrix, engine, skipped, '', '', '', '', '', '', ''];
+  if (!r || !r.ok) return [matrix, engine, r ? failed(r) : '—', '', '', '', '', '', '', ''];
+  const t = r.value;
+  const per = t.seconds / t.restarts;
+  const speedup = reference && t.engine !== reference.engine ? reference.seconds / reference.restarts / per : null;
+  return [
+    matrix, t.engine, String(t.k), String(t.restarts), seconds(t.seconds), seconds(per), reference && t.engine === reference.engine ? '1.00×' : ratio(speedup),
+    num(t.inertia, 1), reference ? num(t.inertia / reference.inertia, 5) : '—', String(t.iterations),
+  ];
+}
+
+async function kmeansSection(bench: Bench): Promise<Section> {
+  const s = bench.sizes;
+  const notes: string[] = [];
+  const rows: string[][] = [];
+  const dir = mkdtempSync(join(tmpdir(), 'chemins-bench-kmeans-'));
+  try {
+    const made = await bench.measure<MatrixFile>('k-means: record activations', 'activations', { path: join(dir, 'activations.f32') });
+    if (!made.ok) {
+      rows.push(kmeansRow('activations', null, 'lloyd', null, failed(made)));
+    } else {
+      const matrix = made.value;
+      const label = `${num(matrix.rows, 0)} × ${matrix.width} activations`;
+      const args = (engine: KMeansArgs['engine']): KMeansArgs => ({ engine, matrix, k: s.activationsK, restarts: s.activationsRestarts });
+      const ml = await bench.measure<KMeansTiming>('k-means: ml-kmeans on activations', 'kmeans', args('ml-kmeans'));
+      const ours = await bench.measure<KMeansTiming>('k-means: lloyd on activations', 'kmeans', args('lloyd'));
+      const ref = ml.ok ? ml.value : null;
+      rows.push(kmeansRow(label, ml, 'ml-kmeans', ref), kmeansRow(label, ours, 'lloyd', ref));
+      notes.push(`Activations: ${matrix.source}.`);
+    }
+    if (fashionAvailable()) {
+      const limit = Number.isFinite(s.fashionLimit) ? s.fashionLimit : null;
+      const label = `Fashion-MNIST train ${limit ? `(first ${num(limit, 0)})` : '60,000'} × 784`;
+      const args = (engine: KMeansArgs['engine'], restarts: number): KMeansArgs => ({ engine, matrix: { fashion: true, limit }, k: s.fashionK, restarts });
+      const ours = await bench.measure<KMeansTiming>('k-means: lloyd on Fashion-MNIST', 'kmeans', args('lloyd', s.fashionRestarts));
+      let ref: KMeansTiming | null = null;
+      if (bench.options.fashionMlKMeans || bench.options.quick) {
+        const ml = await bench.measure<KMeansTiming>('k-means: ml-kmeans on Fashion-MNIST', 'kmeans', args('ml-kmeans', 1));
+        ref = ml.ok ? ml.value : null;
+        rows.push(kmeansRow(label, ml, 'ml-kmeans', ref));
+      } else {
+        rows.push(kmeansRow(label, null, 'ml-kmeans', null, 'skipped: about 115 s for one restart here (15× lloyd per restart, measured once while writing this bench); pass --fashion-ml-kmeans to run it'));
+      }
+      rows.push(kmeansRow(label, ours, 'lloyd', ref));
+    } else {
+      notes.push(`No ${FASHION}: the Fashion-MNIST rows are left out.`);
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+  notes.push(
+    'Both engines through `fitKMeans` of src/signatures/kmeans.ts, as the pipeline calls it: k-means++ initialisation, restart r seeded with 1 + r, the lowest inertia kept, clusters then sorted by size. "Speed-up" is per restart, against ml-kmeans on the same matrix; "inertia / ml-kmeans" below 1 means lloyd found tighter clusters.',
+  );
+  return {
+    title: '2. k-means',
+    headers: ['Matrix', 'Engine', 'k', 'Restarts', 'Time', 'Per restart', 'Speed-up', 'Inertia', 'Inertia / ml-kmeans', 'Iterations (best run)'],
+    rows,
+    notes,
+  };
+}
+
+function stepCell(s: Step | null): string {
+  if (!s) return '—';
+  return s.ok ? seconds(s.seconds) : failed(s);
+}
+
+function buildSection(bench: Bench): Section {
+  const headers = ['Build', 'What', 'Experiments script', 'astro build', 'Total', '× bare astro build'];
+  if (bench.options.quick) return { title: '3. Build time', headers, rows: [['all', 'skipped (--quick)', '', '', '', '']], notes: [] };
+  const { rows, experiment } = benchBuild(bench.options.log);
+  const bare = rows.find((r) => r.experiments === null)?.astro;
+  const baseline = bare?.ok ? bare.seconds : null;
+  const cells = rows.map((r: BuildRow) => {
+    bench.memory.push(...(r.experiments ? [{ part: `build ${r.name}: experiments script`, maxRssMiB: r.experiments.maxRssMiB }] : []), { part: `build ${r.name}: astro build`, maxRssMiB: r.astro.maxRssMiB });
+    const steps = [r.experiments, r.astro].filter((s): s is Step => s !== null);
+    const allOk = steps.every((s) => s.ok);
+    const total = steps.reduce((sum, s) => sum + s.seconds, 0);
+    const status = r.experiments?.status ? ` (result ${r.experiments.status})` : '';
+    return [r.name, `${r.what}${status}`, stepCell(r.experiments), stepCell(r.astro), allOk ? seconds(total) : '—', allOk && baseline ? ratio(total / baseline) : '—'];
+  });
+  return {
+    title: '3. Build time',
+    headers,
+    rows: cells,
+    notes: [
+      `A temp experiments folder holding only a copy of experiments/${experiment} (5 seeds × 10 epochs, the full analysis), a temp results store and a temp output folder, through CHEMINS_EXPERIMENTS, CHEMINS_RESULTS and CHEMINS_DIST; ASTRO_TELEMETRY_DISABLED=1. Each step is a fresh Node process (\`node scripts/experiments.ts\`, \`node node_modules/astro/bin/astro.mjs build\`); times are wall clock, process start included.`,
+      'The result store caches per experiment, all or nothing: any field outside the labels (title, description) changes the hash, so changing an analysis setting retrains every seed.',
+    ],
+  };
+}
+
+function memorySection(bench: Bench): Section {
+  return {
+    title: '4. Peak memory',
+    headers: ['Part', 'Max RSS'],
+    rows: bench.memory.map((m) => [m.part, bench.options.inProcess && m.maxRssMiB === null ? 'n/a (in-process)' : mib(m.maxRssMiB)]),
+    notes: [
+      'Max resident set size of the process that ran the part, as the kernel counted it (`process.resourceUsage().maxRSS`, read by a hook preloaded with `node --import`; `ru_maxrss` for PyTorch). Each part runs in a fresh process, so the figure includes Node, TF.js and the data the part loads. Helper processes (esbuild under astro) are not included.',
+    ],
+  };
+}
+
+function header(bench: Bench, startLoad: number[], started: number): string {
+  const m = bench.machine;
+  const endLoad = loadavg();
+  const busy = Math.max(startLoad[0], endLoad[0]) > 0.5 * m.cores;
+  return [
+    '# Chemins benchmark',
+    '',
+    `Generated by \`npm run bench${bench.options.quick ? ' -- --quick' : ''}\` (scripts/bench.ts) on ${m.date}, in ${num((performance.now() - started) / 1000, 0)} s. Every ratio is against a baseline measured in the same run on the same machine.`,
+    '',
+    `- CPU: ${m.cpu}, ${m.cores} cores at ${num(m.ghz, 2)} GHz (cpu MHz of /proc/cpuinfo), ${m.simd}`,
+    `- Memory: ${num(m.memoryGiB, 1)} GiB`,
+    `- Node ${m.node}`,
+    `- Load average (1 min): ${num(startLoad[0], 2)} at start, ${num(endLoad[0], 2)} at end.${busy ? ' Other processes were competing for the CPU during this run (other engineers building and testing on the same machine): absolute times are pessimistic and noisy, and ratios less so but not immune.' : ''}`,
+  ].join('\n');
+}
+
+export async function runBench(options: BenchOptions): Promise<string> {
+  const started = performance.now();
+  const startLoad = loadavg();
+  const bench = new Bench(options);
+  const sections: Section[] = [];
+  if (options.sections.includes('training')) {
+    options.log('training throughput');
+    sections.push(await trainingSection(bench));
+  }
+  if (options.sections.includes('kmeans')) {
+    options.log('k-means');
+    sections.push(await kmeansSection(bench));
+  }
+  if (options.sections.includes('build')) {
+    options.log('build time');
+    sections.push(buildSection(bench));
+  }
+  sections.push(memorySection(bench));
+  return `${header(bench, startLoad, started)}\n\n${sections.map(renderSection).join('\n\n')}\n`;
+}
