@@ -1,6 +1,6 @@
 import type * as tfType from '@tensorflow/tfjs';
 import { selectEngine, type BackendChoice } from '../../src/engine/index.ts';
-import { buildMlp } from '../../src/model/build.ts';
+import { buildModel } from '../../src/model/build.ts';
 import { classIndex, trainModel } from '../../src/model/train.ts';
 import type { Workload } from './datasets.ts';
 
@@ -60,7 +60,7 @@ async function timeFit(tf: typeof tfType, engine: string, { spec, data }: Worklo
   const oneHot = (split: Workload['data']['train']) =>
     tf.tidy(() => tf.oneHot(tf.tensor1d(classIndex(split, data.classes), 'int32'), n));
   const start = performance.now();
-  const { model } = buildMlp(tf, spec, data.features, spec.training.seed);
+  const { model } = buildModel(tf, spec, data, spec.training.seed);
   // Same loss as trainModel: softmax cross-entropy on logits. The test split
   // as validation data, since trainModel also evaluates every epoch.
   model.compile({ optimizer: tf.train.adam(learningRate), loss: (y, logits) => tf.losses.softmaxCrossEntropy(y, logits), metrics: ['accuracy'] });
