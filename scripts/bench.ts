@@ -9,7 +9,7 @@ import { dirname, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { printResult } from './bench/child.ts';
 import { parts, type PartName } from './bench/parts.ts';
-import { runBench, SECTIONS, type SectionName } from './bench/run.ts';
+import type { SectionName } from './bench/run.ts';
 
 const { values } = parseArgs({
   options: {
@@ -31,6 +31,8 @@ if (values.part) {
   process.exit(0);
 }
 
+// Imported only here: a part's child process loads what its part needs and no more.
+const { runBench, SECTIONS } = await import('./bench/run.ts');
 const sections = (values.only?.split(',') ?? [...SECTIONS]) as SectionName[];
 const unknown = sections.filter((s) => !SECTIONS.includes(s));
 if (unknown.length) {

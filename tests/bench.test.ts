@@ -7,14 +7,15 @@ import { runBench } from '../scripts/bench/run.ts';
 // PyTorch or the site build. It checks that every part runs and that the
 // report has its sections and rows; it asserts nothing about speed.
 
-const cells = (markdown: string, title: string): string[][] => {
+/** The rows of a section's table, each cell under its header's name. */
+const cells = (markdown: string, title: string): Record<string, string>[] => {
   const section = markdown.split('\n## ').find((s) => s.startsWith(title));
   expect(section, `section "${title}"`).toBeDefined();
-  return section!
+  const [headers, ...rows] = section!
     .split('\n')
     .filter((l) => l.startsWith('| ') && !l.startsWith('| ---'))
-    .slice(1)
     .map((l) => l.slice(2, -2).split(' | '));
+  return rows.map((r) => Object.fromEntries(headers.map((h, i) => [h, r[i] ?? ''])));
 };
 
 describe('npm run bench -- --quick', () => {
@@ -30,24 +31,25 @@ describe('npm run bench -- --quick', () => {
     for (const dataset of ['MNIST 1 vs 7', ...(fashion ? ['Fashion 0 vs 6'] : [])]) {
       for (const engine of ['wasm', 'cpu']) {
         for (const loop of ['model.fit', 'trainModel']) {
-          const row = training.find((r) => r[0].startsWith(dataset) && r[1] === engine && r[2] === loop);
+          const row = training.find((r) => r.Workload.startsWith(dataset) && r.Engine === engine && r.Loop === loop);
           expect(row, `${dataset} ${engine} ${loop}`).toBeDefined();
-          expect(row![3], `${dataset} ${engine} ${loop}`).not.toMatch(/failed/);
-          expect(row![6]).toMatch(loop === 'model.fit' ? /^1\.00×$/ : /×$/);
+          expect(row!.Samples, `${dataset} ${engine} ${loop}`).toMatch(/^[\d,]+$/);
+          expect(row!['× baseline']).toMatch(loop === 'model.fit' ? /^1\.00×$/ : /×$/);
         }
       }
     }
-    expect(training.find((r) => r[1] === 'PyTorch')?.[3]).toBe('skipped (--quick)');
-    expect(training.some((r) => r[1] === 'tensorflow')).toBe(true);
+    expect(training.find((r) => r.Engine === 'PyTorch')?.Samples).toBe('skipped (--quick)');
+    expect(training.some((r) => r.Engine === 'tensorflow')).toBe(true);
 
     const kmeans = cells(markdown, '2. k-means');
-    const activations = kmeans.filter((r) => r[0].includes('activations'));
-    expect(activations.map((r) => r[1]).sort()).toEqual(['lloyd', 'ml-kmeans']);
-    for (const r of activations) expect(Number(r[7].replace(/,/g, ''))).toBeGreaterThan(0);
-    if (fashion) expect(kmeans.some((r) => r[0].startsWith('Fashion-MNIST') && r[1] === 'lloyd')).toBe(true);
+    const activations = kmeans.filter((r) => r.Matrix.includes('activations'));
+    expect(activations.map((r) => r.Engine).sort()).toEqual(['lloyd', 'ml-kmeans']);
+    for (const r of activations) expect(Number(r.Inertia.replace(/,/g, ''))).toBeGreaterThan(0);
+    if (fashion) expect(kmeans.some((r) => r.Matrix.startsWith('Fashion-MNIST') && r.Engine === 'lloyd')).toBe(true);
 
-    expect(cells(markdown, '3. Build time')[0][1]).toBe('skipped (--quick)');
+    expect(cells(markdown, '3. Build time')[0].What).toBe('skipped (--quick)');
     const memory = cells(markdown, '4. Peak memory');
-    expect(memory.length).toBeGreaterThanOrEqual(training.filter((r) => r[2] !== 'plain loop' && r[1] !== 'tensorflow').length);
+    expect(memory.map((r) => r.Part)).toContain('train mnist wasm trainModel');
+    expect(memory.map((r) => r.Part)).toContain('k-means: lloyd on activations');
   });
 });

@@ -1,4 +1,4 @@
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { parseDocument } from 'yaml';
@@ -13,9 +13,10 @@ import { DEFAULT_EXPERIMENT, ROOT } from './datasets.ts';
 export interface Step {
   ok: boolean;
   seconds: number;
+  cpuSeconds: number | null;
   maxRssMiB: number | null;
   error: string;
-  /** For the experiments script: built, reused or relabelled, as it reports. */
+  /** For the experiments script: built, reused or relabelled, as it reports; for astro, the pages written. */
   status?: string;
 }
 
@@ -26,7 +27,7 @@ export interface BuildRow {
   astro: Step;
 }
 
-const step = (r: NodeRun, status?: string): Step => ({ ok: r.ok, seconds: r.seconds, maxRssMiB: r.maxRssMiB, error: r.error, status });
+const step = (r: NodeRun, status?: string): Step => ({ ok: r.ok, seconds: r.seconds, cpuSeconds: r.cpuSeconds, maxRssMiB: r.maxRssMiB, error: r.error, status });
 
 /** The field changed for the "one experiment changed" build: an analysis setting, which still changes the result's hash. */
 export const CHANGED_FIELD = ['analysis', 'topPaths'];
@@ -47,10 +48,16 @@ export function benchBuild(log: (line: string) => void = () => {}): { rows: Buil
   copyFileSync(DEFAULT_EXPERIMENT, file);
   const env = { CHEMINS_RESULTS: dirs.results, CHEMINS_EXPERIMENTS: dirs.experiments, CHEMINS_DIST: dirs.dist, ASTRO_TELEMETRY_DISABLED: '1' };
   const experiments = (): Step => {
-    const r = runNode([join(ROOT, 'scripts/experiments.ts'), '--experiments', dirs.experiments, '--results', dirs.results], env);
-    return step(r, r.stdout.match(/✓ [\w-]+: (\w+)/)?.[1]);
+    // One job: the experiment runs in this process, whose memory is measured, not in a worker.
+    const r = runNode([join(ROOT, 'scripts/experiments.ts'), '--experiments', dirs.experiments, '--results', dirs.results, '--jobs', '1'], env);
+    return step(r, `${r.stdout}\n${r.stderr}`.match(/✓ [\w-]+: (\w+)/)?.[1]);
   };
-  const astro = (): Step => step(runNode([join(ROOT, 'node_modules/astro/bin/astro.mjs'), 'build'], env));
+  const astro = (): Step => {
+    rmSync(dirs.dist, { recursive: true, force: true });
+    const r = runNode([join(ROOT, 'node_modules/astro/bin/astro.mjs'), 'build'], env);
+    const pages = existsSync(dirs.dist) ? readdirSync(dirs.dist, { recursive: true }).filter((f) => String(f).endsWith('.html')).length : 0;
+    return step(r, `${pages} pages`);
+  };
   const rows: BuildRow[] = [];
   const both = (name: string, what: string) => {
     log(`  build: ${name}`);

@@ -15,6 +15,8 @@ const MARK = '@@bench-result ';
 export interface NodeRun {
   ok: boolean;
   seconds: number;
+  /** User + system CPU time of the process (its threads included, not its children). */
+  cpuSeconds: number | null;
   maxRssMiB: number | null;
   stdout: string;
   stderr: string;
@@ -41,8 +43,11 @@ export function runNode(args: string[], env: Record<string, string> = {}, timeou
   });
   const seconds = (performance.now() - start) / 1000;
   let maxRssMiB: number | null = null;
+  let cpuSeconds: number | null = null;
   try {
-    maxRssMiB = Number(readFileSync(rssFile, 'utf8')) / 1024;
+    const usage = JSON.parse(readFileSync(rssFile, 'utf8'));
+    maxRssMiB = usage.maxRssKiB / 1024;
+    cpuSeconds = usage.cpuSeconds;
   } catch {
     // killed before its exit handler ran
   }
@@ -51,7 +56,7 @@ export function runNode(args: string[], env: Record<string, string> = {}, timeou
   const stdout = r.stdout ?? '';
   const stderr = r.stderr ?? '';
   const error = ok ? '' : r.error ? r.error.message : firstErrorLine(stderr, stdout);
-  return { ok, seconds, maxRssMiB, stdout, stderr, error };
+  return { ok, seconds, cpuSeconds, maxRssMiB, stdout, stderr, error };
 }
 
 export type Measured<T> = { ok: true; value: T; maxRssMiB: number | null } | { ok: false; error: string; maxRssMiB: number | null };

@@ -1,13 +1,10 @@
-import { readFileSync, writeFileSync } from 'node:fs';
-import { recordActivations } from '../../src/activations/index.ts';
+import { readFileSync } from 'node:fs';
 import { idxToUnit, loadIdxFolder } from '../../src/data/idx.ts';
-import { loadDigit, MNIST_SIZE } from '../../src/data/mnist.ts';
-import type { Dataset } from '../../src/data/types.ts';
-import { selectEngine } from '../../src/engine/index.ts';
-import { trainModel } from '../../src/model/train.ts';
 import { fitKMeans, type KMeansEngine } from '../../src/signatures/kmeans.ts';
 import { seededRandom } from '../../src/util/random.ts';
-import { defaultSpec, FASHION } from './datasets.ts';
+import { clocks } from './clock.ts';
+
+const FASHION = process.env.CHEMINS_FASHION_MNIST ?? '/usr/share/datasets/fashion-mnist';
 
 // k-means speed and quality: the typed-array Lloyd (src/signatures/lloyd.ts)
 // against ml-kmeans, both through fitKMeans as the pipeline calls them, on
@@ -21,11 +18,12 @@ export interface KMeansTiming {
   k: number;
   restarts: number;
   seconds: number;
+  cpuSeconds: number;
   inertia: number;
   iterations: number;
 }
 
-/** A matrix passed between processes as raw float32 bytes, its width in the name's companion. */
+/** A matrix passed between processes: raw float32 bytes in `path`, `rows × width`. */
 export interface MatrixFile {
   path: string;
   rows: number;
@@ -51,47 +49,6 @@ export function gaussianMixture(n: number, width: number, components: number, se
   return x;
 }
 
-/** All 10,000 digits of the embedded MNIST set, every class, as the trained model's inputs. */
-function allDigits(): Float32Array {
-  const parts = Array.from({ length: 10 }, (_, d) => loadDigit(d).pixels);
-  const x = new Float32Array(parts.reduce((s, p) => s + p.length, 0));
-  let offset = 0;
-  for (const p of parts) {
-    x.set(p, offset);
-    offset += p.length;
-  }
-  return x;
-}
-
-/**
- * Real activations to cluster: hidden1 (128 units) of the default
- * experiment's model, trained as the pipeline trains it (first seed, wasm),
- * recorded on all ten digit classes so the clusters are not trivially two.
- * In quick mode a seeded Gaussian mixture of the same width stands in.
- */
-export async function activationMatrix(path: string, quick: boolean): Promise<MatrixFile> {
-  if (quick) {
-    const width = 128;
-    const x = gaussianMixture(1000, width, 12, 0.6, 42);
-    writeFileSync(path, x);
-    return { path, rows: 1000, width, source: 'seeded Gaussian mixture (12 components; --quick)' };
-  }
-  const spec = defaultSpec();
-  const { tf, backend } = await selectEngine('wasm');
-  const features = MNIST_SIZE * MNIST_SIZE;
-  const { loadData } = await import('../../src/data/index.ts');
-  const data: Dataset = loadData(spec.dataset);
-  const seed = spec.seeds?.[0] ?? spec.training.seed;
-  const trained = await trainModel(tf, spec, data, seed);
-  const x = allDigits();
-  const rows = x.length / features;
-  const acts = recordActivations(tf, trained.model, trained.hiddenLayers, { ...data, train: { ...data.train, count: rows }, test: { ...data.test, count: 0 }, probe: { ...data.probe, count: 0 } }, x);
-  const hidden1 = acts.layers.find((l) => l.name === 'hidden1')!;
-  writeFileSync(path, hidden1.values);
-  trained.model.dispose();
-  return { path, rows, width: hidden1.units, source: `hidden1 of the default model (seed ${seed}, ${spec.training.epochs} epochs on ${backend}) on all ${rows.toLocaleString('en')} embedded MNIST digits` };
-}
-
 export function readMatrix(file: MatrixFile): Float32Array {
   const bytes = readFileSync(file.path);
   return new Float32Array(bytes.buffer, bytes.byteOffset, bytes.byteLength / 4);
@@ -108,7 +65,7 @@ export function fashionPixels(limit = Infinity): { x: Float32Array; rows: number
 export function timeKMeans(engine: KMeansEngine, x: Float32Array, width: number, k: number, restarts: number, seed = 1): KMeansTiming {
   const rows = x.length / width;
   const all = Int32Array.from({ length: rows }, (_, i) => i);
-  const start = performance.now();
+  const stop = clocks();
   const { inertia, iterations } = fitKMeans(x, width, all, k, restarts, seed, engine);
-  return { engine, rows, width, k, restarts, seconds: (performance.now() - start) / 1000, inertia, iterations };
+  return { engine, rows, width, k, restarts, ...stop(), inertia, iterations };
 }

@@ -1,13 +1,15 @@
 import type { BackendChoice } from '../../src/engine/index.ts';
 import type { KMeansEngine } from '../../src/signatures/kmeans.ts';
-import { benchCnn, type CnnBenchResult } from './cnn.ts';
-import { fashionWorkload, mnistWorkload } from './datasets.ts';
-import { activationMatrix, fashionPixels, readMatrix, timeKMeans, type KMeansTiming, type MatrixFile } from './kmeans.ts';
-import { benchTraining, type Loop, type TrainTiming } from './training.ts';
+import type { CnnBenchResult } from './cnn.ts';
+import type { KMeansTiming, MatrixFile } from './kmeans.ts';
+import type { TrainProfile } from './profile.ts';
+import type { Loop, TrainTiming } from './training.ts';
 
 // The measured parts, by name: what a child process runs for
 // `scripts/bench.ts --part <name> --args <json>`, or what the bench calls
-// directly with --in-process. Arguments and results are plain JSON.
+// directly with --in-process. Arguments and results are plain JSON. Modules
+// are imported inside each part, so that a k-means child's peak memory does
+// not include TensorFlow.js.
 
 export interface TrainArgs {
   engine: BackendChoice;
@@ -31,14 +33,23 @@ export interface KMeansArgs {
 
 export const parts = {
   async train(args: TrainArgs, quick: boolean): Promise<TrainResult> {
+    const { fashionWorkload, mnistWorkload } = await import('./datasets.ts');
+    const { benchTraining } = await import('./training.ts');
     const workload = args.dataset === 'mnist' ? mnistWorkload(quick, args.epochs) : fashionWorkload(quick, args.epochs);
     const timing = await benchTraining(args.engine, args.loop, workload);
     return { ...timing, trainRows: workload.data.train.count, testRows: workload.data.test.count };
   },
+  async profile(args: { engine: BackendChoice; epochs: number }, quick: boolean): Promise<TrainProfile> {
+    const { mnistWorkload } = await import('./datasets.ts');
+    const { profileTraining } = await import('./profile.ts');
+    return profileTraining(args.engine, mnistWorkload(quick, args.epochs));
+  },
   async activations(args: { path: string }, quick: boolean): Promise<MatrixFile> {
+    const { activationMatrix } = await import('./activations.ts');
     return activationMatrix(args.path, quick);
   },
   async kmeans(args: KMeansArgs): Promise<KMeansTiming> {
+    const { fashionPixels, readMatrix, timeKMeans } = await import('./kmeans.ts');
     if ('fashion' in args.matrix) {
       const { x, width } = fashionPixels(args.matrix.limit ?? Infinity);
       return timeKMeans(args.engine, x, width, args.k, args.restarts);
@@ -46,6 +57,7 @@ export const parts = {
     return timeKMeans(args.engine, readMatrix(args.matrix), args.matrix.width, args.k, args.restarts);
   },
   async cnn(args: { engine: BackendChoice; steps: number }): Promise<CnnBenchResult> {
+    const { benchCnn } = await import('./cnn.ts');
     return benchCnn(args.engine, { steps: args.steps });
   },
 };

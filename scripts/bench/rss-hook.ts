@@ -1,7 +1,12 @@
 import { writeFileSync } from 'node:fs';
 
 // Preloaded with `node --import` into every measured process, so that peak
-// memory is read the same way for the bench's own parts, the experiments
-// script and astro: the process's max RSS as the kernel counted it.
+// memory and CPU time are read the same way for the bench's own parts, the
+// experiments script and astro: as the kernel counted them for the process.
 const file = process.env.BENCH_RSS_FILE;
-if (file) process.on('exit', () => writeFileSync(file, String(process.resourceUsage().maxRSS)));
+if (file) {
+  process.on('exit', () => {
+    const u = process.resourceUsage();
+    writeFileSync(file, JSON.stringify({ maxRssKiB: u.maxRSS, cpuSeconds: (u.userCPUTime + u.systemCPUTime) / 1e6 }));
+  });
+}

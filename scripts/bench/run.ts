@@ -4,11 +4,12 @@ import { join } from 'node:path';
 import { benchBuild, type BuildRow, type Step } from './build.ts';
 import { measureInChild, type Measured } from './child.ts';
 import type { CnnBenchResult } from './cnn.ts';
-import { FASHION, FASHION_CLASSES, fashionAvailable, fashionWorkload, mnistWorkload } from './datasets.ts';
+import { defaultSpec, FASHION, FASHION_CLASSES, fashionAvailable, fashionWorkload, mnistWorkload } from './datasets.ts';
 import type { KMeansTiming, MatrixFile } from './kmeans.ts';
 import { describeMachine, type Machine } from './machine.ts';
 import { parts, type KMeansArgs, type PartName, type TrainArgs, type TrainResult } from './parts.ts';
 import { mib, num, percent, ratio, renderSection, seconds, type Section } from './table.ts';
+import type { TrainProfile } from './profile.ts';
 import { benchTorch, findTorch } from './torch.ts';
 import { availableEngines, type Loop } from './training.ts';
 
@@ -30,13 +31,13 @@ export interface BenchOptions {
 
 /** Sizes of the full run, chosen to keep `npm run bench` near five minutes on two contended cores. */
 const SIZES = {
-  mnistEpochs: 5,
+  mnistEpochs: 3,
   fashionEpochs: 1,
   activationsK: 8,
   /** The pipeline's default (signatures.restarts), for both engines. */
   activationsRestarts: 10,
   fashionK: 10,
-  fashionRestarts: 3,
+  fashionRestarts: 2,
   cnnSteps: 20,
 };
 
@@ -84,11 +85,11 @@ class Bench {
 const failed = (m: { error: string }): string => `failed: ${m.error}`;
 
 function trainRow(bench: Bench, workload: string, r: Measured<TrainResult> | null, engine: string, loop: Loop, baseline: number | null, skipped?: string): string[] {
-  if (skipped) return [workload, engine, loop, skipped, '', '', '', '', '', '', ''];
-  if (!r || !r.ok) return [workload, engine, loop, r ? failed(r) : '—', '', '', '', '', '', '', ''];
+  if (skipped) return [workload, engine, loop, skipped, '', '', '', '', '', '', '', ''];
+  if (!r || !r.ok) return [workload, engine, loop, r ? failed(r) : '—', '', '', '', '', '', '', '', ''];
   const t = r.value;
   return [
-    workload, t.engine, loop, num(t.samples, 0), seconds(t.seconds), num(t.samplesPerSecond, 0),
+    workload, t.engine, loop, num(t.samples, 0), seconds(t.seconds), seconds(t.cpuSeconds), num(t.samplesPerSecond, 0),
     ratio(baseline ? t.samplesPerSecond / baseline : null), num(t.gflopPerSecond, 2), percent(t.gflopPerSecond / bench.corePeak, 2),
     percent(t.evalShare, 0), percent(t.testAccuracy, 1),
   ];
@@ -102,11 +103,13 @@ async function trainingSection(bench: Bench): Promise<Section> {
   const notes: string[] = [];
   const names: Record<string, string> = {};
   const wasmFit: Record<string, number> = {};
+  const results: Measured<TrainResult>[] = [];
   for (const dataset of datasets) {
     const epochs = dataset === 'mnist' ? bench.sizes.mnistEpochs : bench.sizes.fashionEpochs;
     for (const engine of engines) {
       const fit = await bench.measure<TrainResult>(`train ${dataset} ${engine} model.fit`, 'train', { engine, loop: 'model.fit', dataset, epochs } satisfies TrainArgs);
       const own = await bench.measure<TrainResult>(`train ${dataset} ${engine} trainModel`, 'train', { engine, loop: 'trainModel', dataset, epochs } satisfies TrainArgs);
+      results.push(fit, own);
       const ok = [fit, own].find((m) => m.ok) as { value: TrainResult } | undefined;
       const name = ok ? `${dataset === 'mnist' ? 'MNIST 1 vs 7' : `Fashion ${FASHION_CLASSES.join(' vs ')}`} (${num(ok.value.trainRows, 0)} train)` : dataset;
       names[dataset] ??= name;
@@ -120,15 +123,20 @@ async function trainingSection(bench: Bench): Promise<Section> {
   if (!fashionAvailable()) notes.push(`No ${FASHION}: the Fashion-MNIST rows are left out.`);
   if (bench.options.cnn) rows.push(...(await cnnRows(bench, engines)));
   const m = bench.machine;
+  const spec = defaultSpec();
+  const shape = [784, ...spec.model.hidden, spec.dataset.classes.length].join('-');
+  const params = results.find((r) => r.ok)?.value.params ?? NaN;
+  const epochs = (n: number) => `${n} epoch${n === 1 ? '' : 's'}`;
   notes.push(
-    `MLP ${'784-128-64-32-2'} (ReLU, the defaults of src/spec/schema.ts), Adam at 0.001, batch 64, seed 1. MNIST: the default experiment's data (experiments/mnist-1-vs-7.yaml: 800 images per class in train, 200 in test) for ${quick ? 1 : bench.sizes.mnistEpochs} epochs (the experiment itself trains 10, per seed). Fashion-MNIST: classes ${FASHION_CLASSES.join(' (T-shirt/top) vs ')} (shirt), the full train split of those two classes, ${quick ? 'truncated (--quick)' : `${bench.sizes.fashionEpochs} epoch (188 steps)`}; test split of the same classes.`,
-    'Baseline (1.00×): TF.js `model.fit` on the same engine, model, data, batch size and optimizer, with the test split as validation data, since `trainModel` also evaluates every epoch. PyTorch rows are relative to TF.js `model.fit` on wasm. Times include building the model and uploading the data, not reading it from disk.',
-    '"Eval share": the share of `trainModel` time spent outside the training steps (its per-epoch loss read-back and evaluation of the whole train and test sets).',
-    `GFLOP/s counts 6 × ${num(110882, 0)} parameters × samples (dense forward 2·P, backward 4·P per sample; bias, activation and optimizer work not counted). Peak: ${num(m.peakGflops, 0)} GFLOP/s for the machine, ${num(bench.corePeak, 0)} per core, from ${m.peakAssumption}. Every engine here uses one core: TF.js's wasm backend loads its single-threaded SIMD build in Node, whose 128-bit vectors (a quarter of AVX-512's lanes, and no fused multiply-add) cap it well below that peak; the cpu backend is plain JavaScript; PyTorch is pinned to one thread.`,
+    `MLP ${shape} (${spec.model.activation}, the defaults of src/spec/schema.ts), ${spec.training.optimizer} at ${spec.training.learningRate}, batch ${spec.training.batchSize}, seed 1. MNIST: the default experiment's data as the pipeline loads it (experiments/mnist-1-vs-7.yaml${quick ? ', capped at 100 per class by --quick' : ''}) for ${epochs(quick ? 1 : bench.sizes.mnistEpochs)} (the experiment itself trains ${spec.training.epochs} per seed). Fashion-MNIST: classes ${FASHION_CLASSES.join(' (T-shirt/top) vs ')} (shirt) through the pipeline's IDX loader, ${quick ? 'capped at 256 per class by --quick' : 'the full train split of those two classes'}, ${epochs(quick ? 1 : bench.sizes.fashionEpochs)}; tested on the test split of the same classes.`,
+    'Baseline (1.00×): TF.js `model.fit` on the same engine, model, data, batch size and optimizer, with the test split as validation data, since `trainModel` also evaluates every epoch. PyTorch rows are relative to TF.js `model.fit` on wasm. Timed: building the model, uploading the data and training; not reading the data from disk.',
+    'Speeds are per CPU second of the process (user + system): every engine here computes on one thread, so on an idle machine CPU and wall time agree, and on a shared one CPU time leaves out the time other processes held the core. TF.js\'s wasm backend loads its single-threaded SIMD build in Node; the cpu backend is plain JavaScript; PyTorch is pinned with `torch.set_num_threads(1)`.',
+    '"Eval share": the share of `trainModel` wall time spent outside the training steps (its per-epoch loss read-back and evaluation of the whole train and test sets).',
+    `GFLOP/s counts 6 × ${num(params, 0)} parameters × samples (dense forward 2·P, backward 4·P per sample; biases, activations and the optimizer not counted). Peak: ${num(m.peakGflops, 0)} GFLOP/s for the machine, ${num(bench.corePeak, 0)} per core, from ${m.peakAssumption}; the % column is against one core, since every engine uses one. Wasm SIMD is 128 bits wide with no fused multiply-add, a quarter of an AVX-512 register, so the wasm engine could not reach that peak even on large matrices.`,
   );
   return {
     title: '1. Training throughput',
-    headers: ['Workload', 'Engine', 'Loop', 'Samples', 'Time', 'Samples/s', '× baseline', 'GFLOP/s', '% of 1-core peak', 'Eval share', 'Test accuracy'],
+    headers: ['Workload', 'Engine', 'Loop', 'Samples', 'Wall time', 'CPU time', 'Samples per CPU s', '× baseline', 'GFLOP/s', '% of 1-core peak', 'Eval share', 'Test accuracy'],
     rows,
     notes,
   };
@@ -162,19 +170,48 @@ async function cnnRows(bench: Bench, engines: string[]): Promise<string[][]> {
   for (const engine of engines) {
     const r = await bench.measure<CnnBenchResult>(`cnn ${engine}`, 'cnn', { engine, steps: bench.sizes.cnnSteps });
     const cells = r.ok ? [num(r.value.steps * r.value.batchSize, 0), seconds((r.value.steps * r.value.msPerStep) / 1000), num(r.value.samplesPerSecond, 0)] : [failed(r), '', ''];
-    rows.push(['CNN conv8-conv16-dense10, random 28×28 inputs', engine, 'minimize() steps', ...cells, '', '', '', '', '']);
+    rows.push(['CNN conv8-conv16-dense10, random 28×28 inputs', engine, 'minimize() steps', ...cells.slice(0, 2), '—', cells[2], '', '', '', '', '']);
   }
   return rows;
 }
 
+async function profileSection(bench: Bench): Promise<Section> {
+  const epochs = bench.options.quick ? 1 : bench.sizes.mnistEpochs;
+  const headers = ['Kernel', 'Input shapes', 'Calls', 'Time', 'Share of wall time', 'GFLOP/s'];
+  const r = await bench.measure<TrainProfile>('profile mnist wasm trainModel', 'profile', { engine: 'wasm', epochs });
+  const title = '1b. Where the training time goes';
+  if (!r.ok) return { title, headers, rows: [[failed(r), '', '', '', '', '']], notes: [] };
+  const p = r.value;
+  const top = p.kernels.slice(0, 10);
+  const rest = p.kernels.slice(10);
+  const sum = (ks: typeof p.kernels) => ks.reduce((s, k) => s + k.ms, 0);
+  const inKernels = sum(p.kernels);
+  const row = (kernel: string, shapes: string, calls: number | null, ms: number, gflops: number | null): string[] =>
+    [kernel, shapes, calls === null ? '' : num(calls, 0), seconds(ms / 1000), percent(ms / p.wallMs), gflops === null ? '' : num(gflops, 2)];
+  const rows = [
+    ...top.map((k) => row(k.kernel, k.shapes, k.calls, k.ms, k.gflopPerSecond)),
+    row(`${rest.length} other kernel/shape pairs`, '', rest.reduce((s, k) => s + k.calls, 0), sum(rest), null),
+    row('outside kernels', 'TF.js JavaScript: op dispatch, gradient tape, tensor bookkeeping, profiling itself', null, p.wallMs - inKernels, null),
+  ];
+  return {
+    title,
+    headers,
+    rows,
+    notes: [
+      `\`trainModel\` on the default experiment's MNIST data, ${epochs} epoch${epochs === 1 ? '' : 's'} (${num(p.steps, 0)} steps) on ${p.engine}, under \`tf.profile\`: ${num(p.kernels.reduce((s, k) => s + k.calls, 0) / p.steps, 0)} kernel calls per step. Kernel times are summed by kernel and input shapes; the wall time includes the profiler's own overhead, which falls in "outside kernels".`,
+      'Reading the matrix products: [64×784] · [784×128] is hidden1\'s forward product, [64×784] · [64×128] the gradient of its weights (xᵀ·dy, first operand transposed); the same 12.8 MFLOP each. GFLOP/s is 2·m·n·k per call over the kernel time.',
+    ],
+  };
+}
+
 function kmeansRow(matrix: string, r: Measured<KMeansTiming> | null, engine: string, reference: KMeansTiming | null, skipped?: string): string[] {
-  if (skipped) return [matrix, engine, skipped, '', '', '', '', '', '', ''];
-  if (!r || !r.ok) return [matrix, engine, r ? failed(r) : '—', '', '', '', '', '', '', ''];
+  if (skipped) return [matrix, engine, skipped, '', '', '', '', '', '', '', ''];
+  if (!r || !r.ok) return [matrix, engine, r ? failed(r) : '—', '', '', '', '', '', '', '', ''];
   const t = r.value;
-  const per = t.seconds / t.restarts;
-  const speedup = reference && t.engine !== reference.engine ? reference.seconds / reference.restarts / per : null;
+  const per = t.cpuSeconds / t.restarts;
+  const speedup = reference && t.engine !== reference.engine ? reference.cpuSeconds / reference.restarts / per : null;
   return [
-    matrix, t.engine, String(t.k), String(t.restarts), seconds(t.seconds), seconds(per), reference && t.engine === reference.engine ? '1.00×' : ratio(speedup),
+    matrix, t.engine, String(t.k), String(t.restarts), seconds(t.seconds), seconds(t.cpuSeconds), seconds(per), reference && t.engine === reference.engine ? '1.00×' : ratio(speedup),
     num(t.inertia, 1), reference ? num(t.inertia / reference.inertia, 5) : '—', String(t.iterations),
   ];
 }
@@ -219,11 +256,11 @@ async function kmeansSection(bench: Bench): Promise<Section> {
     rmSync(dir, { recursive: true, force: true });
   }
   notes.push(
-    'Both engines through `fitKMeans` of src/signatures/kmeans.ts, as the pipeline calls it: k-means++ initialisation, restart r seeded with 1 + r, the lowest inertia kept, clusters then sorted by size. "Speed-up" is per restart, against ml-kmeans on the same matrix; "inertia / ml-kmeans" below 1 means lloyd found tighter clusters.',
+    'Both engines through `fitKMeans` of src/signatures/kmeans.ts, as the pipeline calls it: k-means++ initialisation, restart r seeded with 1 + r, the lowest inertia kept, clusters then sorted by size. Both are single-threaded JavaScript. "Speed-up" is CPU time per restart, against ml-kmeans on the same matrix; "inertia / ml-kmeans" below 1 means lloyd found tighter clusters.',
   );
   return {
     title: '2. k-means',
-    headers: ['Matrix', 'Engine', 'k', 'Restarts', 'Time', 'Per restart', 'Speed-up', 'Inertia', 'Inertia / ml-kmeans', 'Iterations (best run)'],
+    headers: ['Matrix', 'Engine', 'k', 'Restarts', 'Wall time', 'CPU time', 'CPU per restart', 'Speed-up', 'Inertia', 'Inertia / ml-kmeans', 'Iterations (best run)'],
     rows,
     notes,
   };
@@ -235,8 +272,8 @@ function stepCell(s: Step | null): string {
 }
 
 function buildSection(bench: Bench): Section {
-  const headers = ['Build', 'What', 'Experiments script', 'astro build', 'Total', '× bare astro build'];
-  if (bench.options.quick) return { title: '3. Build time', headers, rows: [['all', 'skipped (--quick)', '', '', '', '']], notes: [] };
+  const headers = ['Build', 'What', 'Experiments script', 'astro build', 'Total (wall)', '× bare astro build', 'CPU time'];
+  if (bench.options.quick) return { title: '3. Build time', headers, rows: [['all', 'skipped (--quick)', '', '', '', '', '']], notes: [] };
   const { rows, experiment } = benchBuild(bench.options.log);
   const bare = rows.find((r) => r.experiments === null)?.astro;
   const baseline = bare?.ok ? bare.seconds : null;
@@ -245,16 +282,17 @@ function buildSection(bench: Bench): Section {
     const steps = [r.experiments, r.astro].filter((s): s is Step => s !== null);
     const allOk = steps.every((s) => s.ok);
     const total = steps.reduce((sum, s) => sum + s.seconds, 0);
-    const status = r.experiments?.status ? ` (result ${r.experiments.status})` : '';
-    return [r.name, `${r.what}${status}`, stepCell(r.experiments), stepCell(r.astro), allOk ? seconds(total) : '—', allOk && baseline ? ratio(total / baseline) : '—'];
+    const status = [r.experiments?.status && `result ${r.experiments.status}`, r.astro.ok && r.astro.status].filter(Boolean).join(', ');
+    const cpu = steps.every((s) => s.cpuSeconds !== null) ? steps.reduce((sum, s) => sum + s.cpuSeconds!, 0) : null;
+    return [r.name, `${r.what}${status ? ` (${status})` : ''}`, stepCell(r.experiments), stepCell(r.astro), allOk ? seconds(total) : '—', allOk && baseline ? ratio(total / baseline) : '—', seconds(cpu)];
   });
   return {
     title: '3. Build time',
     headers,
     rows: cells,
     notes: [
-      `A temp experiments folder holding only a copy of experiments/${experiment} (5 seeds × 10 epochs, the full analysis), a temp results store and a temp output folder, through CHEMINS_EXPERIMENTS, CHEMINS_RESULTS and CHEMINS_DIST; ASTRO_TELEMETRY_DISABLED=1. Each step is a fresh Node process (\`node scripts/experiments.ts\`, \`node node_modules/astro/bin/astro.mjs build\`); times are wall clock, process start included.`,
-      'The result store caches per experiment, all or nothing: any field outside the labels (title, description) changes the hash, so changing an analysis setting retrains every seed.',
+      `A temp experiments folder holding only a copy of experiments/${experiment} (5 seeds × 10 epochs, the full analysis), a temp results store and a temp output folder, through CHEMINS_EXPERIMENTS, CHEMINS_RESULTS and CHEMINS_DIST; ASTRO_TELEMETRY_DISABLED=1. Each step is a fresh Node process (\`node scripts/experiments.ts --jobs 1\`, \`node node_modules/astro/bin/astro.mjs build\`); times are wall clock, process start included, since a build is waited for; the CPU column (user + system of those processes, helper processes such as esbuild not counted) shows how much of it was work rather than waiting for a shared core.`,
+      'The result store caches per experiment, all or nothing: a change to any field but title and description changes the hash, so even an analysis setting retrains every seed; "one experiment changed" therefore costs as much as a cold build of that experiment.',
     ],
   };
 }
@@ -294,6 +332,10 @@ export async function runBench(options: BenchOptions): Promise<string> {
   if (options.sections.includes('training')) {
     options.log('training throughput');
     sections.push(await trainingSection(bench));
+  }
+  if (options.sections.includes('training')) {
+    options.log('where the training time goes');
+    sections.push(await profileSection(bench));
   }
   if (options.sections.includes('kmeans')) {
     options.log('k-means');

@@ -2,8 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { classIndex } from '../../src/model/train.ts';
-import type { TrainTiming } from './training.ts';
-import { trainingFlops } from './training.ts';
+import { timing, type TrainTiming } from './training.ts';
 import type { Workload } from './datasets.ts';
 
 // PyTorch as a peer on the same MLP, data, optimizer and batch size, pinned
@@ -18,7 +17,7 @@ torch.set_num_threads(1)
 torch.manual_seed(1)
 d, hidden, classes, epochs, batch, lr = sys.argv[1], json.loads(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4]), int(sys.argv[5]), float(sys.argv[6])
 load = lambda name, dtype: torch.from_numpy(np.fromfile(f"{d}/{name}", dtype=dtype))
-start = time.perf_counter()
+start, cpu = time.perf_counter(), time.process_time()
 x, y = load("x.f32", np.float32), load("y.i32", np.int32).long()
 xt, yt = load("xt.f32", np.float32), load("yt.i32", np.int32).long()
 x, xt = x.view(len(y), -1), xt.view(len(yt), -1)
@@ -39,9 +38,9 @@ for epoch in range(epochs):
         opt.step()
     with torch.no_grad():
         accuracy = (model(xt).argmax(1) == yt).float().mean().item()
-seconds = time.perf_counter() - start
+seconds, cpu = time.perf_counter() - start, time.process_time() - cpu
 params = sum(p.numel() for p in model.parameters())
-print(json.dumps({"seconds": seconds, "params": params, "testAccuracy": accuracy, "maxRssKiB": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, "version": torch.__version__}))
+print(json.dumps({"seconds": seconds, "cpuSeconds": cpu, "params": params, "testAccuracy": accuracy, "maxRssKiB": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, "version": torch.__version__}))
 `;
 
 /** The first Python here that imports torch (pyenv's python3 may shadow Debian's /usr/bin/python3). */
@@ -68,17 +67,5 @@ export function benchTorch(python: string, { spec, data }: Workload, dir: string
   const r = spawnSync(python, ['-c', SCRIPT, ...args], { encoding: 'utf8', timeout: 300_000 });
   if (r.status !== 0) throw new Error((r.stderr || r.error?.message || 'python failed').trim().split('\n').at(-1));
   const out = JSON.parse(r.stdout.trim().split('\n').at(-1)!);
-  const samples = epochs * data.train.count;
-  return {
-    engine: `PyTorch ${out.version}, 1 thread`,
-    loop: 'plain loop',
-    samples,
-    seconds: out.seconds,
-    samplesPerSecond: samples / out.seconds,
-    params: out.params,
-    gflopPerSecond: trainingFlops(out.params, samples) / out.seconds / 1e9,
-    evalShare: null,
-    testAccuracy: out.testAccuracy,
-    maxRssMiB: out.maxRssKiB / 1024,
-  };
+  return { ...timing(`PyTorch ${out.version}, 1 thread`, 'plain loop', epochs * data.train.count, out, out.params, null, out.testAccuracy), maxRssMiB: out.maxRssKiB / 1024 };
 }

@@ -2,12 +2,14 @@ import type * as tfType from '@tensorflow/tfjs';
 import { selectEngine, type BackendChoice } from '../../src/engine/index.ts';
 import { buildModel } from '../../src/model/build.ts';
 import { classIndex, trainModel } from '../../src/model/train.ts';
+import { clocks, type Elapsed } from './clock.ts';
 import type { Workload } from './datasets.ts';
 
 // Training throughput of one workload on one engine, through the project's
 // loop or through TF.js's own `model.fit` (the baseline). The data is loaded
 // before the clock starts; building the model and uploading the tensors are
 // inside it for both loops, as they are part of what a run costs.
+// Throughput is per CPU second (see clock.ts).
 
 export type Loop = 'trainModel' | 'model.fit' | 'plain loop';
 
@@ -15,7 +17,11 @@ export interface TrainTiming {
   engine: string;
   loop: Loop;
   samples: number;
+  /** Wall clock. */
   seconds: number;
+  /** CPU time of the process over the same span (user + system, all its threads). */
+  cpuSeconds: number;
+  /** Per CPU second. */
   samplesPerSecond: number;
   params: number;
   /** 6 × params × samples: forward and backward of the dense layers, per trained sample. */
@@ -28,8 +34,9 @@ export interface TrainTiming {
 /** Dense-layer FLOPs of training on `samples` inputs: 2·P forward, 4·P backward (gradients of inputs and weights). */
 export const trainingFlops = (params: number, samples: number): number => 6 * params * samples;
 
-function timing(engine: string, loop: Loop, samples: number, seconds: number, params: number, evalShare: number | null, testAccuracy: number): TrainTiming {
-  return { engine, loop, samples, seconds, samplesPerSecond: samples / seconds, params, gflopPerSecond: trainingFlops(params, samples) / seconds / 1e9, evalShare, testAccuracy };
+export function timing(engine: string, loop: Loop, samples: number, time: Elapsed, params: number, evalShare: number | null, testAccuracy: number): TrainTiming {
+  const { seconds, cpuSeconds } = time;
+  return { engine, loop, samples, seconds, cpuSeconds, samplesPerSecond: samples / cpuSeconds, params, gflopPerSecond: trainingFlops(params, samples) / cpuSeconds / 1e9, evalShare, testAccuracy };
 }
 
 async function timeTrainModel(tf: typeof tfType, engine: string, { spec, data }: Workload): Promise<TrainTiming> {
@@ -39,6 +46,7 @@ async function timeTrainModel(tf: typeof tfType, engine: string, { spec, data }:
   let lastBatch = 0;
   let outside = 0;
   const start = performance.now();
+  const stop = clocks();
   const trained = await trainModel(tf, spec, data, spec.training.seed, {
     onBatch: (_e, b, n) => {
       if (b === n) lastBatch = performance.now();
@@ -47,11 +55,11 @@ async function timeTrainModel(tf: typeof tfType, engine: string, { spec, data }:
       outside += performance.now() - lastBatch;
     },
   });
-  const ms = performance.now() - start;
+  const time = stop();
   const params = trained.model.countParams();
   trained.model.dispose();
   const samples = spec.training.epochs * data.train.count;
-  return timing(engine, 'trainModel', samples, ms / 1000, params, outside / ms, trained.history.at(-1)!.testAccuracy);
+  return timing(engine, 'trainModel', samples, time, params, outside / (performance.now() - start), trained.history.at(-1)!.testAccuracy);
 }
 
 async function timeFit(tf: typeof tfType, engine: string, { spec, data }: Workload): Promise<TrainTiming> {
@@ -59,7 +67,7 @@ async function timeFit(tf: typeof tfType, engine: string, { spec, data }: Worklo
   const n = data.classes.length;
   const oneHot = (split: Workload['data']['train']) =>
     tf.tidy(() => tf.oneHot(tf.tensor1d(classIndex(split, data.classes), 'int32'), n));
-  const start = performance.now();
+  const stop = clocks();
   const { model } = buildModel(tf, spec, data, spec.training.seed);
   // Same loss as trainModel: softmax cross-entropy on logits. The test split
   // as validation data, since trainModel also evaluates every epoch.
@@ -69,12 +77,12 @@ async function timeFit(tf: typeof tfType, engine: string, { spec, data }: Worklo
   const xTest = tf.tensor2d(data.test.x, [data.test.count, data.features]);
   const yTest = oneHot(data.test);
   const history = await model.fit(x, y, { batchSize, epochs, shuffle: true, validationData: [xTest, yTest], verbose: 0 });
-  const ms = performance.now() - start;
+  const time = stop();
   const accuracy = history.history.val_acc ?? history.history.val_accuracy;
   const params = model.countParams();
   tf.dispose([x, y, xTest, yTest]);
   model.dispose();
-  return timing(engine, 'model.fit', epochs * data.train.count, ms / 1000, params, null, Number(accuracy?.at(-1) ?? NaN));
+  return timing(engine, 'model.fit', epochs * data.train.count, time, params, null, Number(accuracy?.at(-1) ?? NaN));
 }
 
 export async function benchTraining(backend: BackendChoice, loop: Loop, workload: Workload): Promise<TrainTiming> {

@@ -6,7 +6,7 @@ import type { ExperimentSpec } from '../spec/schema.ts';
 import { ckaMatrix } from './cka.ts';
 import { classSignatures, specificPathMatch } from './classes.ts';
 import { makeContext } from './context.ts';
-import { baselineAucs, outOfDistribution } from './ood.ts';
+import { baselineAucs, outOfDistribution, type Scores } from './ood.ts';
 import { analysePaths, pathStats, predictions } from './paths.ts';
 import { analyseProbes } from './probes.ts';
 import { separation, type Separation } from './separation.ts';
@@ -18,6 +18,8 @@ export interface AnalyseOptions {
   curves: boolean;
   /** Separation statistics already computed for a layer that does not change between seeds (the input). */
   reuse?: Map<string, Separation>;
+  /** Out-of-distribution scores of the input layer, shared by every seed. */
+  inputScores?: Map<string, Scores>;
 }
 
 /** Every statistic of one seed's model: the three questions, layer by layer. */
@@ -25,7 +27,7 @@ export function analyse(spec: ExperimentSpec, data: Dataset, acts: Activations, 
   const ctx = makeContext(spec, data, acts, sigs, kernels);
   const paths = analysePaths(data, acts, sigs, ctx.labels, spec.analysis.topPaths);
   const probes = analyseProbes(data, acts, sigs, ctx.labels, spec.analysis.topPaths);
-  const ood = outOfDistribution(ctx, options.curves);
+  const ood = outOfDistribution(ctx, options.curves, options.inputScores);
   const separations = new Map<string, Separation>();
   let hiddenIndex = 0;
   const q2: { layerIndex: number; hiddenIndex: number; classes: { label: number; specific: number[] }[] }[] = [];

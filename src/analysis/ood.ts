@@ -10,7 +10,7 @@ const REFERENCE = 3000;
 const BINS = 24;
 const ROC_POINTS = 60;
 
-type Scores = Record<'centroid' | 'knn' | 'mahalanobis', Float64Array>;
+export type Scores = Record<'centroid' | 'knn' | 'mahalanobis', Float64Array>;
 
 /** Each out-of-distribution score for the queries (trained classes' test inputs, then probes) at one layer. */
 function layerScores(ctx: Context, layerIndex: number, queries: number[]): Scores {
@@ -56,14 +56,17 @@ function thin<T>(points: T[], n: number): T[] {
  * against the trained classes' test inputs; and where probe paths first leave
  * the paths seen in training.
  */
-export function outOfDistribution(ctx: Context, withCurves: boolean): { perLayer: Pick<LayerStats, 'ood' | 'leftPaths'>[]; curves: SeedRun['oodCurves'] } {
+export function outOfDistribution(ctx: Context, withCurves: boolean, inputScores?: Map<string, Scores>): { perLayer: Pick<LayerStats, 'ood' | 'leftPaths'>[]; curves: SeedRun['oodCurves'] } {
   const test = ctx.rows.test;
   const probeLabels = ctx.data.probes;
   const queries = [...test, ...ctx.rows.probe];
   const curves: SeedRun['oodCurves'] = [];
   const hiddenNames = ctx.acts.layers.filter((l) => l.kind === 'hidden').map((l) => l.name);
   const perLayer = ctx.acts.layers.map((layer, li) => {
-    const scores = layerScores(ctx, li, queries);
+    // The raw input is the same for every seed: its scores, the costliest (widest layer), are computed once.
+    const cached = layer.kind === 'input' ? inputScores?.get(layer.name) : undefined;
+    const scores = cached ?? layerScores(ctx, li, queries);
+    if (layer.kind === 'input') inputScores?.set(layer.name, scores);
     const ood: LayerStats['ood'] = [];
     for (const probe of probeLabels) {
       const probeIdx = ctx.rows.probe.map((r, i) => (ctx.labels[r] === probe ? test.length + i : -1)).filter((i) => i >= 0);

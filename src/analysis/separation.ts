@@ -10,6 +10,8 @@ import { gather, pick, type Context } from './context.ts';
 
 /** Reference rows for k-NN: enough to be faithful, few enough for the raw pixels of large studies. */
 const KNN_REFERENCE = 3000;
+/** Training rows of the linear probe: a seeded sample above this, which moves its accuracy by less than its own interval. */
+const PROBE_TRAIN = 5000;
 
 export interface Separation {
   purity: { train: number; test: number };
@@ -38,7 +40,10 @@ export function separation(ctx: Context, layerIndex: number, sig: LayerSignature
   const xTest = gather(layer, test);
   const yTrain = pick(ctx.classIndex, train);
   const yTest = pick(ctx.classIndex, test);
-  const probe = fitLogistic(xTrain, train.length, layer.units, yTrain, ctx.data.classes.length, { l2: 1e-4, iterations: 200, seed: analysis.seed });
+  const fitRows = train.length > PROBE_TRAIN ? (shuffle([...train.keys()], seededRandom(analysis.seed + 23)) as number[]).slice(0, PROBE_TRAIN) : null;
+  const probe = fitRows
+    ? fitLogistic(gather(layer, fitRows.map((i) => train[i])), fitRows.length, layer.units, Int32Array.from(fitRows, (i) => yTrain[i]), ctx.data.classes.length, { l2: 1e-4, iterations: 200, seed: analysis.seed })
+    : fitLogistic(xTrain, train.length, layer.units, yTrain, ctx.data.classes.length, { l2: 1e-4, iterations: 200, seed: analysis.seed });
   const reference = train.length > KNN_REFERENCE ? (shuffle([...train.keys()], seededRandom(analysis.seed + 17)) as number[]).slice(0, KNN_REFERENCE) : [...train.keys()];
   const refX = reference.length === train.length ? xTrain : gather(layer, reference.map((i) => train[i]));
   const refY = reference.length === train.length ? yTrain : Int32Array.from(reference, (i) => yTrain[i]);

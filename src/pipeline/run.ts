@@ -5,6 +5,7 @@ import { allInputs, recordActivations } from '../activations/index.ts';
 import { analyse } from '../analysis/index.ts';
 import { layerCurves, separationAnswer, signaturesAnswer, unseenAnswer } from '../analysis/answers.ts';
 import { predictions } from '../analysis/paths.ts';
+import type { Scores } from '../analysis/ood.ts';
 import type { Separation } from '../analysis/separation.ts';
 import { stability, type SeedModel } from '../analysis/stability.ts';
 import { datasetIdentity, loadData } from '../data/index.ts';
@@ -105,13 +106,14 @@ async function build({ id, spec }: LoadedExperiment, options: RunOptions, hash: 
   // The input layer is the same for every seed: clustered and measured once.
   const reuseClusters = new Map<string, LayerSignatures>();
   const reuseSeparation = new Map<string, Separation>();
+  const inputScores = new Map<string, Scores>();
   for (const [si, seed] of seeds.entries()) {
     const trained = await time('train', () => trainModel(tf, spec, data, seed, options.training), seed);
     const acts = await time('activations', () => recordActivations(tf, trained.model, trained.hiddenLayers, data, x), seed);
     const sigs = await time('signatures', () => computeSignatures(acts, signatureOptions(spec), reuseClusters), seed);
     reuseClusters.set('input', sigs.layers[0]);
     const kernels = trained.hiddenLayers.map((name) => outgoingWeights(trained.model, name));
-    const { separations, ...analysis } = await time('analysis', () => analyse(spec, data, acts, sigs, kernels, { curves: si === 0, reuse: reuseSeparation }), seed);
+    const { separations, ...analysis } = await time('analysis', () => analyse(spec, data, acts, sigs, kernels, { curves: si === 0, reuse: reuseSeparation, inputScores }), seed);
     reuseSeparation.set('input', separations.get('input')!);
     const last = trained.history[trained.history.length - 1];
     runs.push({

@@ -1,4 +1,5 @@
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { chromium, type Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -125,6 +126,23 @@ describe('the built site, in Chromium', () => {
       await context.close();
     }
     expect([...seen]).toEqual(expect.arrayContaining(['/', '/report/', '/experiments/mnist-1-vs-7/']));
+  });
+
+  it('passes an accessibility check (axe-core) with no serious or critical violation', async () => {
+    const axe = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+    for (const path of ['/', '/experiments/mnist-1-vs-7/', '/report/', '/figures/']) {
+      // The site's CSP rightly forbids injected scripts: the checker alone is let through.
+      const context = await browser.newContext({ bypassCSP: true, viewport: { width: 1200, height: 900 } });
+      const page = await context.newPage();
+      await page.goto(server.url + path);
+      await page.addScriptTag({ content: axe });
+      const violations = await page.evaluate(async () => {
+        const run = await (window as unknown as { axe: { run: (o: object) => Promise<{ violations: { id: string; impact: string; help: string; nodes: { target: string[] }[] }[] }> } }).axe.run({ resultTypes: ['violations'] });
+        return run.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(', ')}`);
+      });
+      expect(violations, path).toEqual([]);
+      await context.close();
+    }
   });
 });
 
