@@ -1,6 +1,7 @@
 import { figureByName, figuresFor } from '../figures/index.ts';
 import type { FigureDef } from '../figures/types.ts';
 import type { Result } from '../results/schema.ts';
+import { checkBuilt } from './not-built.ts';
 import { resultById } from './results.ts';
 
 export interface ResolvedFigure {
@@ -22,6 +23,7 @@ export function resolveFigure(ref: string, page: string): ResolvedFigure {
     throw new Error(`[FigureNotFound] ${page}: figure "${ref}" ${why}.\n  Hint: ${hint}`);
   };
   if (!experiment || !name || rest.length) fail('is not of the form <experiment>/<figure>', 'write e.g. mnist-1-vs-7/purity');
+  checkBuilt(experiment!);
   const result = resultById(experiment);
   if (!result) return fail(`names experiment "${experiment}", which has no result`, 'check experiments/ for the file, then run `npm run experiments`');
   const def = figureByName(name);
