@@ -107,7 +107,12 @@ export function unseenAnswer(spec: ExperimentSpec, runs: SeedRun[], names: Recor
     }
   });
   const values = runs.map((r) => r.layers[best.layer].ood.find((o) => o.probe === label && o.score === best.score)!.auc);
-  const s = values.length >= 2 ? { value: mean(values), interval: meanInterval(values).interval, intervalKind: 'seeds' as const, values } : { value: values[0], interval: aucInterval(values[0], probe.count, testCount), intervalKind: 'hanley-mcneil' as const, values };
+  // The raw input is the same for every seed: its AUC has no spread across seeds, only sampling error.
+  const seedIndependent = layers[best.layer].kind === 'input';
+  const s =
+    values.length >= 2 && !seedIndependent
+      ? { value: mean(values), interval: meanInterval(values).interval, intervalKind: 'seeds' as const, values }
+      : { value: mean(values), interval: aucInterval(mean(values), probe.count, testCount), intervalKind: 'hanley-mcneil' as const, values };
   const pred = spec.dataset.classes.map((c) => [c, mean(runs.map((r) => r.probes.find((p) => p.label === label)!.predicted.find((q) => q.label === c)!.share))] as const);
   const top = pred.reduce((a, b) => (b[1] > a[1] ? b : a));
   const msp = mean(runs.map((r) => r.probes.find((p) => p.label === label)!.baselines.msp));
@@ -123,7 +128,7 @@ export function unseenAnswer(spec: ExperimentSpec, runs: SeedRun[], names: Recor
     : '';
   const statement =
     `Shown ${probe.count} images of ${name}, a class it never saw, the model calls ${pct(top[1])} of them ${labelName(names, top[0])}. ` +
-    `Their activations give them away best at ${layers[best.layer].name}: the ${best.score} distance tells them from the trained classes' test inputs with ROC AUC ${s.value.toFixed(3)} (95 % CI ${s.interval[0].toFixed(3)}–${s.interval[1].toFixed(3)}${s.intervalKind === 'seeds' ? ` over ${runs.length} seeds` : ''}), against ${msp.toFixed(3)} for the maximum softmax probability and ${rarity.toFixed(3)} for the rarity of their cluster path. ` +
+    `${seedIndependent ? 'The raw pixels give them away best, better than any layer of the model' : `Their activations give them away best at ${layers[best.layer].name}`}: the ${best.score} distance tells them from the trained classes' test inputs with ROC AUC ${s.value.toFixed(3)} (95 % CI ${s.interval[0].toFixed(3)}–${s.interval[1].toFixed(3)}${s.intervalKind === 'seeds' ? ` over ${runs.length} seeds` : ''}), against ${msp.toFixed(3)} for the maximum softmax probability and ${rarity.toFixed(3)} for the rarity of their cluster path. ` +
     (leaves < 0
       ? `Their paths mostly stay on routes of the trained classes: ${pct(seen)} of them take a whole path that training inputs also took.`
       : `Their paths first leave the training routes at ${hidden[leaves].name}, where ${pct(left[leaves])} of them take a route no training input took.`) +
