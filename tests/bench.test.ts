@@ -41,6 +41,10 @@ describe('npm run bench -- --quick', () => {
     expect(training.find((r) => r.Engine === 'PyTorch')?.Samples).toBe('skipped (--quick)');
     expect(training.some((r) => r.Engine === 'tensorflow')).toBe(true);
 
+    const profile = cells(markdown, '1b. Where the training time goes');
+    expect(profile.some((r) => r.Kernel === 'BatchMatMul')).toBe(true);
+    expect(profile.at(-1)?.Kernel).toBe('outside kernels');
+
     const kmeans = cells(markdown, '2. k-means');
     const activations = kmeans.filter((r) => r.Matrix.includes('activations'));
     expect(activations.map((r) => r.Engine).sort()).toEqual(['lloyd', 'ml-kmeans']);

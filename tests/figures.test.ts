@@ -3,6 +3,8 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { decodePixels } from '../src/data/image.ts';
 import { FIGURES, figureByName, figuresFor } from '../src/figures/index.ts';
 import { flowLayout } from '../src/figures/flow.ts';
+import { drawnNeurons, MAX_DRAWN } from '../src/figures/network.ts';
+import { mapsOf } from '../src/figures/projections.ts';
 import { className } from '../src/figures/labels.ts';
 import { classColor } from '../src/figures/palette.ts';
 import { greyPngDataUri } from '../src/figures/png.ts';
@@ -218,5 +220,100 @@ describe('figure references in write-ups', () => {
     expect(() => resolveFigure('other/purity', '/report/')).toThrow(/names experiment "other", which has no result/);
     expect(() => resolveFigure('purity', '/report/')).toThrow(/<experiment>\/<figure>/);
     expect(readFileSync(`${dir}/tiny.json`, 'utf8')).toContain('"id":"tiny"');
+  });
+});
+
+describe('projections, exemplars and the specific network', () => {
+  const variance = (xs: number[]) => {
+    const m = mean(xs);
+    return xs.reduce((s, v) => s + (v - m) ** 2, 0) / (xs.length - 1);
+  };
+
+  it('are stored for the first seed only, and their figures step aside without them', () => {
+    expect(result.runs[0].projections).toBeDefined();
+    expect(result.runs[0].exemplars).toBeDefined();
+    for (const run of result.runs.slice(1)) {
+      expect(run.projections).toBeUndefined();
+      expect(run.exemplars).toBeUndefined();
+    }
+    const { projections: _p, exemplars: _e, ...old } = result.runs[0];
+    const names = figuresFor({ ...result, runs: [old, ...result.runs.slice(1)] }).map((d) => d.name);
+    for (const absent of ['projections-pca', 'projections-umap', 'cluster-exemplars']) expect(names).not.toContain(absent);
+    expect(names).toContain('specific-network');
+    for (const name of ['projections-pca', 'projections-umap', 'cluster-exemplars', 'specific-network']) expect(figuresFor(bare).map((d) => d.name)).toContain(name);
+  });
+
+  it('projections: a seeded sample of each class, every layer mapped by PCA with its explained variance', () => {
+    const p = result.runs[0].projections!;
+    const count = (split: string, label: number) => result.dataset.counts.find((c) => c.split === split && c.label === label)?.count ?? 0;
+    for (const label of result.dataset.classes) expect(p.rows.filter((d) => d.split === 'test' && d.label === label)).toHaveLength(Math.min(150, count('test', label)));
+    for (const label of result.dataset.probes) expect(p.rows.filter((d) => d.split === 'probe' && d.label === label)).toHaveLength(Math.min(150, count('probe', label)));
+    const layers = result.runs[0].layers.map((l) => l.name);
+    const pcaMaps = mapsOf(result, 'pca');
+    expect(pcaMaps.map((m) => m.layer)).toEqual(layers);
+    expect(mapsOf(result, 'umap').map((m) => m.layer)).toEqual(layers);
+    for (const m of pcaMaps) {
+      const [e1, e2] = m.explained!;
+      expect(e1).toBeGreaterThanOrEqual(e2);
+      expect(e1 + e2).toBeLessThanOrEqual(1 + 1e-9);
+      // Principal components: centred, the first with the larger spread, and the two uncorrelated.
+      expect(Math.abs(mean(m.x))).toBeLessThan(1e-3 * Math.max(...m.x.map(Math.abs)));
+      expect(variance(m.x)).toBeGreaterThanOrEqual(variance(m.y) * (1 - 1e-3));
+      const cov = m.x.reduce((s, x, i) => s + (x - mean(m.x)) * (m.y[i] - mean(m.y)), 0) / (m.x.length - 1);
+      expect(Math.abs(cov)).toBeLessThan(1e-3 * Math.sqrt(variance(m.x) * Math.max(variance(m.y), 1e-12)) + 1e-9);
+    }
+    const rows = renders('projections-pca');
+    expect(rows).toHaveLength(p.rows.length * layers.length);
+    const m = pcaMaps[1];
+    const i = p.rows.findIndex((d) => d.split === 'probe');
+    expect(one(rows.filter((d, k) => k === p.rows.length + i), { layer: m.layer })).toMatchObject({ x: m.x[i], y: m.y[i], split: 'probe', class: className(result, p.rows[i].label) });
+    expect(renderSvg(figure('projections-pca'), result)).toContain(`PC1 (${(100 * m.explained![0]).toFixed(1)} % of variance)`);
+    expect(figure('projections-pca').caption(result)).toContain(`${m.layer} ${Math.round(100 * (m.explained![0] + m.explained![1]))} %`);
+    const umapRows = renders('projections-umap');
+    expect(umapRows).toHaveLength(p.rows.length * layers.length);
+    expect(figure('projections-umap').caption(result)).toContain(`${p.umap.neighbours} exact nearest neighbours`);
+  });
+
+  it('cluster-exemplars: up to 8 trained inputs per cluster of every layer, with the cluster size', () => {
+    const ex = result.runs[0].exemplars!;
+    const rows = renders('cluster-exemplars');
+    expect(rows).toHaveLength(ex.clusters.reduce((s, c) => s + c.images.length, 0));
+    for (const layer of result.runs[0].layers) {
+      const clusters = ex.clusters.filter((c) => c.layer === layer.name);
+      expect(clusters.map((c) => c.cluster)).toEqual(Array.from({ length: layer.k }, (_, i) => i));
+      for (const c of clusters) {
+        expect(c.images.length).toBeLessThanOrEqual(8);
+        expect(new Set(c.images).size).toBe(c.images.length);
+        const size = layer.clusters.filter((m) => m.cluster === c.cluster).reduce((s, m) => s + m.count, 0);
+        const shown = rows.filter((d) => d.layer === layer.name && d.cluster === `c${c.cluster}`);
+        expect(shown.map((d) => d.image)).toEqual(c.images);
+        for (const d of shown) expect(d.clusterInputs).toBe(size);
+      }
+    }
+    // Probes are never examples; every image is a whole digit.
+    for (const img of ex.images) {
+      expect(result.dataset.classes).toContain(img.label);
+      expect(decodePixels(img.pixels)).toHaveLength(result.dataset.width * result.dataset.height);
+    }
+    expect(renderSvg(figure('cluster-exemplars'), result)).toContain('data:image/png;base64,');
+  });
+
+  it('specific-network: every neuron of each hidden layer per class, the specific ones marked in path order', () => {
+    const rows = renders('specific-network');
+    for (const layer of result.runs[0].layers.filter((l) => l.kind === 'hidden')) {
+      expect(layer.units).toBeLessThanOrEqual(MAX_DRAWN);
+      for (const c of layer.classes) {
+        const mine = rows.filter((d) => d.layer === layer.name && d.class === className(result, c.label));
+        expect(mine).toHaveLength(layer.units);
+        const marked = mine.filter((d) => d.specific).sort((a, b) => Number(a.rank) - Number(b.rank));
+        expect(marked.map((d) => d.neuron)).toEqual(c.specific);
+        for (const d of marked) expect(d.shared).toBe(layer.classes.some((o) => o.label !== c.label && o.specific.includes(Number(d.neuron))));
+      }
+    }
+    // A wide layer is cut to the neurons ranked highest on any path.
+    const wide = { ...result.runs[0].layers[1], units: 200, classes: [{ ...result.runs[0].layers[1].classes[0], specific: Array.from({ length: 60 }, (_, i) => 199 - i) }] };
+    const drawn = drawnNeurons(wide);
+    expect(drawn).toHaveLength(MAX_DRAWN);
+    expect([...drawn].sort((a, b) => b - a)).toEqual(Array.from({ length: MAX_DRAWN }, (_, i) => 199 - i));
   });
 });

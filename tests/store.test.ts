@@ -50,6 +50,22 @@ describe('results store', () => {
     expect((await run(changed)).status).toBe('reused');
   });
 
+  it('reuses the trained models when only the clustering or the analysis changes', async () => {
+    const base = { ...spec, training: { ...spec.training, epochs: 3 } };
+    const reanalysed = { ...base, analysis: { ...base.analysis, topPaths: 7 } };
+    let trained = false;
+    const out = await runExperiment({ id: 'tiny', file: 'x', spec: reanalysed }, { resultsDir: dir, backend: 'wasm', training: { onEpoch: () => (trained = true) } });
+    expect(out.status).toBe('built');
+    expect(out.why).toBe('its clustering or analysis changed');
+    expect(trained).toBe(false);
+    expect(out.result.run.reusedTraining).toEqual([1]);
+    // The same numbers as a build from scratch.
+    const fresh = await runExperiment({ id: 'tiny', file: 'x', spec: reanalysed }, { resultsDir: tempDir(), backend: 'wasm' });
+    expect(fresh.result.run.reusedTraining).toEqual([]);
+    expect(JSON.stringify(out.result.runs.map((r) => r.layers))).toBe(JSON.stringify(fresh.result.runs.map((r) => r.layers)));
+    expect(out.result.answers).toEqual(fresh.result.answers);
+  });
+
   it('rebuilds a result that is damaged, and on --force', async () => {
     writeFileSync(join(dir, 'tiny.json'), '{"half": ');
     expect(readResult(dir, 'tiny')).toMatchObject({ ok: false });

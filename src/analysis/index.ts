@@ -6,9 +6,11 @@ import type { ExperimentSpec } from '../spec/schema.ts';
 import { ckaMatrix } from './cka.ts';
 import { classSignatures, specificPathMatch } from './classes.ts';
 import { makeContext } from './context.ts';
+import { exemplars } from './exemplars.ts';
 import { baselineAucs, outOfDistribution, type Scores } from './ood.ts';
 import { analysePaths, pathStats, predictions } from './paths.ts';
 import { analyseProbes } from './probes.ts';
+import { projections } from './projections.ts';
 import { separation, type Separation } from './separation.ts';
 
 export type SeedAnalysis = Omit<SeedRun, 'seed' | 'training'>;
@@ -47,6 +49,8 @@ export function analyse(spec: ExperimentSpec, data: Dataset, acts: Activations, 
     paths: { ...paths, stats: pathStats(sigs, ctx.labels, [...ctx.rows.train, ...ctx.rows.test], predicted, data.classes), specificMatch: specificPathMatch(ctx, q2) },
     probes: probes.map((p) => ({ ...p, baselines: baselineAucs(ctx, p.label) })),
     oodCurves: ood.curves,
+    // The figures' 2-D maps and example inputs: the first seed's only.
+    ...(options.curves ? { projections: projections(ctx), exemplars: exemplars(ctx) } : {}),
     separations,
   };
 }

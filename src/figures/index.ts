@@ -2,11 +2,14 @@ import type { Result } from '../results/schema.ts';
 import { cka } from './cka.ts';
 import { confusion } from './confusion.ts';
 import { dataCounts, dataSamples, meanImages } from './data.ts';
+import { clusterExemplars } from './exemplars.ts';
 import { pathsFlow } from './flow.ts';
 import { clusterComposition, purity } from './layers.ts';
+import { specificNetwork } from './network.ts';
 import { oodAuc, oodHistograms, oodRoc } from './ood.ts';
 import { specificOverlap } from './overlap.ts';
 import { probePredictions } from './probes.ts';
+import { projectionsPca, projectionsUmap } from './projections.ts';
 import { separation } from './separation.ts';
 import { signatures } from './signatures.ts';
 import { seedStability } from './stability.ts';
@@ -26,8 +29,12 @@ export const FIGURES: FigureDef[] = [
   separation,
   purity,
   cka,
+  projectionsPca,
+  projectionsUmap,
   clusterComposition,
+  clusterExemplars,
   signatures,
+  specificNetwork,
   specificOverlap,
   pathsFlow,
   probePredictions,

@@ -38,6 +38,11 @@ function addWithActivation(tf: typeof tfType, model: tfType.Sequential, name: st
  * one logit per trained class. Every weight is drawn from a seeded
  * initialiser, so the same seed gives the same network.
  */
+/** The signature layers a spec's network will have, input side first: conv1…, then hidden1…. */
+export function signatureLayers(spec: ExperimentSpec): SignatureLayer[] {
+  return [...spec.model.conv.map((_, i) => ({ name: `conv${i + 1}`, conv: true })), ...spec.model.hidden.map((_, i) => ({ name: `hidden${i + 1}`, conv: false }))];
+}
+
 export function buildModel(tf: typeof tfType, spec: ExperimentSpec, shape: { features: number; width: number; height: number }, seed: number): BuiltModel {
   const m = spec.model;
   const model = tf.sequential();

@@ -12,9 +12,12 @@ export function outcomeLine(id: string, { status, result, why }: RunOutcome, ms:
   const mean = (f: (r: (typeof result.runs)[number]) => number) => result.runs.reduce((s, r) => s + f(r), 0) / result.runs.length;
   const summary = { status, seeds: result.runs.length, samplesPerSecond: mean((r) => r.training.samplesPerSecond), testAccuracy: mean((r) => r.training.testAccuracy) };
   const seeds = summary.seeds === 1 ? '1 seed' : `${summary.seeds} seeds`;
+  const reused = result.run.reusedTraining.length;
   const detail =
-    status === 'built'
-      ? `trained ${seeds} on ${result.run.backend} (${Math.round(summary.samplesPerSecond)} samples/s) because ${why || 'there was no result'}`
+    status === 'built' && reused === summary.seeds
+      ? `reanalysed the stored models of ${seeds}, nothing trained, because ${why}`
+      : status === 'built'
+      ? `trained ${reused ? `${summary.seeds - reused} of ${seeds}` : seeds} on ${result.run.backend} (${Math.round(summary.samplesPerSecond)} samples/s) because ${why || 'there was no result'}`
       : status === 'reused'
         ? 'stored result reused, nothing trained'
         : 'only labels changed, result reused';

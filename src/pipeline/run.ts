@@ -16,7 +16,8 @@ import { outgoingWeights } from '../model/build.ts';
 import { trainModel, type TrainProgress } from '../model/train.ts';
 import { artifactFiles } from '../results/artifacts.ts';
 import { RESULT_SCHEMA_VERSION, type Result, type SeedRun } from '../results/schema.ts';
-import { PIPELINE_VERSION, readResult, removeLeftovers, resultHash, writeArtifacts, writeResult } from '../results/store.ts';
+import { PIPELINE_VERSION, readResult, removeLeftovers, resultHash, trainingHash, writeArtifacts, writeResult } from '../results/store.ts';
+import { loadTrained } from '../model/load.ts';
 import { computeSignatures, signatureOptions, type LayerSignatures } from '../signatures/index.ts';
 import type { LoadedExperiment } from '../spec/load.ts';
 import { seedsOf } from '../spec/schema.ts';
@@ -56,13 +57,17 @@ export async function runExperiment(experiment: LoadedExperiment, options: RunOp
   // Relative dataset folders start at the experiment file.
   const baseDir = dirname(resolve(file));
   const choice = options.backend ?? spec.training.backend;
-  const hash = resultHash(spec, datasetIdentity(spec.dataset, baseDir), engineKey(choice));
+  const identity = datasetIdentity(spec.dataset, baseDir);
+  const hash = resultHash(spec, identity, engineKey(choice));
+  const trainHash = trainingHash(spec, identity, engineKey(choice));
   const reusable = () => {
     const stored = readResult(options.resultsDir, id);
-    if (options.force) return { stored: null, why: 'forced' };
-    if (!stored.ok) return { stored: null, why: stored.reason };
-    if (stored.result.hash !== hash) return { stored: null, why: 'what determines it changed' };
-    return { stored: stored.result, why: '' };
+    if (options.force) return { stored: null, why: 'forced', previous: null };
+    if (!stored.ok) return { stored: null, why: stored.reason, previous: null };
+    // A result whose models still hold lends them to the rebuild.
+    const previous = stored.result.trainingHash === trainHash ? stored.result : null;
+    if (stored.result.hash !== hash) return { stored: null, why: previous ? 'its clustering or analysis changed' : 'what determines it changed', previous };
+    return { stored: stored.result, why: '', previous };
   };
   // A quick look without the lock: a stored result that still holds needs no wait.
   const first = reusable();
@@ -71,7 +76,7 @@ export async function runExperiment(experiment: LoadedExperiment, options: RunOp
   const lock = await acquireLock(join(options.resultsDir, `${id}.lock`), (holder) => options.onWait?.(holder));
   try {
     // Another build may have written it while this one waited.
-    const { stored, why } = reusable();
+    const { stored, why, previous } = reusable();
     if (stored) {
       if (JSON.stringify(stored.spec) === JSON.stringify(spec)) return { status: 'reused', result: stored, why: '' };
       const result = { ...stored, spec };
@@ -79,13 +84,20 @@ export async function runExperiment(experiment: LoadedExperiment, options: RunOp
       return { status: 'relabelled', result, why: '' };
     }
     removeLeftovers(options.resultsDir, id);
-    return { status: 'built', result: await build(experiment, options, hash, baseDir, choice), why };
+    return { status: 'built', result: await build(experiment, options, { hash, trainHash, previous }, baseDir, choice), why };
   } finally {
     lock.release();
   }
 }
 
-async function build({ id, spec }: LoadedExperiment, options: RunOptions, hash: string, baseDir: string, choice: BackendChoice): Promise<Result> {
+interface Hashes {
+  hash: string;
+  trainHash: string;
+  /** The stored result, when its trained models can be reused. */
+  previous: Result | null;
+}
+
+async function build({ id, spec }: LoadedExperiment, options: RunOptions, { hash, trainHash, previous }: Hashes, baseDir: string, choice: BackendChoice): Promise<Result> {
   const timings: Record<string, number> = {};
   const time = async <T>(stage: Stage, work: () => T | Promise<T>, seed?: number): Promise<T> => {
     options.onStage?.(stage, seed);
@@ -107,8 +119,12 @@ async function build({ id, spec }: LoadedExperiment, options: RunOptions, hash: 
   const reuseClusters = new Map<string, LayerSignatures>();
   const reuseSeparation = new Map<string, Separation>();
   const inputScores = new Map<string, Scores>();
+  const reusedTraining: number[] = [];
   for (const [si, seed] of seeds.entries()) {
-    const trained = await time('train', () => trainModel(tf, spec, data, seed, options.training), seed);
+    const before = previous?.runs.find((r) => r.seed === seed);
+    const loaded = before ? await loadTrained(tf, spec, join(options.resultsDir, id), before) : null;
+    if (loaded) reusedTraining.push(seed);
+    const trained = loaded ?? (await time('train', () => trainModel(tf, spec, data, seed, options.training), seed));
     const acts = await time('activations', () => recordActivations(tf, trained.model, trained.hiddenLayers, data, x), seed);
     const sigs = await time('signatures', () => computeSignatures(acts, signatureOptions(spec), reuseClusters), seed);
     reuseClusters.set('input', sigs.layers[0]);
@@ -136,6 +152,7 @@ async function build({ id, spec }: LoadedExperiment, options: RunOptions, hash: 
     schemaVersion: RESULT_SCHEMA_VERSION,
     id,
     hash,
+    trainingHash: trainHash,
     pipelineVersion: PIPELINE_VERSION,
     spec,
     run: {
@@ -151,6 +168,7 @@ async function build({ id, spec }: LoadedExperiment, options: RunOptions, hash: 
         'k-means++ initialisation': `signatures.seed ${spec.signatures.seed} + restart (${spec.signatures.restarts} restarts)`,
         'analysis samples and label shuffles': `analysis.seed ${spec.analysis.seed}`,
       },
+      reusedTraining,
     },
     dataset: summary,
     seeds,

@@ -120,6 +120,22 @@ const SeedRun = z.object({
       histogram: z.array(z.object({ group: z.enum(['test', 'probe']), x0: z.number(), x1: z.number(), share })),
     }),
   ),
+  /** First seed only: a seeded sample of inputs mapped to 2-D at every layer, by PCA and by UMAP. */
+  projections: z
+    .object({
+      rows: z.array(z.object({ label: z.int(), split: z.enum(['test', 'probe']) })),
+      umap: z.object({ neighbours: z.int(), epochs: z.int(), minDist: z.number() }),
+      /** Per layer and method, the coordinates of `rows`; for PCA, the share of variance on each axis. */
+      layers: z.array(z.object({ layer: z.string(), method: z.enum(['pca', 'umap']), x: z.array(z.number()), y: z.array(z.number()), explained: z.tuple([share, share]).optional() })),
+    })
+    .optional(),
+  /** First seed only: example inputs (training and test) of every cluster; `images` index the shared `images` table. */
+  exemplars: z
+    .object({
+      images: z.array(z.object({ label: z.int(), pixels: z.string() })),
+      clusters: z.array(z.object({ layer: z.string(), cluster: z.int(), images: z.array(z.int().min(0)) })),
+    })
+    .optional(),
 });
 export type SeedRun = z.infer<typeof SeedRun>;
 
@@ -127,6 +143,8 @@ export const Result = z.object({
   schemaVersion: z.literal(RESULT_SCHEMA_VERSION),
   id: z.string(),
   hash: z.string(),
+  /** Hash of what determines the trained models alone (see trainingHash). */
+  trainingHash: z.string(),
   pipelineVersion: z.string(),
   spec: ExperimentSpec,
   run: z.object({
@@ -140,6 +158,8 @@ export const Result = z.object({
     timings: z.record(z.string(), z.number()),
     /** What was seeded, and with what. */
     seeded: z.record(z.string(), z.string()),
+    /** Seeds whose trained model was taken from the previous build, because only the clustering or analysis changed. */
+    reusedTraining: z.array(z.int()),
   }),
   dataset: z.object({
     name: z.string(),

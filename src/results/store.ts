@@ -28,6 +28,18 @@ export function resultHash(spec: ExperimentSpec, datasetIdentity: string, engine
   return sha256(canonicalJson({ spec: determining, dataset: datasetIdentity, pipeline: PIPELINE_VERSION, engine }));
 }
 
+/** Bump whenever model building or training changes what it computes: every model is then retrained. */
+export const TRAINING_VERSION = '1';
+
+/**
+ * What determines the trained models alone: the data, the model, the
+ * training and its seeds, the engine. When only the clustering or the
+ * analysis changes, a rebuild reuses the saved models instead of training.
+ */
+export function trainingHash(spec: ExperimentSpec, datasetIdentity: string, engine: string): string {
+  return sha256(canonicalJson({ dataset: spec.dataset, data: datasetIdentity, model: spec.model, training: spec.training, seeds: spec.seeds ?? [spec.training.seed], version: TRAINING_VERSION, engine }));
+}
+
 export type ReadOutcome = { ok: true; result: Result } | { ok: false; reason: string };
 
 export function resultPath(dir: string, id: string): string {

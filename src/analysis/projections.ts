@@ -1,0 +1,127 @@
+import { UMAP } from 'umap-js';
+import type { SeedRun } from '../results/schema.ts';
+import { pca } from '../stats/pca.ts';
+import { seededRandom, shuffle } from '../util/random.ts';
+import { gather, type Context } from './context.ts';
+
+// Every layer's activations mapped to two dimensions, for the figures: a
+// seeded sample of inputs, each layer by PCA (a linear view: distances and
+// variances mean something) and by UMAP (a non-linear one: neighbourhoods do,
+// sizes and gaps do not). The first seed only: the result stays small.
+
+export type Projections = NonNullable<SeedRun['projections']>;
+
+/** Inputs drawn per trained class (test split) and per probe label. */
+export const PROJECTION_PER_CLASS = 150;
+/** UMAP settings: 15 neighbours and min_dist 0.1 are the reference defaults; 200 epochs keep a layer to a fraction of a second. */
+export const UMAP_SETTINGS = { neighbours: 15, epochs: 200, minDist: 0.1 };
+
+/** Up to `perClass` seeded rows of each trained class's test inputs and of each probe label, in row order. */
+export function projectionRows(ctx: Context, perClass = PROJECTION_PER_CLASS): number[] {
+  const random = seededRandom(ctx.spec.analysis.seed * 7919 + 211);
+  const byLabel = new Map<string, number[]>();
+  for (const [split, rows] of [['test', ctx.rows.test], ['probe', ctx.rows.probe]] as const)
+    for (const r of rows) {
+      const key = `${split} ${ctx.labels[r]}`;
+      if (!byLabel.has(key)) byLabel.set(key, []);
+      byLabel.get(key)!.push(r);
+    }
+  // Keys in a fixed order, so that the draws do not depend on the data's order of labels.
+  const keys = [...byLabel.keys()].sort();
+  return keys.flatMap((key) => (shuffle(byLabel.get(key)!, random) as number[]).slice(0, perClass)).sort((a, b) => a - b);
+}
+
+export function projections(ctx: Context, perClass = PROJECTION_PER_CLASS): Projections {
+  const rows = projectionRows(ctx, perClass);
+  const n = rows.length;
+  const [testStart, testEnd] = ctx.acts.ranges.test;
+  const layers: Projections['layers'] = [];
+  const neighbours = Math.min(UMAP_SETTINGS.neighbours, n - 1);
+  ctx.acts.layers.forEach((layer, li) => {
+    const values = gather(layer, rows);
+    const d = layer.units;
+    // A looser tolerance than the default: a figure needs no more, and it bounds the time when the top variances nearly tie.
+    const p = pca(values, n, d, 2, { seed: ctx.spec.analysis.seed, tolerance: 1e-6, maxIterations: 100 });
+    const m = p.components.length;
+    const coordinate = (c: number) => Array.from({ length: n }, (_, i) => (c < m ? p.scores[i * m + c] : 0));
+    const [px, py] = rounded(coordinate(0), coordinate(1));
+    layers.push({ layer: layer.name, method: 'pca', x: px, y: py, explained: [p.explained[0] ?? 0, p.explained[1] ?? 0] });
+    // UMAP needs a handful of inputs around each; too few and the layer has its PCA view only.
+    if (neighbours >= 2) {
+      const embedding = umap(values, n, d, neighbours, [coordinate(0), coordinate(1)], ctx.spec.analysis.seed * 7919 + 307 + li);
+      if (embedding.every((e) => Number.isFinite(e[0]) && Number.isFinite(e[1]))) {
+        const [ux, uy] = rounded(
+          embedding.map((e) => e[0]),
+          embedding.map((e) => e[1]),
+        );
+        layers.push({ layer: layer.name, method: 'umap', x: ux, y: uy });
+      }
+    }
+  });
+  return {
+    rows: rows.map((r) => ({ label: ctx.labels[r], split: r >= testStart && r < testEnd ? ('test' as const) : ('probe' as const) })),
+    umap: { neighbours, epochs: UMAP_SETTINGS.epochs, minDist: UMAP_SETTINGS.minDist },
+    layers,
+  };
+}
+
+/**
+ * A seeded 2-D UMAP of `n × d` rows. The neighbours are found exactly here
+ * (ties by row), rather than by umap-js's approximate, randomised search:
+ * exact is cheap at a few hundred rows and leaves only the layout to the seed.
+ *
+ * The layout starts from the PCA coordinates (`start`), scaled to ±10 with a
+ * little seeded noise, as umap-learn's `init="pca"` does, rather than from
+ * umap-js's uniform random start: from a random start, a few hundred epochs
+ * leave one-dimensional layers (a two-class output) cut into many strands.
+ */
+function umap(values: Float32Array, n: number, d: number, neighbours: number, start: [number[], number[]], seed: number): number[][] {
+  const { indices, distances } = exactNeighbours(values, n, d, neighbours);
+  const data = Array.from({ length: n }, (_, i) => Array.from(values.subarray(i * d, (i + 1) * d)));
+  const random = seededRandom(seed);
+  const u = new UMAP({ nComponents: 2, nNeighbors: neighbours, nEpochs: UMAP_SETTINGS.epochs, minDist: UMAP_SETTINGS.minDist, random });
+  u.setPrecomputedKNN(indices, distances);
+  const epochs = u.initializeFit(data);
+  // The embedding umap-js optimises is the array it returns: set the start in place.
+  const largest = Math.max(1e-12, ...start[0].map(Math.abs), ...start[1].map(Math.abs));
+  const embedding = u.getEmbedding();
+  for (let i = 0; i < n; i++) for (let c = 0; c < 2; c++) embedding[i][c] = (10 * start[c][i]) / largest + 1e-4 * (random() * 2 - 1);
+  for (let e = 0; e < epochs; e++) u.step();
+  return u.getEmbedding();
+}
+
+/** Each row's `k` nearest rows by Euclidean distance, itself first, as UMAP expects. */
+export function exactNeighbours(values: Float32Array, n: number, d: number, k: number): { indices: number[][]; distances: number[][] } {
+  const dist = new Float64Array(n * n);
+  for (let a = 0; a < n; a++)
+    for (let b = a + 1; b < n; b++) {
+      let s = 0;
+      for (let j = 0; j < d; j++) {
+        const t = values[a * d + j] - values[b * d + j];
+        s += t * t;
+      }
+      dist[a * n + b] = dist[b * n + a] = Math.sqrt(s);
+    }
+  const indices: number[][] = [];
+  const distances: number[][] = [];
+  for (let a = 0; a < n; a++) {
+    const order = Array.from({ length: n }, (_, b) => b).sort((x, y) => (x === a ? -1 : y === a ? 1 : dist[a * n + x] - dist[a * n + y] || x - y));
+    const near = order.slice(0, k);
+    indices.push(near);
+    distances.push(near.map((b) => dist[a * n + b]));
+  }
+  return { indices, distances };
+}
+
+/**
+ * Coordinates to four significant digits of the layer's largest coordinate:
+ * a point's place on a figure a few hundred pixels wide needs no more, and the
+ * result stays small.
+ */
+function rounded(x: number[], y: number[]): [number[], number[]] {
+  const largest = Math.max(0, ...x.map(Math.abs), ...y.map(Math.abs));
+  const digits = largest > 0 ? Math.max(0, Math.min(15, 3 - Math.floor(Math.log10(largest)))) : 0;
+  const scale = 10 ** digits;
+  const round = (v: number) => Math.round(v * scale) / scale + 0;
+  return [x.map(round), y.map(round)];
+}
