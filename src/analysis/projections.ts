@@ -11,12 +11,18 @@ import { gather, type Context } from './context.ts';
 
 export type Projections = NonNullable<SeedRun['projections']>;
 
-/** Inputs drawn per trained class (test split) and per probe label. */
+/** Inputs drawn per trained class (test split) and per probe label, at most… */
 export const PROJECTION_PER_CLASS = 150;
+/** …and fewer per class when there are many classes, to keep near this many points in all (figures of thousands of points weigh on the page). */
+export const PROJECTION_TOTAL = 1000;
 /** UMAP settings: 15 neighbours and min_dist 0.1 are the reference defaults; 200 epochs keep a layer to a fraction of a second. */
 export const UMAP_SETTINGS = { neighbours: 15, epochs: 200, minDist: 0.1 };
 
-/** Up to `perClass` seeded rows of each trained class's test inputs and of each probe label, in row order. */
+/**
+ * Seeded rows of each trained class's test inputs and of each probe label, in
+ * row order: up to `perClass` of each, fewer when the groups are many (see
+ * PROJECTION_TOTAL), never fewer than 30.
+ */
 export function projectionRows(ctx: Context, perClass = PROJECTION_PER_CLASS): number[] {
   const random = seededRandom(ctx.spec.analysis.seed * 7919 + 211);
   const byLabel = new Map<string, number[]>();
@@ -28,7 +34,8 @@ export function projectionRows(ctx: Context, perClass = PROJECTION_PER_CLASS): n
     }
   // Keys in a fixed order, so that the draws do not depend on the data's order of labels.
   const keys = [...byLabel.keys()].sort();
-  return keys.flatMap((key) => (shuffle(byLabel.get(key)!, random) as number[]).slice(0, perClass)).sort((a, b) => a - b);
+  const each = Math.min(perClass, Math.max(30, Math.floor(PROJECTION_TOTAL / Math.max(1, keys.length))));
+  return keys.flatMap((key) => (shuffle(byLabel.get(key)!, random) as number[]).slice(0, each)).sort((a, b) => a - b);
 }
 
 export function projections(ctx: Context, perClass = PROJECTION_PER_CLASS): Projections {
@@ -105,10 +112,19 @@ export function exactNeighbours(values: Float32Array, n: number, d: number, k: n
   const indices: number[][] = [];
   const distances: number[][] = [];
   for (let a = 0; a < n; a++) {
-    const order = Array.from({ length: n }, (_, b) => b).sort((x, y) => (x === a ? -1 : y === a ? 1 : dist[a * n + x] - dist[a * n + y] || x - y));
-    const near = order.slice(0, k);
-    indices.push(near);
-    distances.push(near.map((b) => dist[a * n + b]));
+    // The k − 1 nearest others by insertion into a short sorted list (ties: the lower row first).
+    const near: number[] = [];
+    for (let b = 0; b < n; b++) {
+      if (b === a) continue;
+      const db = dist[a * n + b];
+      if (near.length === k - 1 && db >= dist[a * n + near[k - 2]]) continue;
+      let at = near.length;
+      while (at > 0 && dist[a * n + near[at - 1]] > db) at--;
+      near.splice(at, 0, b);
+      if (near.length > k - 1) near.pop();
+    }
+    indices.push([a, ...near]);
+    distances.push([0, ...near.map((b) => dist[a * n + b])]);
   }
   return { indices, distances };
 }

@@ -86,6 +86,7 @@ export const clusterExemplars: FigureDef = {
     }
     return (
       `For every layer${seedNote(r)}, each k-means cluster shown as up to ${most} of its members, drawn at random (seeded) from the training and test inputs of the trained classes; probes are never shown as examples. ` +
+      `One draw serves every layer, so the same digit can be followed from cluster to cluster as it goes through the network. ` +
       `Under each cluster: its number of inputs and the classes that make it up, probes included, largest first (at most ${MIX_LINES}).${anchor}`
     );
   },
@@ -118,7 +119,7 @@ export const clusterExemplars: FigureDef = {
     const mixes = blocks.flatMap((b) =>
       mixOf(r, b.layer, b.cluster)
         .slice(0, MIX_LINES)
-        .map((m, i) => ({ x: b.x, y: textTop(b) + (i + 1) * TEXT_H, text: `${className(r, m.label)}: ${pct(m.share, 0)}`, color: classColor(m.label) })),
+        .map((m, i) => ({ x: b.x, y: textTop(b) + (i + 1) * TEXT_H, text: `${className(r, m.label)}: ${m.share < 0.005 ? '< 1 %' : pct(m.share, 0)}`, color: classColor(m.label) })),
     );
     const marginLeft = 12;
     return {

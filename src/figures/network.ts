@@ -53,7 +53,7 @@ export const specificNetwork: FigureDef = {
     const shares = layers.map((l) => l.classes.map((c) => pct(c.specificShare, 0)).join('/')).join(', ');
     return (
       `One panel per trained class (${r.dataset.classes.map((l) => className(r, l)).join(', ')})${seedNote(r)}: the hidden layers as columns of neurons, in the same order in every panel. ` +
-      `Filled in the class's colour, the neurons of its specific path: the fewest that carry ${pct(r.spec.analysis.coverage, 0)} of its contribution to the next layer (${sizes} neurons, class by class; ${shares} of each layer). ` +
+      `Filled in the class's colour, the neurons of its specific path: the fewest that carry ${pct(r.spec.analysis.coverage, 0)} of its contribution (mean |activation| × outgoing weight) to the next layer (${sizes} neurons, class by class, carrying ${shares} of it). ` +
       `Ringed: also on another class's path. Hollow: on none of this class's path.${cutNote}`
     );
   },
@@ -72,7 +72,7 @@ export const specificNetwork: FigureDef = {
   plot: (r, rows) => {
     const layers = hidden(r);
     const classes = r.dataset.classes.filter((label) => rows.some((d) => d.class === className(r, label)));
-    const grid = facetGrid(classes.length, 4);
+    const grid = facetGrid(classes.length, 3);
     const at = new Map(classes.map((label, i) => [className(r, label), { ...grid.at(i), color: classColor(label) }]));
     const drawn = new Map(layers.map((l) => [l.name, drawnNeurons(l).length]));
     const most = Math.max(...drawn.values());

@@ -18,6 +18,7 @@ export function toolVersions(): Record<string, string> {
     '@tensorflow/tfjs': versionOf('@tensorflow/tfjs'),
     '@tensorflow/tfjs-backend-wasm': versionOf('@tensorflow/tfjs-backend-wasm'),
     'ml-kmeans': versionOf('ml-kmeans'),
+    'umap-js': versionOf('umap-js'),
     mnist: versionOf('mnist'),
   };
 }
