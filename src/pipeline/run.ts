@@ -22,7 +22,7 @@ import { computeSignatures, signatureOptions, type LayerSignatures } from '../si
 import type { LoadedExperiment } from '../spec/load.ts';
 import { seedsOf } from '../spec/schema.ts';
 import { datasetSummary } from './dataset-summary.ts';
-import { toolVersions } from './versions.ts';
+import { analysisLibraries, toolVersions } from './versions.ts';
 
 export type Stage = 'data' | 'train' | 'activations' | 'signatures' | 'analysis' | 'store';
 
@@ -58,7 +58,7 @@ export async function runExperiment(experiment: LoadedExperiment, options: RunOp
   const baseDir = dirname(resolve(file));
   const choice = options.backend ?? spec.training.backend;
   const identity = datasetIdentity(spec.dataset, baseDir);
-  const hash = resultHash(spec, identity, engineKey(choice));
+  const hash = resultHash(spec, identity, `${engineKey(choice)} ${analysisLibraries()}`);
   const trainHash = trainingHash(spec, identity, engineKey(choice));
   const reusable = () => {
     const stored = readResult(options.resultsDir, id);

@@ -22,3 +22,8 @@ export function toolVersions(): Record<string, string> {
     mnist: versionOf('mnist'),
   };
 }
+
+/** Libraries that shape the analysis's numbers, as part of a result's hash. */
+export function analysisLibraries(): string {
+  return ['umap-js'].map((p) => `${p}@${versionOf(p)}`).join(' ');
+}
