@@ -16,6 +16,7 @@ let site: Awaited<ReturnType<typeof buildSite>>;
 let server: Awaited<ReturnType<typeof serve>>;
 let browser: Browser;
 
+// A build of its own (one tiny experiment, then Astro): its own time limit.
 beforeAll(async () => {
   const root = tempDir('chemins-safety-');
   const exps = join(root, 'experiments');
@@ -32,7 +33,7 @@ beforeAll(async () => {
     executablePath: CHROMIUM,
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
   });
-});
+}, 600_000);
 
 afterAll(async () => {
   await browser?.close();

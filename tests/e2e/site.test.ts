@@ -19,6 +19,7 @@ let server: Awaited<ReturnType<typeof serve>>;
 let browser: Browser;
 let result: Result;
 
+// Training every committed experiment takes minutes on two shared cores: the build gets its own time limit.
 beforeAll(async () => {
   site = await buildSite(tempDir('chemins-site-'));
   result = Result.parse(JSON.parse(readFileSync(join(site.results, 'mnist-1-vs-7.json'), 'utf8')));
@@ -29,7 +30,7 @@ beforeAll(async () => {
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
   });
   mkdirSync(SHOTS, { recursive: true });
-});
+}, 1_500_000);
 
 afterAll(async () => {
   await browser?.close();
