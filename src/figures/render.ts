@@ -11,7 +11,7 @@ export function renderSvg(def: FigureDef, result: Result): string {
   const el = Plot.plot({ ...options, document, ariaLabel: def.title, ariaDescription: def.caption(result) } as Plot.PlotOptions) as unknown as Element;
   if (el.localName !== 'svg') throw new Error(`figure ${def.name} rendered a <${el.localName}>, expected an <svg>`);
   el.setAttribute('role', 'img');
-  return stableIds(el.outerHTML, `${result.id}-${def.name}`);
+  return xmlSafeAttributes(stableIds(el.outerHTML, `${result.id}-${def.name}`));
 }
 
 /**
@@ -39,4 +39,13 @@ export function toCsv(def: FigureDef, result: Result): string {
     return /[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
   };
   return [columns.join(','), ...rows.map((r) => columns.map((c) => cell(r[c])).join(','))].join('\n') + '\n';
+}
+
+/**
+ * HTML lets `<` and `>` stand in an attribute value; XML does not, and the
+ * SVG is also published as a file of its own and rasterised. Strings from an
+ * experiment file (class names in titles and labels) can hold them.
+ */
+function xmlSafeAttributes(svg: string): string {
+  return svg.replace(/(\s[\w:-]+=")([^"]*)"/g, (_, head: string, value: string) => `${head}${value.replace(/</g, '&lt;').replace(/>/g, '&gt;')}"`);
 }
