@@ -11,6 +11,8 @@ export function renderSvg(def: FigureDef, result: Result): string {
   const el = Plot.plot({ ...options, document, ariaLabel: def.title, ariaDescription: def.caption(result) } as Plot.PlotOptions) as unknown as Element;
   if (el.localName !== 'svg') throw new Error(`figure ${def.name} rendered a <${el.localName}>, expected an <svg>`);
   el.setAttribute('role', 'img');
+  // Inside role="img" the marks are presentational: labels on them are not read, and ARIA forbids them on a bare <g>.
+  for (const child of el.querySelectorAll('[aria-label]')) child.removeAttribute('aria-label');
   return xmlSafeAttributes(stableIds(el.outerHTML, `${result.id}-${def.name}`));
 }
 

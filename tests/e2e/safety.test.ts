@@ -79,8 +79,8 @@ describe('a site built from hostile and broken files', () => {
     const cards = page.locator('.failure-card');
     expect(await cards.count()).toBe(2);
     const text = await cards.allInnerTexts();
-    expect(text.find((t) => t.includes('diverges'))).toMatch(/Run failed[\s\S]*training\.learningRate[\s\S]*training diverged at epoch \d/);
-    expect(text.find((t) => t.includes('typo'))).toMatch(/Invalid experiment file[\s\S]*training[\s\S]*unknown field `epoch`/);
+    expect(text.find((t) => t.includes('diverges'))).toMatch(/Run failed[\s\S]*training\.learningRate[\s\S]*training diverged at epoch \d/i);
+    expect(text.find((t) => t.includes('typo'))).toMatch(/Invalid experiment file[\s\S]*training[\s\S]*unknown field `epoch`/i);
     await context.close();
     for (const id of ['diverges', 'typo']) {
       const visit = await open(`/experiments/${id}/`);

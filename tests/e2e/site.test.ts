@@ -127,7 +127,7 @@ describe('the built site, in Chromium', () => {
       await context.close();
     }
     expect([...seen]).toEqual(expect.arrayContaining(['/', '/report/', '/experiments/mnist-1-vs-7/']));
-  });
+  }, 600_000);
 
   it('passes an accessibility check (axe-core) with no serious or critical violation', async () => {
     const axe = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
