@@ -2,7 +2,7 @@
 // peak memory, each against a baseline measured in the same run, written as
 // a Markdown table to bench/latest.md (see scripts/bench/run.ts).
 //   npm run bench [-- --quick] [--in-process] [--only training,kmeans,build]
-//                 [--cnn] [--fashion-ml-kmeans] [--out FILE]
+//                 [--cnn] [--fashion-ml-kmeans] [--cold-all] [--out FILE]
 // With --part NAME --args JSON it is the child process of one measured part.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
@@ -18,6 +18,7 @@ const { values } = parseArgs({
     only: { type: 'string' },
     cnn: { type: 'boolean', default: false },
     'fashion-ml-kmeans': { type: 'boolean', default: false },
+    'cold-all': { type: 'boolean', default: false },
     out: { type: 'string' },
     part: { type: 'string' },
     args: { type: 'string', default: '{}' },
@@ -45,6 +46,7 @@ const markdown = await runBench({
   sections,
   cnn: values.cnn,
   fashionMlKMeans: values['fashion-ml-kmeans'],
+  coldAll: values['cold-all'],
   log: (line) => console.error(line),
 });
 // A quick run is a smoke test: it writes only where asked, never over the

@@ -12,7 +12,7 @@ import { loadExperiments, type LoadedExperiment } from '../src/spec/load.ts';
 import { outcomeLine } from '../src/pipeline/outcome.ts';
 import type { WorkerMessage, WorkerTask } from '../src/pipeline/worker.ts';
 import { createProgress } from '../src/pipeline/progress.ts';
-import { runExperiment } from '../src/pipeline/run.ts';
+import { currentResult, runExperiment } from '../src/pipeline/run.ts';
 import type { BackendChoice } from '../src/engine/index.ts';
 
 const { values } = parseArgs({
@@ -125,11 +125,20 @@ function runInWorker(experiment: LoadedExperiment): Promise<void> {
   });
 }
 
-if (jobs === 1) {
-  for (const experiment of runnable) await runHere(experiment);
+// Current results are confirmed here, cheaply: only experiments with work to do start a worker.
+const pending: LoadedExperiment[] = [];
+for (const experiment of runnable) {
+  const t0 = performance.now();
+  const result = currentResult(experiment, task(experiment));
+  if (result) succeed(experiment.id, outcomeLine(experiment.id, { status: 'reused', result, why: '' }, performance.now() - t0).line);
+  else pending.push(experiment);
+}
+
+if (jobs === 1 || pending.length <= 1) {
+  for (const experiment of pending) await runHere(experiment);
 } else {
-  progress.line(`Running ${runnable.length} experiments, ${jobs} at a time, each in its own process.`);
-  const queue = [...runnable];
+  progress.line(`Running ${pending.length} experiments, ${Math.min(jobs, pending.length)} at a time, each in its own process.`);
+  const queue = [...pending];
   await Promise.all(Array.from({ length: jobs }, async () => {
     for (let next = queue.shift(); next; next = queue.shift()) await runInWorker(next);
   }));

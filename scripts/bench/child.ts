@@ -15,9 +15,12 @@ const MARK = '@@bench-result ';
 export interface NodeRun {
   ok: boolean;
   seconds: number;
-  /** User + system CPU time of the process (its threads included, not its children). */
+  /** User + system CPU time of the process and of the Node processes it forked. */
   cpuSeconds: number | null;
+  /** Max RSS of the largest of those processes. */
   maxRssMiB: number | null;
+  /** How many Node processes reported (1 unless the command forks workers). */
+  processes: number;
   stdout: string;
   stderr: string;
   /** First line that says what went wrong, when not ok. */
@@ -44,10 +47,12 @@ export function runNode(args: string[], env: Record<string, string> = {}, timeou
   const seconds = (performance.now() - start) / 1000;
   let maxRssMiB: number | null = null;
   let cpuSeconds: number | null = null;
+  let processes = 0;
   try {
-    const usage = JSON.parse(readFileSync(rssFile, 'utf8'));
-    maxRssMiB = usage.maxRssKiB / 1024;
-    cpuSeconds = usage.cpuSeconds;
+    const usages = readFileSync(rssFile, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { maxRssKiB: number; cpuSeconds: number });
+    maxRssMiB = Math.max(...usages.map((u) => u.maxRssKiB)) / 1024;
+    cpuSeconds = usages.reduce((s, u) => s + u.cpuSeconds, 0);
+    processes = usages.length;
   } catch {
     // killed before its exit handler ran
   }
@@ -56,7 +61,7 @@ export function runNode(args: string[], env: Record<string, string> = {}, timeou
   const stdout = r.stdout ?? '';
   const stderr = r.stderr ?? '';
   const error = ok ? '' : r.error ? r.error.message : firstErrorLine(stderr, stdout);
-  return { ok, seconds, cpuSeconds, maxRssMiB, stdout, stderr, error };
+  return { ok, seconds, cpuSeconds, maxRssMiB, processes, stdout, stderr, error };
 }
 
 export type Measured<T> = { ok: true; value: T; maxRssMiB: number | null } | { ok: false; error: string; maxRssMiB: number | null };

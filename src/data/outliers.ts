@@ -1,8 +1,8 @@
 import { FieldError } from '../spec/errors.ts';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { seededRandom, shuffle } from '../util/random.ts';
-import { loadIdxFolder, type IdxSplit } from './idx.ts';
+import { idxDigest, readIdxImages, type IdxImages } from './idx.ts';
 
 // Far out-of-distribution probes: Fashion-MNIST's test images, clothes the
 // size and scale of MNIST digits. They carry the label -1 so that they never
@@ -28,28 +28,41 @@ export function outlierFolder(choice: OutlierChoice): string | null {
   throw new FieldError('dataset.outliers', `Fashion-MNIST is not installed in ${dir}`, "Install Debian's dataset-fashion-mnist, or set dataset.outliers to auto (used when installed) or none.");
 }
 
-const cache = new Map<string, { split: IdxSplit; identity: string }>();
+const IMAGES = 't10k-images-idx3-ubyte';
 
-function testSplit(dir: string): { split: IdxSplit; identity: string } {
-  const hit = cache.get(dir);
-  if (hit) return hit;
-  const folder = loadIdxFolder(dir);
-  const entry = { split: folder.test, identity: `fashion-mnist ${folder.test.files.images}:${folder.test.digests.images}` };
-  cache.set(dir, entry);
-  return entry;
+function imagesFile(dir: string): string {
+  return existsSync(join(dir, `${IMAGES}.gz`)) ? `${IMAGES}.gz` : IMAGES;
 }
 
+const identities = new Map<string, string>();
+const images = new Map<string, IdxImages>();
+
+/** The digest of the one file the outliers come from: cheap, for the result's hash. */
 export function outlierIdentity(dir: string): string {
-  return testSplit(dir).identity;
+  let id = identities.get(dir);
+  if (!id) {
+    const file = imagesFile(dir);
+    id = `fashion-mnist ${file}:${idxDigest(readFileSync(join(dir, file)))}`;
+    identities.set(dir, id);
+  }
+  return id;
+}
+
+function testImages(dir: string): IdxImages {
+  let found = images.get(dir);
+  if (!found) {
+    found = readIdxImages(join(dir, imagesFile(dir)));
+    images.set(dir, found);
+  }
+  return found;
 }
 
 /** `count` seeded test images of Fashion-MNIST, as unit-scaled rows with their index in the file. */
 export function loadOutliers(dir: string, count: number, seed: number): { x: Float32Array; sourceIndex: Int32Array } {
-  const { split } = testSplit(dir);
-  const { rows, cols, pixels } = split.images;
+  const { rows, cols, pixels, count: total } = testImages(dir);
   const features = rows * cols;
-  const order = shuffle(Array.from({ length: split.images.count }, (_, i) => i), seededRandom(seed * 7919 + 13)) as number[];
-  const chosen = order.slice(0, Math.min(count, split.images.count));
+  const order = shuffle(Array.from({ length: total }, (_, i) => i), seededRandom(seed * 7919 + 13)) as number[];
+  const chosen = order.slice(0, Math.min(count, total));
   const x = new Float32Array(chosen.length * features);
   chosen.forEach((src, i) => {
     for (let j = 0; j < features; j++) x[i * features + j] = pixels[src * features + j] / 255;

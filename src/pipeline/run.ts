@@ -48,6 +48,24 @@ function confusion(data: Dataset, predicted: Int32Array, testRange: [number, num
   return data.classes.flatMap((actual) => data.classes.map((p) => ({ actual, predicted: p, count: counts.get(`${actual} ${p}`) ?? 0 })));
 }
 
+function hashesOf({ file, spec }: LoadedExperiment, choice: BackendChoice): { hash: string; trainHash: string } {
+  const identity = datasetIdentity(spec.dataset, dirname(resolve(file)));
+  return { hash: resultHash(spec, identity, `${engineKey(choice)} ${analysisLibraries()}`), trainHash: trainingHash(spec, identity, engineKey(choice)) };
+}
+
+/**
+ * The stored result of an experiment when it is current as it stands (same
+ * hash, same labels), else null: what lets a warm build skip starting a
+ * worker for it. Reading only, no lock: a result is only ever replaced whole.
+ */
+export function currentResult(experiment: LoadedExperiment, options: Pick<RunOptions, 'resultsDir' | 'backend' | 'force'>): Result | null {
+  if (options.force) return null;
+  const stored = readResult(options.resultsDir, experiment.id);
+  if (!stored.ok) return null;
+  const { hash } = hashesOf(experiment, options.backend ?? experiment.spec.training.backend);
+  return stored.result.hash === hash && JSON.stringify(stored.result.spec) === JSON.stringify(experiment.spec) ? stored.result : null;
+}
+
 /**
  * Runs one experiment through every stage, one model per seed, or reuses its
  * stored result when the hash of what determines it has not changed.
@@ -57,9 +75,7 @@ export async function runExperiment(experiment: LoadedExperiment, options: RunOp
   // Relative dataset folders start at the experiment file.
   const baseDir = dirname(resolve(file));
   const choice = options.backend ?? spec.training.backend;
-  const identity = datasetIdentity(spec.dataset, baseDir);
-  const hash = resultHash(spec, identity, `${engineKey(choice)} ${analysisLibraries()}`);
-  const trainHash = trainingHash(spec, identity, engineKey(choice));
+  const { hash, trainHash } = hashesOf(experiment, choice);
   const reusable = () => {
     const stored = readResult(options.resultsDir, id);
     if (options.force) return { stored: null, why: 'forced', previous: null };
