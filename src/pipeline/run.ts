@@ -1,6 +1,5 @@
 import { mkdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import type * as tfType from '@tensorflow/tfjs';
 import { allInputs, recordActivations } from '../activations/index.ts';
 import { analyse } from '../analysis/index.ts';
 import { layerCurves, separationAnswer, signaturesAnswer, unseenAnswer } from '../analysis/answers.ts';
