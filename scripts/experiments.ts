@@ -45,7 +45,8 @@ const selected = outcomes.filter((o) => !only || only.includes(idOf(o)));
 const known = new Set(outcomes.map(idOf));
 for (const id of only ?? []) if (!known.has(id)) console.error(`--only ${id}: there is no experiment file ${values.experiments}/${id}.yaml`);
 
-const summary: string[] = [];
+/** One line per experiment run, by id. */
+const summary = new Map<string, string>();
 let failed = selected.filter((o) => !o.ok).length + (only ?? []).filter((id) => !known.has(id)).length;
 const resultsDir = resolve(values.results);
 for (const o of selected) {
@@ -60,12 +61,12 @@ function fail(failure: RunFailure): void {
   failed++;
   console.error(`${formatError(failure)}\n`);
   writeFailure(resultsDir, failure);
-  summary.push(`  ✗ ${failure.id}: ${failure.problems[0]?.path ? `${failure.problems[0].path}: ` : ''}${failure.problems[0]?.message.split('\n')[0] ?? failure.title}`);
+  summary.set(failure.id, `  ✗ ${failure.id}: ${failure.problems[0]?.path ? `${failure.problems[0].path}: ` : ''}${failure.problems[0]?.message.split('\n')[0] ?? failure.title}`);
 }
 
 function succeed(id: string, line: string): void {
   clearFailure(resultsDir, id);
-  summary.push(line);
+  summary.set(id, line);
 }
 
 const started = performance.now();
@@ -144,12 +145,7 @@ if (jobs === 1 || pending.length <= 1) {
   }));
 }
 // The summary lists experiments in file order, whatever order they finished in.
-const order = new Map(selected.map((o, i) => [idOf(o), i]));
-summary.sort((a, b) => (order.get(lineId(a)) ?? 0) - (order.get(lineId(b)) ?? 0));
-progress.line(`\n${summary.join('\n')}`);
-progress.line(`${summary.length} experiment(s) run in ${((performance.now() - started) / 1000).toFixed(1)} s; ${failed} failed or invalid.`);
+const lines = selected.flatMap((o) => summary.get(idOf(o)) ?? []);
+progress.line(`\n${lines.join('\n')}`);
+progress.line(`${lines.length} experiment(s) run in ${((performance.now() - started) / 1000).toFixed(1)} s; ${failed} failed or invalid.`);
 process.exit(failed > 0 ? 1 : 0);
-
-function lineId(line: string): string {
-  return line.replace(/^\s*[✓✗] /, '').split(':')[0];
-}

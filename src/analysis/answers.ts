@@ -3,16 +3,15 @@ import type { ExperimentSpec } from '../spec/schema.ts';
 import { aucInterval } from '../stats/auc.ts';
 import { wilson } from '../stats/interval.ts';
 import { meanInterval } from '../stats/summary.ts';
+import { nameOf, pct } from '../util/format.ts';
 
 // The three answers, from the numbers of every seed: a value, its 95 %
 // interval (across seeds when there are several), the layer it names, and a
 // sentence generated from those numbers, never typed in.
 
-const pct = (x: number) => `${(100 * x).toFixed(1)} %`;
 const ci = ([lo, hi]: [number, number]) => `95 % CI ${pct(lo)}–${pct(hi)}`;
 const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
 
-export const labelName = (names: Record<string, string>, label: number) => names[String(label)] ?? String(label);
 
 /** Mean and interval of a per-seed value; one seed (or a seed-independent value) falls back to Wilson on `n`. */
 function summarise(values: number[], n: number, seedIndependent = false): Pick<Answer, 'value' | 'interval' | 'intervalKind' | 'values'> {
@@ -30,7 +29,7 @@ export function layerMeans(runs: SeedRun[], stat: (l: SeedRun['layers'][number])
 function classList(spec: ExperimentSpec, names: Record<string, string>, plural = false): string {
   const c = spec.dataset.classes;
   if (c.length > 3) return `the ${c.length} trained classes`;
-  const shown = c.map((l) => `${labelName(names, l)}${plural ? 's' : ''}`);
+  const shown = c.map((l) => `${nameOf(names, l)}${plural ? 's' : ''}`);
   return `${shown.slice(0, -1).join(', ')} and ${shown.at(-1)}`;
 }
 
@@ -121,13 +120,13 @@ export function unseenAnswer(spec: ExperimentSpec, runs: SeedRun[], names: Recor
   const left = hidden.map((l) => mean(runs.map((r) => r.layers.find((x) => x.name === l.name)!.leftPaths.find((p) => p.probe === label)?.share ?? 0)));
   const leaves = left.findIndex((v) => v > 0.5);
   const seen = mean(runs.map((r) => r.probes.find((p) => p.label === label)!.seenPathShare));
-  const name = labelName(names, label);
+  const name = nameOf(names, label);
   const far = runs[0].probes.find((p) => p.label < 0);
   const farText = far
-    ? ` Far outliers (${labelName(names, far.label)}) are told apart at AUC ${mean(runs.map((r) => Math.max(...r.layers.map((l) => l.ood.find((o) => o.probe === far.label && o.score === best.score)?.auc ?? 0)))).toFixed(3)} at best.`
+    ? ` Far outliers (${nameOf(names, far.label)}) are told apart at AUC ${mean(runs.map((r) => Math.max(...r.layers.map((l) => l.ood.find((o) => o.probe === far.label && o.score === best.score)?.auc ?? 0)))).toFixed(3)} at best.`
     : '';
   const statement =
-    `Shown ${probe.count} images of ${name}, a class it never saw, the model calls ${pct(top[1])} of them ${labelName(names, top[0])}. ` +
+    `Shown ${probe.count} images of ${name}, a class it never saw, the model calls ${pct(top[1])} of them ${nameOf(names, top[0])}. ` +
     `${seedIndependent ? 'The raw pixels give them away best, better than any layer of the model' : `Their activations give them away best at ${layers[best.layer].name}`}: the ${best.score} distance tells them from the trained classes' test inputs with ROC AUC ${s.value.toFixed(3)} (95 % CI ${s.interval[0].toFixed(3)}–${s.interval[1].toFixed(3)}${s.intervalKind === 'seeds' ? ` over ${runs.length} seeds` : ''}), against ${msp.toFixed(3)} for the maximum softmax probability and ${rarity.toFixed(3)} for the rarity of their cluster path. ` +
     (leaves < 0
       ? `Their paths mostly stay on routes of the trained classes: ${pct(seen)} of them take a whole path that training inputs also took.`

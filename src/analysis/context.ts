@@ -1,4 +1,5 @@
 import type { Activations, LayerActivations } from '../activations/index.ts';
+import { seededSample } from '../util/random.ts';
 import type { Dataset } from '../data/types.ts';
 import type { ExperimentSpec } from '../spec/schema.ts';
 import type { Signatures } from '../signatures/index.ts';
@@ -34,6 +35,12 @@ export function gather(layer: LayerActivations, rows: number[]): Float32Array {
   const out = new Float32Array(rows.length * layer.units);
   rows.forEach((r, i) => out.set(layer.values.subarray(r * layer.units, (r + 1) * layer.units), i * layer.units));
   return out;
+}
+
+/** At most `n` of `rows` (a seeded choice when there are more), with their activations and class indices. */
+export function subset(layer: LayerActivations, rows: number[], classIndex: Int32Array, n: number, seed: number): { rows: number[]; x: Float32Array; y: Int32Array } {
+  const chosen = seededSample(rows, n, seed);
+  return { rows: chosen, x: gather(layer, chosen), y: pick(classIndex, chosen) };
 }
 
 export function pick<T extends ArrayLike<number>>(values: T, rows: number[]): Int32Array {

@@ -2,8 +2,7 @@ import type { LayerStats, SeedRun } from '../results/schema.ts';
 import { rocAuc, rocCurve } from '../stats/auc.ts';
 import { kthNeighbourDistance } from '../stats/knn.ts';
 import { fitMahalanobis, nearestCentroidDistance } from '../stats/mahalanobis.ts';
-import { seededRandom, shuffle } from '../util/random.ts';
-import { gather, pick, type Context } from './context.ts';
+import { gather, pick, subset, type Context } from './context.ts';
 import { pathKey } from './paths.ts';
 
 const REFERENCE = 3000;
@@ -20,12 +19,11 @@ function layerScores(ctx: Context, layerIndex: number, queries: number[]): Score
   const xTrain = gather(layer, train);
   const yTrain = pick(ctx.classIndex, train);
   const xq = gather(layer, queries);
-  const refRows = train.length > REFERENCE ? (shuffle([...train.keys()], seededRandom(ctx.spec.analysis.seed + 31)) as number[]).slice(0, REFERENCE) : [...train.keys()];
-  const xRef = refRows.length === train.length ? xTrain : gather(layer, refRows.map((i) => train[i]));
+  const reference = subset(layer, train, ctx.classIndex, REFERENCE, ctx.spec.analysis.seed + 31);
   const maha = fitMahalanobis(xTrain, train.length, d, yTrain, ctx.data.classes.length);
   return {
     centroid: Float64Array.from(nearestCentroidDistance(maha, xq, queries.length)),
-    knn: Float64Array.from(kthNeighbourDistance(xRef, refRows.length, xq, queries.length, d, ctx.spec.analysis.neighbours)),
+    knn: Float64Array.from(kthNeighbourDistance(reference.x, reference.rows.length, xq, queries.length, d, ctx.spec.analysis.neighbours)),
     mahalanobis: Float64Array.from(maha.score(xq, queries.length)),
   };
 }

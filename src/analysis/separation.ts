@@ -4,9 +4,9 @@ import { accuracy, fitLogistic } from '../stats/logistic.ts';
 import { nmi } from '../stats/nmi.ts';
 import { purity } from '../stats/purity.ts';
 import { silhouette } from '../stats/silhouette.ts';
-import { seededRandom, shuffle } from '../util/random.ts';
+import { seededSample } from '../util/random.ts';
 import type { LayerSignatures } from '../signatures/index.ts';
-import { gather, pick, type Context } from './context.ts';
+import { gather, pick, subset, type Context } from './context.ts';
 
 /** Reference rows for k-NN: enough to be faithful, few enough for the raw pixels of large studies. */
 const KNN_REFERENCE = 3000;
@@ -35,18 +35,12 @@ export function separation(ctx: Context, layerIndex: number, sig: LayerSignature
   const clusters = pick(sig.assignments, trainedRows);
   const atClasses = pick(sig.atClasses, trainedRows);
 
-  const sample = (shuffle([...trainedRows], seededRandom(analysis.seed + layerIndex)) as number[]).slice(0, analysis.silhouetteSample);
-  const xTrain = gather(layer, train);
+  const sample = seededSample(trainedRows, analysis.silhouetteSample, analysis.seed + layerIndex);
   const xTest = gather(layer, test);
-  const yTrain = pick(ctx.classIndex, train);
   const yTest = pick(ctx.classIndex, test);
-  const fitRows = train.length > PROBE_TRAIN ? (shuffle([...train.keys()], seededRandom(analysis.seed + 23)) as number[]).slice(0, PROBE_TRAIN) : null;
-  const probe = fitRows
-    ? fitLogistic(gather(layer, fitRows.map((i) => train[i])), fitRows.length, layer.units, Int32Array.from(fitRows, (i) => yTrain[i]), ctx.data.classes.length, { l2: 1e-4, iterations: 200, seed: analysis.seed })
-    : fitLogistic(xTrain, train.length, layer.units, yTrain, ctx.data.classes.length, { l2: 1e-4, iterations: 200, seed: analysis.seed });
-  const reference = train.length > KNN_REFERENCE ? (shuffle([...train.keys()], seededRandom(analysis.seed + 17)) as number[]).slice(0, KNN_REFERENCE) : [...train.keys()];
-  const refX = reference.length === train.length ? xTrain : gather(layer, reference.map((i) => train[i]));
-  const refY = reference.length === train.length ? yTrain : Int32Array.from(reference, (i) => yTrain[i]);
+  const fit = subset(layer, train, ctx.classIndex, PROBE_TRAIN, analysis.seed + 23);
+  const probe = fitLogistic(fit.x, fit.rows.length, layer.units, fit.y, ctx.data.classes.length, { l2: 1e-4, iterations: 200, seed: analysis.seed });
+  const reference = subset(layer, train, ctx.classIndex, KNN_REFERENCE, analysis.seed + 17);
   const s = silhouette(layer.values, layer.units, ctx.labels, sample);
   return {
     purity: { train: purity(pick(sig.assignments, train), labelsTrain), test: purity(pick(sig.assignments, test), labelsTest) },
@@ -55,6 +49,6 @@ export function separation(ctx: Context, layerIndex: number, sig: LayerSignature
     atClasses: { purity: purity(atClasses, all), nmi: nmi(atClasses, all), ari: ari(atClasses, all) },
     silhouette: Number.isFinite(s) ? s : null,
     probeAccuracy: accuracy(probe, xTest, test.length, yTest),
-    knnAccuracy: knnAccuracy(refX, refY, xTest, yTest, layer.units, analysis.neighbours),
+    knnAccuracy: knnAccuracy(reference.x, reference.y, xTest, yTest, layer.units, analysis.neighbours),
   };
 }

@@ -1,7 +1,7 @@
 import { FieldError } from '../spec/errors.ts';
 import { isAbsolute, resolve } from 'node:path';
 import { seededRandom, shuffle } from '../util/random.ts';
-import { loadIdxFolder, type IdxFolder, type IdxSplit } from './idx.ts';
+import { loadIdxFolder, unitRows, type IdxFolder, type IdxSplit } from './idx.ts';
 import type { DataInput, Dataset, Split } from './types.ts';
 
 // An IDX dataset at full size: the train file gives the training split, the
@@ -42,13 +42,7 @@ function rowsOf(split: IdxSplit, classes: number[], cap: number, seed: number, w
 }
 
 function toSplit(split: IdxSplit, rows: number[]): Split {
-  const { rows: h, cols: w, pixels } = split.images;
-  const features = h * w;
-  const x = new Float32Array(rows.length * features);
-  rows.forEach((src, i) => {
-    for (let j = 0; j < features; j++) x[i * features + j] = pixels[src * features + j] / 255;
-  });
-  return { x, labels: Int32Array.from(rows, (r) => split.labels.labels[r]), sourceIndex: Int32Array.from(rows), count: rows.length };
+  return { x: unitRows(split.images, rows), labels: Int32Array.from(rows, (r) => split.labels.labels[r]), sourceIndex: Int32Array.from(rows), count: rows.length };
 }
 
 export function loadIdxData(input: DataInput, baseDir: string): Dataset {

@@ -148,6 +148,16 @@ export function loadIdxFolder(dir: string, prefix = ''): IdxFolder {
   return { dir, train, test, identity };
 }
 
+/** The images at `rows`, one after another, each pixel scaled to [0, 1]. */
+export function unitRows(images: IdxImages, rows: readonly number[]): Float32Array {
+  const features = images.rows * images.cols;
+  const x = new Float32Array(rows.length * features);
+  rows.forEach((src, i) => {
+    for (let j = 0; j < features; j++) x[i * features + j] = images.pixels[src * features + j] / 255;
+  });
+  return x;
+}
+
 /** Pixels scaled to [0, 1], as the rest of the pipeline expects. */
 export function idxToUnit(pixels: Uint8Array): Float32Array {
   const out = new Float32Array(pixels.length);

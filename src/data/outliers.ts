@@ -2,7 +2,7 @@ import { FieldError } from '../spec/errors.ts';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { seededRandom, shuffle } from '../util/random.ts';
-import { idxDigest, readIdxImages, type IdxImages } from './idx.ts';
+import { idxDigest, readIdxImages, unitRows, type IdxImages } from './idx.ts';
 
 // Far out-of-distribution probes: Fashion-MNIST's test images, clothes the
 // size and scale of MNIST digits. They carry the label -1 so that they never
@@ -59,13 +59,9 @@ function testImages(dir: string): IdxImages {
 
 /** `count` seeded test images of Fashion-MNIST, as unit-scaled rows with their index in the file. */
 export function loadOutliers(dir: string, count: number, seed: number): { x: Float32Array; sourceIndex: Int32Array } {
-  const { rows, cols, pixels, count: total } = testImages(dir);
-  const features = rows * cols;
+  const images = testImages(dir);
+  const total = images.count;
   const order = shuffle(Array.from({ length: total }, (_, i) => i), seededRandom(seed * 7919 + 13)) as number[];
   const chosen = order.slice(0, Math.min(count, total));
-  const x = new Float32Array(chosen.length * features);
-  chosen.forEach((src, i) => {
-    for (let j = 0; j < features; j++) x[i * features + j] = pixels[src * features + j] / 255;
-  });
-  return { x, sourceIndex: Int32Array.from(chosen) };
+  return { x: unitRows(images, chosen), sourceIndex: Int32Array.from(chosen) };
 }

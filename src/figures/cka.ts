@@ -1,6 +1,7 @@
 import * as Plot from '@observablehq/plot';
 import type { Result } from '../results/schema.ts';
 import { seedNote } from './labels.ts';
+import { cellText } from './marks.ts';
 import type { FigureDef } from './types.ts';
 
 const layerNames = (r: Result) => r.runs[0].layers.map((l) => l.name);
@@ -25,7 +26,6 @@ export const cka: FigureDef = {
   plot: (r, rows) => {
     const names = layerNames(r);
     const cell = Math.max(44, Math.min(72, 520 / names.length));
-    // Dark cells take white text, light ones black, whatever the page's colours.
     const text = (d: Record<string, unknown>) => Number(d.cka).toFixed(2);
     return {
       width: 100 + names.length * cell,
@@ -37,8 +37,7 @@ export const cka: FigureDef = {
       color: { type: 'linear', scheme: 'blues', domain: [0, 1], label: 'Linear CKA (0–1)' },
       marks: [
         Plot.cell(rows, { x: 'layerB', y: 'layerA', fill: 'cka', title: (d) => `${d.layerA} · ${d.layerB}: CKA ${text(d)}` }),
-        Plot.text(rows.filter((d) => Number(d.cka) > 0.55), { x: 'layerB', y: 'layerA', text, fill: 'white' }),
-        Plot.text(rows.filter((d) => Number(d.cka) <= 0.55), { x: 'layerB', y: 'layerA', text, fill: 'black' }),
+        ...cellText(rows, (d) => Number(d.cka), 0.55, { x: 'layerB', y: 'layerA', text }),
       ],
     };
   },

@@ -1,6 +1,7 @@
 import * as Plot from '@observablehq/plot';
 import type { Result } from '../results/schema.ts';
 import { className, pct } from './labels.ts';
+import { cellText } from './marks.ts';
 import type { FigureDef, Row } from './types.ts';
 
 /** Test-split counts per (actual, predicted), summed over every seed's model. */
@@ -35,9 +36,6 @@ export const confusion: FigureDef = {
     const names = r.dataset.classes.map((l) => className(r, l));
     const cell = Math.max(40, Math.min(80, 480 / names.length));
     const text = (d: Row) => `${d.count}\n${pct(Number(d.rowShare))}`;
-    // Dark cells take white text, light ones black, whatever the page's colours.
-    const dark = rows.filter((d) => Number(d.rowShare) > 0.5);
-    const light = rows.filter((d) => Number(d.rowShare) <= 0.5);
     return {
       width: 90 + names.length * cell,
       height: 70 + names.length * cell,
@@ -48,8 +46,7 @@ export const confusion: FigureDef = {
       color: { type: 'linear', scheme: 'blues', domain: [0, 1], label: 'Share of the row' },
       marks: [
         Plot.cell(rows, { x: 'predicted', y: 'actual', fill: 'rowShare', title: (d) => `actual ${d.actual}, predicted ${d.predicted}: ${text(d).replace('\n', ', ')}` }),
-        Plot.text(dark, { x: 'predicted', y: 'actual', text, fill: 'white', fontSize: names.length > 6 ? 9 : 12 }),
-        Plot.text(light, { x: 'predicted', y: 'actual', text, fill: 'black', fontSize: names.length > 6 ? 9 : 12 }),
+        ...cellText(rows, (d) => Number(d.rowShare), 0.5, { x: 'predicted', y: 'actual', text, fontSize: names.length > 6 ? 9 : 12 }),
       ],
     };
   },

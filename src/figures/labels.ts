@@ -1,9 +1,10 @@
 import type { Result } from '../results/schema.ts';
 import { meanInterval } from '../stats/summary.ts';
+import { nameOf } from '../util/format.ts';
 
 /** How a class is shown: its dataset name (e.g. "Fashion-MNIST" for -1), else the digit. */
 export function className(r: Result, label: number): string {
-  return r.dataset.names[String(label)] ?? String(label);
+  return nameOf(r.dataset.names, label);
 }
 
 /** Trained classes, then probes, in the order the experiment lists them. */
@@ -27,4 +28,4 @@ export function across(values: number[]): { mean: number; low: number; high: num
   return { mean, low: interval[0], high: interval[1] };
 }
 
-export const pct = (x: number, digits = 1) => `${(100 * x).toFixed(digits)} %`;
+export { pct } from '../util/format.ts';

@@ -44,3 +44,12 @@ export function layerCurveMarks(points: SeriesPoint[], seeds: { layer: string; s
     Plot.line(points, { x: 'layer', y: 'mean', z: 'series', stroke: 'series', strokeWidth: 2, marker: 'circle', ...facet }),
   ];
 }
+
+/**
+ * Labels of heat-map cells that stay readable on a sequential scheme, whatever
+ * the page's colours: white on cells whose value is above `threshold`, black
+ * on the others.
+ */
+export function cellText(rows: Row[], value: (d: Row) => number, threshold: number, options: Plot.TextOptions): unknown[] {
+  return [Plot.text(rows.filter((d) => value(d) > threshold), { ...options, fill: 'white' }), Plot.text(rows.filter((d) => value(d) <= threshold), { ...options, fill: 'black' })];
+}

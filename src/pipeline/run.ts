@@ -75,29 +75,24 @@ export async function runExperiment(experiment: LoadedExperiment, options: RunOp
   const baseDir = dirname(resolve(file));
   const choice = options.backend ?? spec.training.backend;
   const { hash, trainHash } = hashesOf(experiment, choice);
-  const reusable = () => {
-    const stored = readResult(options.resultsDir, id);
-    if (options.force) return { stored: null, why: 'forced', previous: null };
-    if (!stored.ok) return { stored: null, why: stored.reason, previous: null };
-    // A result whose models still hold lends them to the rebuild.
-    const previous = stored.result.trainingHash === trainHash ? stored.result : null;
-    if (stored.result.hash !== hash) return { stored: null, why: previous ? 'its clustering or analysis changed' : 'what determines it changed', previous };
-    return { stored: stored.result, why: '', previous };
-  };
   // A quick look without the lock: a stored result that still holds needs no wait.
-  const first = reusable();
-  if (first.stored && JSON.stringify(first.stored.spec) === JSON.stringify(spec)) return { status: 'reused', result: first.stored, why: '' };
+  const current = currentResult(experiment, options);
+  if (current) return { status: 'reused', result: current, why: '' };
   mkdirSync(options.resultsDir, { recursive: true });
   const lock = await acquireLock(join(options.resultsDir, `${id}.lock`), (holder) => options.onWait?.(holder));
   try {
     // Another build may have written it while this one waited.
-    const { stored, why, previous } = reusable();
-    if (stored) {
+    const read = readResult(options.resultsDir, id);
+    const stored = read.ok && !options.force ? read.result : null;
+    if (stored?.hash === hash) {
       if (JSON.stringify(stored.spec) === JSON.stringify(spec)) return { status: 'reused', result: stored, why: '' };
       const result = { ...stored, spec };
       writeResult(options.resultsDir, result);
       return { status: 'relabelled', result, why: '' };
     }
+    // A result whose models still hold lends them to the rebuild.
+    const previous = stored?.trainingHash === trainHash ? stored : null;
+    const why = options.force ? 'forced' : !read.ok ? read.reason : previous ? 'its clustering or analysis changed' : 'what determines it changed';
     removeLeftovers(options.resultsDir, id);
     return { status: 'built', result: await build(experiment, options, { hash, trainHash, previous }, baseDir, choice), why };
   } finally {

@@ -11,7 +11,7 @@ import { Result, RESULT_SCHEMA_VERSION } from './schema.ts';
 // place, so an interrupted run never leaves a half-written result.
 
 /** Bump whenever a stage changes what it computes: every result is then rebuilt. */
-export const PIPELINE_VERSION = '5';
+export const PIPELINE_VERSION = '6';
 
 /** Fields that only label a result: changing them rewrites the result without training. */
 const LABELS = ['$schema', 'title', 'description'] as const;
@@ -23,9 +23,14 @@ const LABELS = ['$schema', 'title', 'description'] as const;
  * with its versions.
  */
 export function resultHash(spec: ExperimentSpec, datasetIdentity: string, engine = ''): string {
+  return sha256(canonicalJson({ spec: specMeaning(spec), dataset: datasetIdentity, pipeline: PIPELINE_VERSION, engine }));
+}
+
+/** The spec without the fields that only label it: what a result's numbers depend on. */
+export function specMeaning(spec: ExperimentSpec): Record<string, unknown> {
   const determining: Record<string, unknown> = { ...spec };
   for (const k of LABELS) delete determining[k];
-  return sha256(canonicalJson({ spec: determining, dataset: datasetIdentity, pipeline: PIPELINE_VERSION, engine }));
+  return determining;
 }
 
 /** Bump whenever model building or training changes what it computes: every model is then retrained. */

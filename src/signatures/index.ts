@@ -3,7 +3,7 @@ import type { Activations, LayerActivations, LayerKind } from '../activations/in
 import type { ExperimentSpec } from '../spec/schema.ts';
 import { kForLayer } from '../spec/schema.ts';
 import { silhouette } from '../stats/silhouette.ts';
-import { seededRandom, shuffle } from '../util/random.ts';
+import { seededSample } from '../util/random.ts';
 import { fitKMeans, nearest, type Clustering } from './kmeans.ts';
 
 export interface LayerSignatures {
@@ -55,7 +55,7 @@ export function clusterLayer(layer: LayerActivations, asked: number | 'auto', ac
   const kScores: { k: number; silhouette: number }[] = [];
   let clustering: Clustering | undefined;
   if (asked === 'auto') {
-    const sample = (shuffle(Array.from(fitRows), seededRandom(options.seed + salt)) as number[]).slice(0, SILHOUETTE_SAMPLE);
+    const sample = seededSample(Array.from(fitRows), SILHOUETTE_SAMPLE, options.seed + salt);
     let bestScore = -Infinity;
     for (let k = options.autoRange[0]; k <= Math.min(options.autoRange[1], fitRows.length - 1); k++) {
       const c = fitKMeans(layer.values, layer.units, fitRows, k, options.restarts, options.seed);

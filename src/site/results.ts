@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
-import { readFailure, readResult } from '../results/store.ts';
+import { readFailure, readResult, specMeaning } from '../results/store.ts';
 import type { Result } from '../results/schema.ts';
 import { fromInvalid, type RunFailure } from '../spec/errors.ts';
 import { loadExperiments } from '../spec/load.ts';
@@ -25,8 +25,7 @@ interface SiteState {
   failures: SiteFailure[];
 }
 
-/** The spec without the fields that only label it. */
-const meaning = ({ $schema: _s, title: _t, description: _d, ...rest }: ExperimentSpec) => canonicalJson(rest);
+const meaning = (spec: ExperimentSpec) => canonicalJson(specMeaning(spec));
 
 let cache: SiteState | null = null;
 

@@ -14,6 +14,15 @@ export function seededRandom(seed: number): Random {
   };
 }
 
+/**
+ * At most `n` of `items`, a seeded choice: all of them, in their order, when
+ * there are no more than `n`; else the first `n` of a seeded shuffle.
+ */
+export function seededSample<T>(items: readonly T[], n: number, seed: number): T[] {
+  if (items.length <= n) return [...items];
+  return (shuffle([...items], seededRandom(seed)) as T[]).slice(0, n);
+}
+
 /** Fisher–Yates shuffle in place. */
 export function shuffle<T>(items: T[] | Int32Array, random: Random): typeof items {
   for (let i = items.length - 1; i > 0; i--) {
