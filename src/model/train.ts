@@ -1,9 +1,12 @@
-import { FieldError } from '../spec/errors.ts';
 import type * as tfType from '@tensorflow/tfjs';
 import type { Dataset, Split } from '../data/types.ts';
 import type { ExperimentSpec } from '../spec/schema.ts';
 import { seededRandom, shuffle } from '../util/random.ts';
 import { buildModel } from './build.ts';
+import { classIndex, divergence } from './common.ts';
+import { KERNEL_VERSION } from './fused/kernel.ts';
+import { fusedUnsupported } from './fused/support.ts';
+import { trainFused } from './fused/train.ts';
 import type { EpochRecord, TrainedModel, TrainProgress } from './types.ts';
 
 export type { EpochRecord, TrainedModel, TrainProgress } from './types.ts';
@@ -19,10 +22,26 @@ function makeOptimizer(tf: typeof tfType, spec: ExperimentSpec['training']): tfT
   }
 }
 
-/** Class index (0..C-1) of each row's digit. */
-export function classIndex(split: Split, classes: number[]): Int32Array {
-  const lookup = new Map(classes.map((c, i) => [c, i]));
-  return split.labels.map((d) => lookup.get(d) ?? -1) as Int32Array;
+export { classIndex } from './common.ts';
+
+export interface TrainingLoop {
+  loop: 'fused' | 'tfjs';
+  reason: string;
+}
+
+/** The loop that trains a spec's models, and why (`training.loop`). */
+export function trainingLoop(spec: ExperimentSpec): TrainingLoop {
+  const choice = spec.training.loop;
+  if (choice === 'tfjs') return { loop: 'tfjs', reason: 'asked for tfjs' };
+  const unsupported = fusedUnsupported(spec.model);
+  if (!unsupported) return { loop: 'fused', reason: choice === 'fused' ? 'asked for fused' : 'the model is an MLP the fused kernel trains' };
+  // The spec's validation refuses `fused` with an unsupported model: only auto gets here.
+  return { loop: 'tfjs', reason: `the fused kernel does not apply: ${unsupported}` };
+}
+
+/** What identifies the training code in a result's hash. */
+export function trainingKey(spec: ExperimentSpec): string {
+  return trainingLoop(spec).loop === 'fused' ? `loop fused ${KERNEL_VERSION}` : 'loop tfjs';
 }
 
 /** Mean cross-entropy and accuracy of the model on a split, in batches. */
@@ -53,6 +72,12 @@ function evaluate(tf: typeof tfType, model: tfType.Sequential, split: Split, y: 
  * engine for a number nobody looks at.
  */
 export async function trainModel(tf: typeof tfType, spec: ExperimentSpec, data: Dataset, seed: number, progress: TrainProgress = {}): Promise<TrainedModel> {
+  if (trainingLoop(spec).loop === 'fused') return trainFused(tf, spec, data, seed, progress);
+  return trainTfjs(tf, spec, data, seed, progress);
+}
+
+/** The TF.js loop, on whichever backend is selected. */
+export async function trainTfjs(tf: typeof tfType, spec: ExperimentSpec, data: Dataset, seed: number, progress: TrainProgress = {}): Promise<TrainedModel> {
   const { model, hiddenLayers, layers } = buildModel(tf, spec, data, seed);
   const { epochs, batchSize } = spec.training;
   const optimizer = makeOptimizer(tf, spec.training);
@@ -86,19 +111,13 @@ export async function trainModel(tf: typeof tfType, spec: ExperimentSpec, data: 
     }
     const loss = (await lossSum.data())[0] / data.train.count;
     lossSum.dispose();
-    // NaN, infinite, or ten thousand times the loss of a uniform guess: no
-    // training recovers from that, and its numbers would mean nothing.
-    if (!Number.isFinite(loss) || loss > 1e4 * Math.log(nClasses)) {
+    const diverged = divergence(loss, epoch, seed, nClasses, spec.training.learningRate);
+    if (diverged) {
       xAll.dispose();
       yAll.dispose();
       optimizer.dispose();
       model.dispose();
-      const lr = spec.training.learningRate;
-      throw new FieldError(
-        'training.learningRate',
-        `training diverged at epoch ${epoch} of seed ${seed}: the loss became ${Number.isFinite(loss) ? loss.toPrecision(3) : loss} (a uniform guess scores ${Math.log(nClasses).toFixed(3)}) at learning rate ${lr}`,
-        `Lower training.learningRate (e.g. to ${lr / 10}); nothing of this experiment was written.`,
-      );
+      throw diverged;
     }
     const trainEval = evaluate(tf, model, data.train, yTrain, nClasses, data.features);
     const testEval = evaluate(tf, model, data.test, yTest, nClasses, data.features);

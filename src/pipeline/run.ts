@@ -12,7 +12,7 @@ import type { Dataset } from '../data/types.ts';
 import { engineKey, selectEngine, type BackendChoice } from '../engine/index.ts';
 import { acquireLock } from '../results/lock.ts';
 import { outgoingWeights } from '../model/build.ts';
-import { trainModel, type TrainProgress } from '../model/train.ts';
+import { trainingKey, trainingLoop, trainModel, type TrainProgress } from '../model/train.ts';
 import { artifactFiles } from '../results/artifacts.ts';
 import { RESULT_SCHEMA_VERSION, type Result, type SeedRun } from '../results/schema.ts';
 import { PIPELINE_VERSION, readResult, removeLeftovers, resultHash, trainingHash, writeArtifacts, writeResult } from '../results/store.ts';
@@ -49,7 +49,8 @@ function confusion(data: Dataset, predicted: Int32Array, testRange: [number, num
 
 function hashesOf({ file, spec }: LoadedExperiment, choice: BackendChoice): { hash: string; trainHash: string } {
   const identity = datasetIdentity(spec.dataset, dirname(resolve(file)));
-  return { hash: resultHash(spec, identity, `${engineKey(choice)} ${analysisLibraries()}`), trainHash: trainingHash(spec, identity, engineKey(choice)) };
+  const engine = `${engineKey(choice)} ${trainingKey(spec)}`;
+  return { hash: resultHash(spec, identity, `${engine} ${analysisLibraries()}`), trainHash: trainingHash(spec, identity, engine) };
 }
 
 /**
@@ -168,7 +169,8 @@ async function build({ id, spec }: LoadedExperiment, options: RunOptions, { hash
     run: {
       backend: engine.backend,
       backendReason: engine.reason,
-      engine: engineKey(choice),
+      engine: `${engineKey(choice)} ${trainingKey(spec)}`,
+      loop: trainingLoop(spec),
       versions: toolVersions(),
       createdAt: new Date().toISOString(),
       timings,

@@ -4,7 +4,7 @@ import { ExperimentSpec } from '../spec/schema.ts';
 // The one contract between the pipeline and the site: the site renders only
 // what this schema describes, and a result that does not match it is rebuilt.
 
-export const RESULT_SCHEMA_VERSION = 2;
+export const RESULT_SCHEMA_VERSION = 3;
 
 const count = z.int().min(0);
 const share = z.number().min(0).max(1);
@@ -152,6 +152,8 @@ export const Result = z.object({
     backendReason: z.string(),
     /** The engine and the versions that shape the numbers (part of the hash). */
     engine: z.string(),
+    /** Which loop trained the models (see training.loop), and why. */
+    loop: z.object({ loop: z.enum(['fused', 'tfjs']), reason: z.string() }),
     versions: z.record(z.string(), z.string()),
     createdAt: z.string(),
     /** Wall time of each stage summed over seeds, in milliseconds. */

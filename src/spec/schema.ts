@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { fusedUnsupported } from '../model/fused/support.ts';
 
 // The experiment file's contract. Defaults are chosen so that a minimal file
 // (title, classes, probes) trains the study of the original slides.
@@ -95,6 +96,10 @@ export const TrainingSpec = z
     batchSize: z.int().min(1).max(8192).default(64),
     learningRate: z.number().gt(0).lt(10).default(0.001),
     optimizer: z.enum(['adam', 'sgd', 'rmsprop']).default('adam'),
+    loop: z
+      .enum(['auto', 'fused', 'tfjs'])
+      .default('auto')
+      .describe("Training loop. `fused`: Chemins' MLP kernel (WebAssembly SIMD, one call per step, skips products by zero inputs). `tfjs`: TF.js on the `backend` engine. `auto`: fused for an MLP without dropout or batch normalization, else tfjs. Activations and analysis run on `backend` either way."),
     seed: z.int().min(0).default(1).describe('Seed of weight initialisation and batch order.'),
     backend: z
       .enum(['auto', 'tensorflow', 'wasm', 'cpu'])
@@ -152,6 +157,8 @@ export const ExperimentSpec = z
   })
   .strict()
   .superRefine((s, ctx) => {
+    const unfused = s.training.loop === 'fused' ? fusedUnsupported(s.model) : null;
+    if (unfused) ctx.addIssue({ code: 'custom', path: ['training', 'loop'], message: `fused cannot train this model: ${unfused}; use auto or tfjs` });
     const layers = s.model.conv.length + s.model.hidden.length;
     if (Array.isArray(s.signatures.k) && s.signatures.k.length !== layers) {
       ctx.addIssue({
