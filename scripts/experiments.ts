@@ -9,7 +9,7 @@ import { parseArgs } from 'node:util';
 import { formatError, fromInvalid, runFailure, type RunFailure } from '../src/spec/errors.ts';
 import { clearFailure, writeFailure } from '../src/results/store.ts';
 import { loadExperiments, type LoadedExperiment } from '../src/spec/load.ts';
-import { outcomeLine } from '../src/pipeline/outcome.ts';
+import { engineLine, outcomeLine } from '../src/pipeline/outcome.ts';
 import type { WorkerMessage, WorkerTask } from '../src/pipeline/worker.ts';
 import { createProgress } from '../src/pipeline/progress.ts';
 import { currentResult, runExperiment } from '../src/pipeline/run.ts';
@@ -90,7 +90,7 @@ async function runHere(experiment: LoadedExperiment): Promise<void> {
       },
     });
     succeed(id, outcomeLine(id, outcome, performance.now() - t0).line);
-    if (outcome.status === 'built') progress.line(`  ${id} · engine ${outcome.result.run.backend}: ${outcome.result.run.backendReason}`);
+    if (outcome.status === 'built') progress.line(`  ${id} · engine ${engineLine(outcome.result)}`);
   } catch (err) {
     fail(runFailure(id, experiment.file, err));
   }

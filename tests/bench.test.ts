@@ -31,8 +31,8 @@ describe('npm run bench -- --quick', () => {
     for (const dataset of ['MNIST 1 vs 7', ...(fashion ? ['Fashion 0 vs 6'] : [])]) {
       // Fashion-MNIST runs on the engine the pipeline picks, whichever it is here.
       for (const engine of dataset.startsWith('MNIST') ? ['wasm', 'cpu'] : [null]) {
-        for (const loop of ['model.fit', 'trainModel']) {
-          const row = training.find((r) => r.Workload.startsWith(dataset) && (engine === null || r.Engine === engine) && r.Loop === loop);
+        for (const loop of ['model.fit', 'tfjs loop', 'fused']) {
+          const row = training.find((r) => r.Workload.startsWith(dataset) && (loop === 'fused' || engine === null || r.Engine === engine) && r.Loop === loop);
           expect(row, `${dataset} ${engine} ${loop}`).toBeDefined();
           expect(row!.Samples, `${dataset} ${engine} ${loop}`).toMatch(/^[\d,]+$/);
           expect(row!['× baseline']).toMatch(loop === 'model.fit' ? /^1\.00×$/ : /×$/);
@@ -54,7 +54,8 @@ describe('npm run bench -- --quick', () => {
 
     expect(cells(markdown, '3. Build time')[0].What).toBe('skipped (--quick)');
     const memory = cells(markdown, '4. Peak memory');
-    expect(memory.map((r) => r.Part)).toContain('train mnist wasm trainModel');
+    expect(memory.map((r) => r.Part)).toContain('train mnist wasm tfjs loop');
+    expect(memory.map((r) => r.Part)).toContain('train mnist fused');
     expect(memory.map((r) => r.Part)).toContain('k-means: lloyd on activations');
   });
 });

@@ -176,7 +176,7 @@ describe('figure rows recompute from the result', () => {
     const name = result.runs[0].layers[li].name;
     const jaccard = rows.filter((d) => d.layer === name && String(d.measure).startsWith('Jaccard'));
     expect(jaccard).toHaveLength(1);
-    expect(jaccard[0].mean).toBeCloseTo(mean(result.runs.map((r) => r.layers[li].pairs[0].jaccard)), 12);
+    expect(jaccard[0].mean).toBeCloseTo(mean(result.runs.map((r) => r.layers[li].pairs[0].jaccard!)), 12);
     expect(jaccard[0].permutationP).toBe(Math.max(...result.runs.map((r) => r.layers[li].permutation!.p)));
   });
 

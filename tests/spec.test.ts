@@ -27,7 +27,7 @@ describe('experiment files', () => {
     const { spec } = out.experiment;
     expect(spec.dataset).toMatchObject({ name: 'mnist', classes: [4, 9], probes: [7], samplesPerClass: 1000, testFraction: 0.2, seed: 1 });
     expect(spec.model).toEqual({ type: 'mlp', conv: [], hidden: [128, 64, 32], activation: 'relu', dropout: 0, batchNorm: false });
-    expect(spec.training).toEqual({ epochs: 10, batchSize: 64, learningRate: 0.001, optimizer: 'adam', seed: 1, backend: 'auto' });
+    expect(spec.training).toEqual({ epochs: 10, batchSize: 64, learningRate: 0.001, optimizer: 'adam', loop: 'auto', seed: 1, backend: 'auto' });
     expect(spec.signatures.k).toBe(4);
   });
 

@@ -21,6 +21,8 @@ export interface TrainArgs {
 export interface TrainResult extends TrainTiming {
   trainRows: number;
   testRows: number;
+  /** Share of the training inputs' values that are not exactly zero: the fused kernel skips products by the others. */
+  inputDensity: number;
 }
 
 export interface KMeansArgs {
@@ -37,7 +39,9 @@ export const parts = {
     const { benchTraining } = await import('./training.ts');
     const workload = args.dataset === 'mnist' ? mnistWorkload(quick, args.epochs) : fashionWorkload(quick, args.epochs);
     const timing = await benchTraining(args.engine, args.loop, workload);
-    return { ...timing, trainRows: workload.data.train.count, testRows: workload.data.test.count };
+    const x = workload.data.train.x;
+    const nonZero = x.reduce((n, v) => n + (v !== 0 ? 1 : 0), 0);
+    return { ...timing, trainRows: workload.data.train.count, testRows: workload.data.test.count, inputDensity: nonZero / x.length };
   },
   async profile(args: { engine: BackendChoice; epochs: number }, quick: boolean): Promise<TrainProfile> {
     const { mnistWorkload } = await import('./datasets.ts');

@@ -1,9 +1,10 @@
 import type { BackendChoice } from '../../src/engine/index.ts';
 import { selectEngine } from '../../src/engine/index.ts';
-import { trainModel } from '../../src/model/train.ts';
+import { trainTfjs } from '../../src/model/train.ts';
 import type { Workload } from './datasets.ts';
 
-// Where `trainModel`'s time goes: the whole loop under tf.profile, each
+// Where the TF.js loop's time goes (training.loop: tfjs; the fused kernel
+// makes no engine calls to profile): the whole loop under tf.profile, each
 // kernel's time summed by kernel and input shapes, and the rest of the wall
 // time (TF.js's JavaScript: op dispatch, the gradient tape, tensor
 // bookkeeping) as "outside kernels".
@@ -41,7 +42,7 @@ export async function profileTraining(backend: BackendChoice, { spec, data }: Wo
   let model: { dispose(): void } | null = null;
   const start = performance.now();
   const info = await tf.profile(async () => {
-    model = (await trainModel(tf, spec, data, spec.training.seed)).model;
+    model = (await trainTfjs(tf, spec, data, spec.training.seed)).model;
     return tf.scalar(0);
   });
   const wallMs = performance.now() - start;

@@ -38,8 +38,10 @@ export interface BenchOptions {
  * the rest.
  */
 const SIZES = {
-  mnistEpochs: 3,
-  fashionEpochs: 1,
+  // Enough steps that one-time costs (PyTorch's first epoch runs at about a
+  // quarter of its speed; the kernel's data upload) do not decide the ratio.
+  mnistEpochs: 10,
+  fashionEpochs: 3,
   activationsK: 8,
   /** The pipeline's default (signatures.restarts), for both engines. */
   activationsRestarts: 10,
@@ -110,6 +112,8 @@ async function trainingSection(bench: Bench): Promise<Section> {
   const notes: string[] = [];
   const names: Record<string, string> = {};
   const wasmFit: Record<string, number> = {};
+  const fusedSpeed: Record<string, number> = {};
+  const density: Record<string, number> = {};
   const results: Measured<TrainResult>[] = [];
   for (const dataset of datasets) {
     const epochs = dataset === 'mnist' ? bench.sizes.mnistEpochs : bench.sizes.fashionEpochs;
@@ -117,7 +121,7 @@ async function trainingSection(bench: Bench): Promise<Section> {
     // engine's ~35 s there would buy no information the MNIST rows lack.
     for (const engine of dataset === 'mnist' ? engines : engines.slice(0, 1)) {
       const fit = await bench.measure<TrainResult>(`train ${dataset} ${engine} model.fit`, 'train', { engine, loop: 'model.fit', dataset, epochs } satisfies TrainArgs);
-      const own = await bench.measure<TrainResult>(`train ${dataset} ${engine} trainModel`, 'train', { engine, loop: 'trainModel', dataset, epochs } satisfies TrainArgs);
+      const own = await bench.measure<TrainResult>(`train ${dataset} ${engine} tfjs loop`, 'train', { engine, loop: 'tfjs loop', dataset, epochs } satisfies TrainArgs);
       results.push(fit, own);
       const ok = [fit, own].find((m) => m.ok) as { value: TrainResult } | undefined;
       const classes = dataset === 'mnist' ? `MNIST ${defaultSpec().dataset.classes.join(' vs ')}` : `Fashion ${FASHION_CLASSES.join(' vs ')}`;
@@ -125,11 +129,26 @@ async function trainingSection(bench: Bench): Promise<Section> {
       names[dataset] ??= name;
       const base = fit.ok ? fit.value.samplesPerSecond : null;
       if (engine === 'wasm' && base) wasmFit[dataset] = base;
-      rows.push(trainRow(bench, name, fit, engine, 'model.fit', base), trainRow(bench, name, own, engine, 'trainModel', base));
+      rows.push(trainRow(bench, name, fit, engine, 'model.fit', base), trainRow(bench, name, own, engine, 'tfjs loop', base));
     }
+    // The fused kernel runs no TF.js engine: one row per dataset, against model.fit on wasm.
+    const fused = await bench.measure<TrainResult>(`train ${dataset} fused`, 'train', { engine: 'wasm', loop: 'fused', dataset, epochs } satisfies TrainArgs);
+    results.push(fused);
+    if (fused.ok) {
+      fusedSpeed[dataset] = fused.value.samplesPerSecond;
+      density[dataset] = fused.value.inputDensity;
+    }
+    rows.push(trainRow(bench, names[dataset] ?? dataset, fused, 'fused kernel (wasm SIMD)', 'fused', wasmFit[dataset] ?? null));
   }
   if (!engines.includes('tensorflow')) rows.push(trainRow(bench, 'all', null, 'tensorflow', 'model.fit', null, 'not importable (@tensorflow/tfjs-node is not installed)'));
-  rows.push(...torchRows(bench, datasets, names, wasmFit));
+  const torch = torchRows(bench, datasets, names, wasmFit);
+  rows.push(...torch.rows);
+  const against = datasets.filter((d) => fusedSpeed[d] && torch.speeds[d]);
+  if (against.length) {
+    notes.push(
+      `**Target: the fused kernel at ≥ 0.5× PyTorch's throughput.** Fused / PyTorch: ${against.map((d) => `${names[d]} ${ratio(fusedSpeed[d] / torch.speeds[d])}`).join('; ')}. PyTorch's matrix products go through the BLAS the system provides (loaded here: ${torch.blas.join(', ') || 'none found'}); with Debian's reference BLAS (libblas3 alone, no OpenBLAS) it runs about 20× slower, so install libopenblas0 for a fair peer.`,
+    );
+  }
   if (!fashionAvailable()) notes.push(`No ${FASHION}: the Fashion-MNIST rows are left out.`);
   if (bench.options.cnn) rows.push(...(await cnnRows(bench, engines)));
   const m = bench.machine;
@@ -140,9 +159,11 @@ async function trainingSection(bench: Bench): Promise<Section> {
   notes.push(
     `MLP ${shape} (${spec.model.activation}, the defaults of src/spec/schema.ts), ${spec.training.optimizer} at ${spec.training.learningRate}, batch ${spec.training.batchSize}, seed 1. MNIST: the default experiment's data as the pipeline loads it (experiments/mnist-1-vs-7.yaml${quick ? ', capped at 100 per class by --quick' : ''}) for ${epochs(quick ? 1 : bench.sizes.mnistEpochs)} (the experiment itself trains ${spec.training.epochs} per seed). Fashion-MNIST: classes ${FASHION_CLASSES.join(' (T-shirt/top) vs ')} (shirt) through the pipeline's IDX loader, ${quick ? 'capped at 256 per class by --quick' : 'the full train split of those two classes'}, ${epochs(quick ? 1 : bench.sizes.fashionEpochs)}, on the engine the pipeline picks here (${engines[0]}); tested on the test split of the same classes.`,
     'Each row is one run in a fresh process. On this shared machine, the same row varies by about ±20 % from run to run (trainModel / model.fit on wasm measured 0.77× to 1.20× while this bench was written): read ratios near 1 as "the same".',
-    'Baseline (1.00×): TF.js `model.fit` on the same engine, model, data, batch size and optimizer, with the test split as validation data, since `trainModel` also evaluates every epoch. PyTorch rows are relative to TF.js `model.fit` on wasm. Timed: building the model, uploading the data and training; not reading the data from disk.',
+    'Loops: `model.fit` is TF.js\'s own; `tfjs loop` is `trainModel` with `training.loop: tfjs` (TF.js ops on the engine, about 220 engine calls a step); `fused` is `trainModel` with the default `training.loop: auto`, which trains an MLP in Chemins\' kernel (src/model/fused/mlp.c): one WebAssembly SIMD call a step for the forward pass, the loss, the backward pass and the optimizer, skipping products by exact zeros.',
+    'Baseline (1.00×): TF.js `model.fit` on the same engine, model, data, batch size and optimizer, with the test split as validation data, since `trainModel` also evaluates every epoch. The fused and PyTorch rows are relative to TF.js `model.fit` on wasm. PyTorch\'s loop is the textbook one (randperm, zero_grad, backward, step) and evaluates the train and test splits every epoch as `trainModel` does. Timed: building the model, uploading the data and training; not reading the data from disk (PyTorch\'s timer includes reading its copy, a few milliseconds).',
     'Speeds are per CPU second of the process (user + system): every engine here computes on one thread, so on an idle machine CPU and wall time agree, and on a shared one CPU time leaves out the time other processes held the core. TF.js\'s wasm backend loads its single-threaded SIMD build in Node; the cpu backend is plain JavaScript; PyTorch is pinned with `torch.set_num_threads(1)`.',
     '"Eval share": the share of `trainModel` wall time spent outside the training steps (its per-epoch loss read-back and evaluation of the whole train and test sets).',
+    `GFLOP/s credits every loop with the dense count below, though the fused kernel skips products by exact zeros (${datasets.filter((d) => d in density).map((d) => `${percent(density[d], 0)} of the ${d === 'mnist' ? 'MNIST' : 'Fashion-MNIST'} input values are non-zero`).join(', ') || 'input density not measured'}, and hidden ReLU outputs that are zero are skipped too): its arithmetic rate is lower than its column says; compare samples per second.`,
     `GFLOP/s counts 6 × ${num(params, 0)} parameters × samples (dense forward 2·P, backward 4·P per sample; biases, activations and the optimizer not counted). Peak: ${num(m.peakGflops, 0)} GFLOP/s for the machine, ${num(bench.corePeak, 0)} per core, from ${m.peakAssumption}; the % column is against one core, since every engine uses one. Wasm SIMD is 128 bits wide with no fused multiply-add, a quarter of an AVX-512 register, so the wasm engine could not reach that peak even on large matrices.`,
   );
   return {
@@ -153,24 +174,36 @@ async function trainingSection(bench: Bench): Promise<Section> {
   };
 }
 
-function torchRows(bench: Bench, datasets: TrainArgs['dataset'][], names: Record<string, string>, wasmFit: Record<string, number>): string[][] {
-  if (bench.options.quick) return [trainRow(bench, 'all', null, 'PyTorch', 'plain loop', null, 'skipped (--quick)')];
+interface TorchOutcome {
+  rows: string[][];
+  /** Samples per CPU second, by dataset. */
+  speeds: Record<string, number>;
+  blas: string[];
+}
+
+function torchRows(bench: Bench, datasets: TrainArgs['dataset'][], names: Record<string, string>, wasmFit: Record<string, number>): TorchOutcome {
+  const skipped = (why: string): TorchOutcome => ({ rows: [trainRow(bench, 'all', null, 'PyTorch', 'plain loop', null, why)], speeds: {}, blas: [] });
+  if (bench.options.quick) return skipped('skipped (--quick)');
   const torch = findTorch();
-  if (!torch) return [trainRow(bench, 'all', null, 'PyTorch', 'plain loop', null, 'not installed (python3 -c "import torch" fails; Debian: apt-get install python3-torch)')];
+  if (!torch) return skipped('not installed (python3 -c "import torch" fails; Debian: apt-get install python3-torch)');
   const dir = mkdtempSync(join(tmpdir(), 'chemins-bench-torch-'));
+  const outcome: TorchOutcome = { rows: [], speeds: {}, blas: [] };
   try {
-    return datasets.map((dataset) => {
+    for (const dataset of datasets) {
       const label = `train ${dataset} PyTorch`;
       bench.options.log(`  ${label}`);
       const workload = dataset === 'mnist' ? mnistWorkload(false, bench.sizes.mnistEpochs) : fashionWorkload(false, bench.sizes.fashionEpochs);
       try {
         const t = benchTorch(torch.python, workload, join(dir, dataset));
         bench.memory.push({ part: label, maxRssMiB: t.maxRssMiB });
-        return trainRow(bench, names[dataset] ?? dataset, { ok: true, value: { ...t, trainRows: 0, testRows: 0 }, maxRssMiB: t.maxRssMiB }, 'PyTorch', 'plain loop', wasmFit[dataset] ?? null);
+        outcome.speeds[dataset] = t.samplesPerSecond;
+        outcome.blas = t.blas;
+        outcome.rows.push(trainRow(bench, names[dataset] ?? dataset, { ok: true, value: { ...t, trainRows: 0, testRows: 0, inputDensity: NaN }, maxRssMiB: t.maxRssMiB }, 'PyTorch', 'plain loop', wasmFit[dataset] ?? null));
       } catch (e) {
-        return trainRow(bench, names[dataset] ?? dataset, { ok: false, error: (e as Error).message, maxRssMiB: null }, 'PyTorch', 'plain loop', null);
+        outcome.rows.push(trainRow(bench, names[dataset] ?? dataset, { ok: false, error: (e as Error).message, maxRssMiB: null }, 'PyTorch', 'plain loop', null));
       }
-    });
+    }
+    return outcome;
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

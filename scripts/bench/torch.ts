@@ -36,11 +36,14 @@ for epoch in range(epochs):
         loss = loss_fn(model(x[idx]), y[idx])
         loss.backward()
         opt.step()
+    # As trainModel does each epoch: loss and accuracy of the whole train and test splits.
     with torch.no_grad():
+        train_loss = loss_fn(model(x), y).item()
         accuracy = (model(xt).argmax(1) == yt).float().mean().item()
 seconds, cpu = time.perf_counter() - start, time.process_time() - cpu
+blas = sorted({line.split()[-1].split("/")[-1] for line in open("/proc/self/maps") if any(k in line for k in ("blas", "mkl")) and len(line.split()) > 5})
 params = sum(p.numel() for p in model.parameters())
-print(json.dumps({"seconds": seconds, "cpuSeconds": cpu, "params": params, "testAccuracy": accuracy, "maxRssKiB": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, "version": torch.__version__}))
+print(json.dumps({"seconds": seconds, "cpuSeconds": cpu, "params": params, "testAccuracy": accuracy, "maxRssKiB": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, "version": torch.__version__, "blas": blas}))
 `;
 
 /** The first Python here that imports torch (pyenv's python3 may shadow Debian's /usr/bin/python3). */
@@ -54,6 +57,8 @@ export function findTorch(): { python: string; version: string } | null {
 
 export interface TorchTiming extends TrainTiming {
   maxRssMiB: number;
+  /** The BLAS libraries torch loaded: its matrix products run there, so its speed depends on which one the system provides. */
+  blas: string[];
 }
 
 export function benchTorch(python: string, { spec, data }: Workload, dir: string): TorchTiming {
@@ -64,8 +69,10 @@ export function benchTorch(python: string, { spec, data }: Workload, dir: string
   writeFileSync(join(dir, 'yt.i32'), classIndex(data.test, data.classes));
   const { epochs, batchSize, learningRate } = spec.training;
   const args = [dir, JSON.stringify(spec.model.hidden), String(data.classes.length), String(epochs), String(batchSize), String(learningRate)];
-  const r = spawnSync(python, ['-c', SCRIPT, ...args], { encoding: 'utf8', timeout: 300_000 });
+  // One thread for every threading layer torch may go through, its BLAS's included.
+  const env = { ...process.env, OMP_NUM_THREADS: '1', OPENBLAS_NUM_THREADS: '1', MKL_NUM_THREADS: '1' };
+  const r = spawnSync(python, ['-c', SCRIPT, ...args], { encoding: 'utf8', timeout: 300_000, env });
   if (r.status !== 0) throw new Error((r.stderr || r.error?.message || 'python failed').trim().split('\n').at(-1));
   const out = JSON.parse(r.stdout.trim().split('\n').at(-1)!);
-  return { ...timing(`PyTorch ${out.version}, 1 thread`, 'plain loop', epochs * data.train.count, out, out.params, null, out.testAccuracy), maxRssMiB: out.maxRssKiB / 1024 };
+  return { ...timing(`PyTorch ${out.version}, 1 thread`, 'plain loop', epochs * data.train.count, out, out.params, null, out.testAccuracy), maxRssMiB: out.maxRssKiB / 1024, blas: out.blas };
 }

@@ -6,12 +6,13 @@ import { clocks, type Elapsed } from './clock.ts';
 import type { Workload } from './datasets.ts';
 
 // Training throughput of one workload on one engine, through the project's
-// loop or through TF.js's own `model.fit` (the baseline). The data is loaded
+// loops (its TF.js loop, and the fused MLP kernel that training.loop: auto
+// picks for an MLP) or through TF.js's own `model.fit` (the baseline). The data is loaded
 // before the clock starts; building the model and uploading the tensors are
 // inside it for both loops, as they are part of what a run costs.
 // Throughput is per CPU second (see clock.ts).
 
-export type Loop = 'trainModel' | 'model.fit' | 'plain loop';
+export type Loop = 'model.fit' | 'tfjs loop' | 'fused' | 'plain loop';
 
 export interface TrainTiming {
   engine: string;
@@ -39,10 +40,12 @@ export function timing(engine: string, loop: Loop, samples: number, time: Elapse
   return { engine, loop, samples, seconds, cpuSeconds, samplesPerSecond: samples / cpuSeconds, params, gflopPerSecond: trainingFlops(params, samples) / cpuSeconds / 1e9, evalShare, testAccuracy };
 }
 
-async function timeTrainModel(tf: typeof tfType, engine: string, { spec, data }: Workload): Promise<TrainTiming> {
+async function timeTrainModel(tf: typeof tfType, engine: string, { spec: base, data }: Workload, loop: 'tfjs loop' | 'fused'): Promise<TrainTiming> {
+  const spec = { ...base, training: { ...base.training, loop: loop === 'fused' ? ('fused' as const) : ('tfjs' as const) } };
   // Per epoch, the time from its last batch to its record is the evaluation
   // of train and test sets that trainModel does (TF.js kernels on wasm and
-  // cpu run synchronously, so the batch callbacks are honest clocks).
+  // cpu, and the fused kernel, run synchronously, so the batch callbacks are
+  // honest clocks).
   let lastBatch = 0;
   let outside = 0;
   const start = performance.now();
@@ -59,7 +62,7 @@ async function timeTrainModel(tf: typeof tfType, engine: string, { spec, data }:
   const params = trained.model.countParams();
   trained.model.dispose();
   const samples = spec.training.epochs * data.train.count;
-  return timing(engine, 'trainModel', samples, time, params, outside / (performance.now() - start), trained.history.at(-1)!.testAccuracy);
+  return timing(loop === 'fused' ? 'fused kernel (wasm SIMD)' : engine, loop, samples, time, params, outside / (performance.now() - start), trained.history.at(-1)!.testAccuracy);
 }
 
 async function timeFit(tf: typeof tfType, engine: string, { spec, data }: Workload): Promise<TrainTiming> {
@@ -87,7 +90,7 @@ async function timeFit(tf: typeof tfType, engine: string, { spec, data }: Worklo
 
 export async function benchTraining(backend: BackendChoice, loop: Loop, workload: Workload): Promise<TrainTiming> {
   const { tf, backend: engine } = await selectEngine(backend);
-  return loop === 'trainModel' ? timeTrainModel(tf, engine, workload) : timeFit(tf, engine, workload);
+  return loop === 'model.fit' ? timeFit(tf, engine, workload) : timeTrainModel(tf, engine, workload, loop === 'fused' ? 'fused' : 'tfjs loop');
 }
 
 /** The engines `selectEngine` can give here: wasm and cpu always, native TensorFlow when its binding imports. */

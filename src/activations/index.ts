@@ -1,5 +1,8 @@
 import type * as tfType from '@tensorflow/tfjs';
 import type { Dataset } from '../data/types.ts';
+import { convSignatureOf, type ConvSignature, type ExperimentSpec } from '../spec/schema.ts';
+import { project } from '../stats/pca.ts';
+import { fitMapPcas, type MapPca } from './conv-pca.ts';
 
 export type LayerKind = 'input' | 'hidden' | 'output';
 
@@ -9,6 +12,8 @@ export interface LayerActivations {
   kind: LayerKind;
   units: number;
   values: Float32Array;
+  /** A conv layer read by PCA: its units are components, not channels. */
+  reduction?: { method: 'pca'; mapUnits: number; explained: number; fitRows: number };
 }
 
 /**
@@ -38,13 +43,31 @@ export function allInputs(data: Dataset): Float32Array {
   return x;
 }
 
-export function recordActivations(tf: typeof tfType, model: tfType.Sequential, hiddenLayers: string[], data: Dataset, x = allInputs(data)): Activations {
+export interface ActivationOptions {
+  /** How a conv map becomes a signature; the spatial mean when left out. */
+  conv?: ConvSignature;
+  /** Seed of the training sample a PCA is fitted on. */
+  seed?: number;
+}
+
+export function activationOptions(spec: ExperimentSpec): ActivationOptions {
+  return { conv: convSignatureOf(spec), seed: spec.signatures.seed };
+}
+
+export function recordActivations(tf: typeof tfType, model: tfType.Sequential, hiddenLayers: string[], data: Dataset, x = allInputs(data), options: ActivationOptions = {}): Activations {
   const count = x.length / data.features;
   const layers = hiddenLayers.map((name) => model.getLayer(name));
   const probe = tf.model({ inputs: model.inputs, outputs: [...layers.map((l) => l.output as tfType.SymbolicTensor), model.outputs[0]] });
-  // A conv layer's signature is each channel's activation averaged over the map.
+  // A conv layer's signature is each channel's activation averaged over the map, or the map's top principal components.
   const isMap = layers.map((l) => (l.outputShape as number[]).length === 4);
-  const units = [...layers.map((l) => (l.outputShape as number[]).at(-1)!), data.classes.length];
+  const conv = options.conv ?? { kind: 'mean' };
+  const fits: (MapPca | null)[] = layers.map(() => null);
+  if (conv.kind === 'pca' && isMap.some(Boolean)) {
+    const maps = layers.filter((_, i) => isMap[i]);
+    const fitted = fitMapPcas(tf, model, maps, x, data.features, data.train.count, conv.components, options.seed ?? 1);
+    maps.forEach((l, i) => (fits[layers.indexOf(l)] = fitted[i]));
+  }
+  const units = [...layers.map((l, i) => fits[i]?.fit.components.length ?? (l.outputShape as number[]).at(-1)!), data.classes.length];
   const out = units.map((u) => new Float32Array(count * u));
   for (let start = 0; start < count; start += BATCH) {
     const end = Math.min(count, start + BATCH);
@@ -52,10 +75,12 @@ export function recordActivations(tf: typeof tfType, model: tfType.Sequential, h
       const batch = tf.tensor2d(x.subarray(start * data.features, end * data.features), [end - start, data.features]);
       const outputs = probe.predict(batch) as tfType.Tensor[];
       outputs[outputs.length - 1] = tf.softmax(outputs[outputs.length - 1]);
-      return outputs.map((t, i) => (isMap[i] ? t.mean([1, 2]) : t));
+      return outputs.map((t, i) => (fits[i] ? t : isMap[i] ? t.mean([1, 2]) : t));
     });
     results.forEach((t, i) => {
-      out[i].set(t.dataSync(), start * units[i]);
+      const fit = fits[i];
+      if (fit) project(fit.fit, t.dataSync(), end - start, out[i], start);
+      else out[i].set(t.dataSync(), start * units[i]);
       t.dispose();
     });
   }
@@ -66,7 +91,11 @@ export function recordActivations(tf: typeof tfType, model: tfType.Sequential, h
     ranges: { train: [0, nTrain], test: [nTrain, nTrain + nTest], probe: [nTrain + nTest, count] },
     layers: [
       { name: 'input', kind: 'input', units: data.features, values: x },
-      ...hiddenLayers.map((name, i) => ({ name, kind: 'hidden' as const, units: units[i], values: out[i] })),
+      ...hiddenLayers.map((name, i) => {
+        const fit = fits[i];
+        const reduction = fit ? { reduction: { method: 'pca' as const, mapUnits: fit.mapUnits, explained: fit.explained, fitRows: fit.fitRows } } : {};
+        return { name, kind: 'hidden' as const, units: units[i], values: out[i], ...reduction };
+      }),
       { name: 'output', kind: 'output', units: data.classes.length, values: out[out.length - 1] },
     ],
   };

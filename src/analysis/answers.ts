@@ -73,11 +73,15 @@ export function signaturesAnswer(spec: ExperimentSpec, runs: SeedRun[], names: R
   const n = runs[0].paths.ownPathShare.reduce((s, c) => s + c.n, 0);
   const s = summarise(own, n);
   const hidden = runs[0].layers.map((l, i) => [l, i] as const).filter(([l]) => l.kind === 'hidden');
-  const jaccard = hidden.map(([, i]) => mean(runs.flatMap((r) => r.layers[i].pairs.map((p) => p.jaccard))));
+  // Conv layers read by PCA have no specific path: the overlap is measured on the others.
+  const withPaths = hidden.filter(([l]) => !l.noSpecificPath);
+  const jaccard = withPaths.map(([, i]) => mean(runs.flatMap((r) => r.layers[i].pairs.map((p) => p.jaccard ?? 0))));
   const cosine = hidden.map(([, i]) => mean(runs.flatMap((r) => r.layers[i].pairs.map((p) => p.cosine))));
   const maxP = Math.max(...runs.flatMap((r) => hidden.map(([, i]) => r.layers[i].permutation?.p ?? 1)));
   const most = jaccard.indexOf(Math.min(...jaccard));
-  const match = mean(runs.map((r) => r.paths.specificMatch));
+  const least = most < 0 ? null : withPaths[most][0].name;
+  const skipped = hidden.length - withPaths.length;
+  const skipNote = skipped ? ` (the ${skipped} conv layer${skipped > 1 ? 's' : ''} read by PCA ha${skipped > 1 ? 've' : 's'} none: a component is not a neuron)` : '';
   const classes = classList(spec, names, true);
   // A layer counts as different only when every seed's permutation test says so.
   const significant = hidden.filter(([, i]) => runs.every((r) => (r.layers[i].permutation?.p ?? 1) < 0.05)).length;
@@ -88,8 +92,10 @@ export function signaturesAnswer(spec: ExperimentSpec, runs: SeedRun[], names: R
   const statement =
     `${pct(s.value)} of test inputs (${ci(s.interval)}) follow a cluster path taken mostly by their own class in training. ` +
     `The signatures of ${classes} ${differ}; ` +
-    `their specific paths overlap least at ${hidden[most][0].name} (Jaccard ${jaccard[most].toFixed(2)}), and an input's own specific path is closest to its class's for ${pct(match)} of test inputs.`;
-  return { question: 'signatures', ...s, unit: 'share of test inputs on their own class path', layer: hidden[most][0].name, statement, figure: 'specific-overlap' };
+    (least === null
+      ? `no hidden layer has specific paths${skipNote}.`
+      : `their specific paths${skipNote} overlap least at ${least} (Jaccard ${jaccard[most].toFixed(2)}), and an input's own specific path is closest to its class's for ${pct(mean(runs.map((r) => r.paths.specificMatch ?? 0)))} of test inputs.`);
+  return { question: 'signatures', ...s, unit: 'share of test inputs on their own class path', layer: least, statement, figure: 'specific-overlap' };
 }
 
 export function unseenAnswer(spec: ExperimentSpec, runs: SeedRun[], names: Record<string, string>, testCount: number): Answer | null {

@@ -74,14 +74,15 @@ function cosineDistance(a: ArrayLike<number>, b: ArrayLike<number>): number {
  * next layer, after Effective Path), how the classes differ, and whether the
  * difference beats shuffled labels.
  */
-export function classSignatures(ctx: Context, layerIndex: number, hiddenIndex: number): Pick<LayerStats, 'classes' | 'pairs' | 'permutation'> {
+export function classSignatures(ctx: Context, layerIndex: number, hiddenIndex: number): Pick<LayerStats, 'classes' | 'pairs' | 'permutation' | 'noSpecificPath'> {
   const layer = ctx.acts.layers[layerIndex];
-  const weight = outgoingWeight(ctx.kernels[hiddenIndex], layer.units);
+  const skip = noSpecificPath(layer);
+  const weight = skip ? null : outgoingWeight(ctx.kernels[hiddenIndex], layer.units);
   const { coverage, permutations, seed } = ctx.spec.analysis;
   const classes = ctx.data.classes.map((label) => {
     const rows = ctx.rows.train.filter((r) => ctx.labels[r] === label);
     const p = classProfile(layer, rows);
-    const specific = coveringSet(Array.from(p.meanAbs, (v, j) => v * weight[j]), coverage);
+    const specific = weight ? coveringSet(Array.from(p.meanAbs, (v, j) => v * weight[j]), coverage) : { neurons: [], share: 0 };
     const byActivation = Array.from(p.meanAbs, (v, j) => [v, j] as const).sort((a, b) => b[0] - a[0] || a[1] - b[1]);
     return {
       label,
@@ -95,18 +96,31 @@ export function classSignatures(ctx: Context, layerIndex: number, hiddenIndex: n
   const pairs = [];
   for (let a = 0; a < classes.length; a++)
     for (let b = a + 1; b < classes.length; b++)
-      pairs.push({ a: classes[a].label, b: classes[b].label, cosine: cosineDistance(classes[a].mean, classes[b].mean), jaccard: jaccard(classes[a].specific, classes[b].specific) });
+      pairs.push({ a: classes[a].label, b: classes[b].label, cosine: cosineDistance(classes[a].mean, classes[b].mean), jaccard: skip ? null : jaccard(classes[a].specific, classes[b].specific) });
   const rows = ctx.rows.train;
   const permutation = scatterPermutationTest(gather(layer, rows), rows.length, layer.units, pick(ctx.classIndex, rows), ctx.data.classes.length, permutations, seed + layerIndex);
-  return { classes, pairs, permutation };
+  return { classes, pairs, permutation, ...(skip ? { noSpecificPath: skip } : {}) };
 }
 
 /**
- * Per input: its own specific path at each hidden layer, compared (Jaccard,
- * averaged over layers) with each class's; the share of test inputs whose
- * most similar class path is their own class's.
+ * Why a layer has no specific path, or null when it has one. The outgoing
+ * weights are a channel's (or a neuron's); a PCA component mixes every channel
+ * at every position, and the pooling before the next layer is not linear, so
+ * no weight belongs to a component: rather none than a number that means nothing.
  */
-export function specificPathMatch(ctx: Context, perLayer: { layerIndex: number; hiddenIndex: number; classes: { label: number; specific: number[] }[] }[]): number {
+export function noSpecificPath(layer: LayerActivations): string | null {
+  return layer.reduction?.method === 'pca' ? 'its units are principal components of the conv map, not channels: no outgoing weight belongs to one' : null;
+}
+
+/**
+ * Per input: its own specific path at each hidden layer that has them,
+ * compared (Jaccard, averaged over layers) with each class's; the share of
+ * test inputs whose most similar class path is their own class's (null when
+ * no layer has specific paths).
+ */
+export function specificPathMatch(ctx: Context, layers: { layerIndex: number; hiddenIndex: number; classes: { label: number; specific: number[] }[] }[]): number | null {
+  const perLayer = layers.filter((l) => !noSpecificPath(ctx.acts.layers[l.layerIndex]));
+  if (perLayer.length === 0) return null;
   const { coverage } = ctx.spec.analysis;
   const weights = perLayer.map((l) => outgoingWeight(ctx.kernels[l.hiddenIndex], ctx.acts.layers[l.layerIndex].units));
   let hits = 0;

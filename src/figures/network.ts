@@ -11,9 +11,15 @@ import type { FigureDef, Row } from './types.ts';
 /** Neurons drawn per layer at most: past this, the most specific ones are kept. */
 export const MAX_DRAWN = 48;
 
-const hidden = (r: Result) => r.runs[0].layers.filter((l) => l.kind === 'hidden' && l.classes.length > 0);
+// Conv layers read by PCA have no specific path: they are left out.
+const hidden = (r: Result) => r.runs[0].layers.filter((l) => l.kind === 'hidden' && l.classes.length > 0 && !l.noSpecificPath);
 
 type Layer = ReturnType<typeof hidden>[number];
+
+const pcaNote = (r: Result) => {
+  const left = r.runs[0].layers.filter((l) => l.noSpecificPath).map((l) => l.name);
+  return left.length ? ` Not drawn: ${left.join(', ')}, whose units are principal components of the conv map, not neurons with their own weights.` : '';
+};
 
 /**
  * The neurons of a layer drawn, in drawing order (top first): grouped by the
@@ -54,7 +60,7 @@ export const specificNetwork: FigureDef = {
     return (
       `One panel per trained class (${r.dataset.classes.map((l) => className(r, l)).join(', ')})${seedNote(r)}: the hidden layers as columns of neurons, in the same order in every panel. ` +
       `Filled in the class's colour, the neurons of its specific path: the fewest that carry ${pct(r.spec.analysis.coverage, 0)} of its contribution (mean |activation| × outgoing weight) to the next layer (${sizes} neurons, class by class, carrying ${shares} of it). ` +
-      `Ringed: also on another class's path. Hollow: on none of this class's path.${cutNote}`
+      `Ringed: also on another class's path. Hollow: on none of this class's path.${cutNote}${pcaNote(r)}`
     );
   },
   rows: (r) =>

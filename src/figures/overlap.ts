@@ -18,7 +18,9 @@ function perSeed(r: Result): { layer: string; series: string; measure: string; s
     hiddenIndices(r).flatMap((i) => {
       const l = run.layers[i];
       return MEASURES.flatMap((measure) => {
-        const value = (p: (typeof l.pairs)[number]) => (measure === MEASURES[0] ? p.jaccard : p.cosine);
+        // A conv layer read by PCA has no specific path to overlap.
+        if (measure === MEASURES[0] && l.noSpecificPath) return [];
+        const value = (p: (typeof l.pairs)[number]) => (measure === MEASURES[0] ? (p.jaccard ?? 0) : p.cosine);
         if (many) return [{ layer: l.name, series: 'mean over class pairs', measure, seed: run.seed, value: l.pairs.reduce((s, p) => s + value(p), 0) / l.pairs.length }];
         return l.pairs.map((p) => ({ layer: l.name, series: `${className(r, p.a)} vs ${className(r, p.b)}`, measure, seed: run.seed, value: value(p) }));
       });
@@ -38,9 +40,11 @@ export const specificOverlap: FigureDef = {
     const perm = ps.length
       ? ` Above each layer, the p-value of a permutation test of the between-class scatter against ${r.spec.analysis.permutations} label shuffles (largest over seeds: ${Math.max(...ps).toFixed(3)} at worst; ${(1 / (r.spec.analysis.permutations + 1)).toFixed(3)} is the smallest it can be).`
       : '';
+    const pcaLayers = r.runs[0].layers.filter((l) => l.noSpecificPath).map((l) => l.name);
+    const pcaNote = pcaLayers.length ? ` ${pcaLayers.join(', ')}: no Jaccard overlap, since ${pcaLayers.length > 1 ? 'their' : 'its'} units are principal components, which have no specific path.` : '';
     return (
       `Per hidden layer and pair of trained classes: the Jaccard overlap of their specific paths (0 = no neuron shared) and the cosine distance between their mean activations (0 = same direction). ` +
-      `${intervalNote(r)}.${perm}`
+      `${intervalNote(r)}.${perm}${pcaNote}`
     );
   },
   rows: (r) => {

@@ -37,7 +37,7 @@ export const signatures: FigureDef = {
   applies: (r) => hidden(r).length > 0,
   caption: (r) => {
     const layers = hidden(r);
-    const counts = layers.map((l) => `${l.name}: ${l.classes.map((c) => `${c.specific.length} for ${className(r, c.label)}`).join(', ')} of ${l.units}`).join('; ');
+    const counts = layers.map((l) => (l.noSpecificPath ? `${l.name}: none, its ${l.units} columns are principal components` : `${l.name}: ${l.classes.map((c) => `${c.specific.length} for ${className(r, c.label)}`).join(', ')} of ${l.units}`)).join('; ');
     const cut = layers.filter((l) => l.units > MAX_NEURONS).map((l) => l.name);
     const cutNote = cut.length ? ` In ${cut.join(', ')}, only ${MAX_NEURONS} neurons are drawn: the specific ones, then the most active.` : '';
     return (

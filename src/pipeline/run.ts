@@ -1,6 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { allInputs, recordActivations } from '../activations/index.ts';
+import { activationOptions, allInputs, recordActivations } from '../activations/index.ts';
 import { analyse } from '../analysis/index.ts';
 import { layerCurves, separationAnswer, signaturesAnswer, unseenAnswer } from '../analysis/answers.ts';
 import { predictions } from '../analysis/paths.ts';
@@ -136,7 +136,7 @@ async function build({ id, spec }: LoadedExperiment, options: RunOptions, { hash
     const loaded = before ? await loadTrained(tf, spec, join(options.resultsDir, id), before) : null;
     if (loaded) reusedTraining.push(seed);
     const trained = loaded ?? (await time('train', () => trainModel(tf, spec, data, seed, options.training), seed));
-    const acts = await time('activations', () => recordActivations(tf, trained.model, trained.hiddenLayers, data, x), seed);
+    const acts = await time('activations', () => recordActivations(tf, trained.model, trained.hiddenLayers, data, x, activationOptions(spec)), seed);
     const sigs = await time('signatures', () => computeSignatures(acts, signatureOptions(spec), reuseClusters), seed);
     reuseClusters.set('input', sigs.layers[0]);
     const kernels = trained.hiddenLayers.map((name) => outgoingWeights(trained.model, name));

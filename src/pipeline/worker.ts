@@ -5,7 +5,7 @@ import type { BackendChoice } from '../engine/index.ts';
 import type { EpochRecord } from '../model/types.ts';
 import { runFailure, type RunFailure } from '../spec/errors.ts';
 import type { LoadedExperiment } from '../spec/load.ts';
-import { outcomeLine, type OutcomeSummary } from './outcome.ts';
+import { engineLine, outcomeLine, type OutcomeSummary } from './outcome.ts';
 import { runExperiment, type Stage } from './run.ts';
 
 export interface WorkerTask {
@@ -36,7 +36,7 @@ process.once('message', async (task: WorkerTask) => {
       training: { onEpoch: (record, epochs) => void send({ type: 'epoch', record, epochs }) },
     });
     const { summary, line } = outcomeLine(task.experiment.id, outcome, performance.now() - t0);
-    await send({ type: 'done', summary, line, engine: `${outcome.result.run.backend}: ${outcome.result.run.backendReason}` });
+    await send({ type: 'done', summary, line, engine: engineLine(outcome.result) });
   } catch (err) {
     await send({ type: 'failed', failure: runFailure(task.experiment.id, task.experiment.file, err) });
   }

@@ -69,8 +69,13 @@ const LayerStats = z.object({
       topByActivation: z.array(z.int()),
     }),
   ),
-  pairs: z.array(z.object({ a: z.int(), b: z.int(), cosine: z.number(), jaccard: share })),
+  /** `jaccard`: null where the layer has no specific paths (`noSpecificPath`). */
+  pairs: z.array(z.object({ a: z.int(), b: z.int(), cosine: z.number(), jaccard: share.nullable() })),
   permutation: z.object({ statistic: z.number(), p: share }).nullable(),
+  /** A conv layer read by PCA (`signatures.conv`): its units are components of a map of `mapUnits` values, carrying `explained` of its variance on `fitRows` training inputs. */
+  reduction: z.object({ method: z.literal('pca'), mapUnits: z.int(), explained: share, fitRows: z.int() }).optional(),
+  /** Why the layer has no specific paths (`specific` empty), when it has none. */
+  noSpecificPath: z.string().optional(),
 });
 export type LayerStats = z.infer<typeof LayerStats>;
 
@@ -93,8 +98,8 @@ const SeedRun = z.object({
     ownPathShare: z.array(z.object({ label: z.int(), share, interval, n: count })),
     /** PathFinder / Cluster Paths statistics over the trained classes' inputs. */
     stats: z.object({ distinct: count, cover90: count, weightedPurity: share, predictionAgreement: share }),
-    /** How often an input's specific path is most like its own class's (test inputs). */
-    specificMatch: share,
+    /** How often an input's specific path is most like its own class's (test inputs), over the layers that have specific paths; null when none has. */
+    specificMatch: share.nullable(),
   }),
   probes: z.array(
     z.object({

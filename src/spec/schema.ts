@@ -73,7 +73,7 @@ const ConvLayer = z
 export const ModelSpec = z
   .object({
     type: z.enum(['mlp', 'cnn']).default('mlp').describe('`mlp`: dense layers only. `cnn`: the `conv` layers first, then the dense `hidden` layers.'),
-    conv: z.array(ConvLayer).max(6).default([]).describe("With type cnn: convolutional layers, input side first. A conv layer's signature is its channels' spatially averaged activations."),
+    conv: z.array(ConvLayer).max(6).default([]).describe("With type cnn: convolutional layers, input side first. A conv layer's signature is its channels' spatially averaged activations, or with `signatures.conv` its map reduced by PCA."),
     hidden: z
       .array(DenseLayer)
       .max(12)
@@ -108,6 +108,24 @@ export const TrainingSpec = z
   })
   .strict();
 
+/** How a conv layer's map becomes its signature; see `convSignatureOf` for the default. */
+const ConvSignature = z
+  .discriminatedUnion('kind', [
+    z.object({ kind: z.literal('mean') }).strict(),
+    z
+      .object({
+        kind: z.literal('pca'),
+        components: z.int().min(1).max(256).default(16).describe('Principal components kept: the width of the signature (at most the map size).'),
+      })
+      .strict(),
+  ])
+  .optional()
+  .describe(
+    "With type cnn: a conv layer's signature. `{kind: mean}` (the default): each channel averaged over the map, one unit per channel. `{kind: pca, components: 16}`: the flattened map projected on its top principal components, fitted on a seeded sample of at most 1,000 training inputs (`seed`); a component is not a neuron, so no specific path is computed at these layers.",
+  );
+
+export type ConvSignature = { kind: 'mean' } | { kind: 'pca'; components: number };
+
 export const SignatureSpec = z
   .object({
     k: z
@@ -116,7 +134,8 @@ export const SignatureSpec = z
       .describe('Clusters per hidden layer: one value for all layers, or one per layer; `auto` picks k by silhouette.'),
     autoRange: z.tuple([z.int().min(2), z.int().min(2)]).default([2, 8]).describe('Range of k tried by `auto`.'),
     restarts: z.int().min(1).max(100).default(10).describe('k-means runs with different seeds; the lowest inertia is kept.'),
-    seed: z.int().min(0).default(1),
+    seed: z.int().min(0).default(1).describe('Seed of the k-means++ starts, and of the training sample a PCA conv signature is fitted on.'),
+    conv: ConvSignature,
   })
   .strict();
 
@@ -168,6 +187,7 @@ export const ExperimentSpec = z
       });
     }
     if (s.seeds && new Set(s.seeds).size !== s.seeds.length) ctx.addIssue({ code: 'custom', path: ['seeds'], message: 'lists a seed twice' });
+    if (s.model.type !== 'cnn' && s.signatures.conv) ctx.addIssue({ code: 'custom', path: ['signatures', 'conv'], message: 'applies only to type: cnn (an MLP has no conv layer)' });
     const [lo, hi] = s.signatures.autoRange;
     if (lo > hi) ctx.addIssue({ code: 'custom', path: ['signatures', 'autoRange'], message: `lower bound ${lo} is above upper bound ${hi}` });
   });
@@ -177,6 +197,10 @@ export type ExperimentSpec = z.infer<typeof ExperimentSpec>;
 /** The training seeds of an experiment, one model each. */
 export function seedsOf(spec: ExperimentSpec): number[] {
   return spec.seeds ?? [spec.training.seed];
+}
+/** How the experiment's conv layers are read: left out, each channel's spatial mean (what results made before the choice existed used). */
+export function convSignatureOf(spec: ExperimentSpec): ConvSignature {
+  return spec.signatures.conv ?? { kind: 'mean' };
 }
 export type ExperimentInput = z.input<typeof ExperimentSpec>;
 

@@ -214,3 +214,18 @@ export function symmetricEigen(matrix: number[][]): { values: number[]; vectors:
   const order = Array.from({ length: p }, (_, i) => i).sort((x, y) => a[y][y] - a[x][x] || x - y);
   return { values: order.map((i) => a[i][i]), vectors: order.map((i) => v.map((row) => row[i])) };
 }
+
+/**
+ * Coordinates of `n × d` row-major rows on the first `k` components of a
+ * fitted PCA, written `n × k` into `out` at row `at`: what places rows the fit
+ * never saw (test inputs, probes) in the same space, one batch at a time.
+ */
+export function project(fit: Pick<Pca, 'mean' | 'components'>, values: ArrayLike<number>, n: number, out: Float32Array | Float64Array, at = 0, k = fit.components.length): void {
+  const d = fit.mean.length;
+  if (values.length !== n * d) throw new Error(`project: ${values.length} values are not ${n} × ${d}`);
+  const centred = new Float64Array(d);
+  for (let i = 0; i < n; i++) {
+    for (let j = 0; j < d; j++) centred[j] = values[i * d + j] - fit.mean[j];
+    for (let c = 0; c < k; c++) out[(at + i) * k + c] = dot(centred, fit.components[c]);
+  }
+}

@@ -1,0 +1,72 @@
+import { describe, expect, it } from 'vitest';
+import { activationOptions, recordActivations } from '../src/activations/index.ts';
+import { signaturesAnswer } from '../src/analysis/answers.ts';
+import { analyse } from '../src/analysis/index.ts';
+import { loadData } from '../src/data/index.ts';
+import { selectEngine } from '../src/engine/index.ts';
+import { outgoingWeights } from '../src/model/build.ts';
+import { describeConvSignature } from '../src/model/describe.ts';
+import { trainModel } from '../src/model/train.ts';
+import { computeSignatures, signatureOptions } from '../src/signatures/index.ts';
+import { convSignatureOf } from '../src/spec/schema.ts';
+import { tinySpec } from './helpers.ts';
+
+describe('conv signatures by PCA', () => {
+  it('defaults to the spatial mean, and fills in the components of a pca choice', () => {
+    expect(tinySpec().signatures.conv).toBeUndefined();
+    expect(convSignatureOf(tinySpec())).toEqual({ kind: 'mean' });
+    const spec = tinySpec({ model: { type: 'cnn', conv: [{ filters: 2 }], hidden: [4] }, signatures: { conv: { kind: 'pca' } } });
+    expect(convSignatureOf(spec)).toEqual({ kind: 'pca', components: 16 });
+  });
+
+  it('reads a small CNN through the pipeline with conv signatures of the requested width', async () => {
+    const spec = tinySpec({
+      dataset: { classes: [1, 7], probes: [3], samplesPerClass: 80, outliers: 'none' },
+      model: { type: 'cnn', conv: [{ filters: 3 }, { filters: 4, pool: false }], hidden: [6] },
+      training: { epochs: 2, batchSize: 32, learningRate: 0.01 },
+      signatures: { k: 3, restarts: 2, conv: { kind: 'pca', components: 5 } },
+      analysis: { permutations: 20 },
+    });
+    const { tf } = await selectEngine('wasm');
+    const data = loadData(spec.dataset);
+    const trained = await trainModel(tf, spec, data, 1);
+    const acts = recordActivations(tf, trained.model, trained.hiddenLayers, data, undefined, activationOptions(spec));
+    expect(acts.layers.map((l) => [l.name, l.units])).toEqual([['input', 784], ['conv1', 5], ['conv2', 5], ['hidden1', 6], ['output', 2]]);
+    // conv1 is read before its pooling (28 × 28 × 3), conv2 on the pooled map (14 × 14 × 4).
+    expect(acts.layers[1].reduction).toMatchObject({ method: 'pca', mapUnits: 28 * 28 * 3, fitRows: data.train.count });
+    expect(acts.layers[2].reduction!.mapUnits).toBe(14 * 14 * 4);
+    expect(acts.layers[3].reduction).toBeUndefined();
+    // Fitted on the training rows: their scores are centred there, and the same seed gives the same numbers.
+    const conv1 = acts.layers[1];
+    for (let c = 0; c < 5; c++) {
+      let s = 0;
+      for (let r = 0; r < data.train.count; r++) s += conv1.values[r * 5 + c];
+      expect(Math.abs(s / data.train.count)).toBeLessThan(1e-3);
+    }
+    const again = recordActivations(tf, trained.model, trained.hiddenLayers, data, undefined, activationOptions(spec));
+    expect(again.layers[1].values).toEqual(conv1.values);
+
+    const sigs = computeSignatures(acts, signatureOptions(spec));
+    const kernels = trained.hiddenLayers.map((n) => outgoingWeights(trained.model, n));
+    const a = analyse(spec, data, acts, sigs, kernels, { curves: false });
+    trained.model.dispose();
+    // A component has no outgoing weight of its own: no specific path, said so; the dense layer keeps its own.
+    const layer = (name: string) => a.layers.find((l) => l.name === name)!;
+    for (const name of ['conv1', 'conv2']) {
+      expect(layer(name).noSpecificPath).toMatch(/principal components/);
+      expect(layer(name).classes.every((c) => c.specific.length === 0 && c.mean.length === 5)).toBe(true);
+      expect(layer(name).pairs[0].jaccard).toBeNull();
+      expect(layer(name).reduction).toBeUndefined();
+    }
+    expect(layer('hidden1').noSpecificPath).toBeUndefined();
+    expect(layer('hidden1').classes[0].specific.length).toBeGreaterThan(0);
+    expect(a.paths.specificMatch).not.toBeNull();
+
+    const run = { seed: 1, training: { history: [], samplesPerSecond: 0, testAccuracy: 0, confusion: [] }, ...a };
+    const answer = signaturesAnswer(spec, [run], {});
+    expect(answer.layer).toBe('hidden1');
+    expect(answer.statement).toMatch(/the 2 conv layers read by PCA have none/);
+    const shown = describeConvSignature(spec, [{ layers: acts.layers }]);
+    expect(shown).toMatch(/top 5 principal components, fitted for each model on \d+ training inputs; they keep \d+ % of conv1's 2,352 values and \d+ % of conv2's 784 values of variance/);
+  });
+});
