@@ -9,6 +9,7 @@ import { parseArgs } from 'node:util';
 import { formatError, fromInvalid, runFailure, type RunFailure } from '../src/spec/errors.ts';
 import { clearFailure, writeFailure } from '../src/results/store.ts';
 import { loadExperiments, type LoadedExperiment } from '../src/spec/load.ts';
+import { seedsOf } from '../src/spec/schema.ts';
 import { engineLine, outcomeLine } from '../src/pipeline/outcome.ts';
 import type { WorkerMessage, WorkerTask } from '../src/pipeline/worker.ts';
 import { createProgress } from '../src/pipeline/progress.ts';
@@ -72,7 +73,17 @@ function succeed(id: string, line: string): void {
 const started = performance.now();
 const runnable = selected.flatMap((o) => (o.ok ? [o.experiment] : []));
 const jobs = Math.max(1, Math.min(Number(values.jobs), runnable.length));
-const task = (experiment: LoadedExperiment): WorkerTask => ({ experiment, resultsDir, force: values.force, backend: values.backend as BackendChoice | undefined });
+/** Seed lanes per experiment: the cores the experiments running at once leave (set once the pending ones are known). */
+let seedJobs = 1;
+const task = (experiment: LoadedExperiment): WorkerTask => ({ experiment, resultsDir, force: values.force, backend: values.backend as BackendChoice | undefined, seedJobs });
+
+/** A rough measure of an experiment's work, to start the largest first: inputs × seeds × how wide the inputs are. */
+function workOf({ spec }: LoadedExperiment): number {
+  const classes = spec.dataset.classes.length + spec.dataset.probes.length;
+  // The embedded set has about 1,000 digits per class.
+  const perClass = spec.dataset.name === 'mnist' ? Math.min(spec.dataset.samplesPerClass, 1000) : spec.dataset.samplesPerClass;
+  return classes * perClass * seedsOf(spec).length * (spec.model.type === 'cnn' ? 4 : 1);
+}
 
 /** In this process: the live epoch bar works, and a debugger sees everything. */
 async function runHere(experiment: LoadedExperiment): Promise<void> {
@@ -135,11 +146,13 @@ for (const experiment of runnable) {
   else pending.push(experiment);
 }
 
+seedJobs = Math.max(1, Math.floor(Number(values.jobs) / Math.max(1, pending.length)));
 if (jobs === 1 || pending.length <= 1) {
   for (const experiment of pending) await runHere(experiment);
 } else {
-  progress.line(`Running ${pending.length} experiments, ${Math.min(jobs, pending.length)} at a time, each in its own process.`);
-  const queue = [...pending];
+  progress.line(`Running ${pending.length} experiments, ${Math.min(jobs, pending.length)} at a time, each in its own process${seedJobs > 1 ? `, ${seedJobs} seeds at a time in each` : ''}.`);
+  // The largest first, so that the last one running alone is a short one.
+  const queue = [...pending].sort((a, b) => workOf(b) - workOf(a));
   await Promise.all(Array.from({ length: jobs }, async () => {
     for (let next = queue.shift(); next; next = queue.shift()) await runInWorker(next);
   }));

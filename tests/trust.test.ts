@@ -122,6 +122,26 @@ describe('the same input', () => {
   });
 });
 
+describe('seeds in parallel', () => {
+  it('give the same numbers, bit for bit, as seeds in sequence', async () => {
+    const spec = tinySpec({ seeds: [1, 2, 3, 4], dataset: { classes: [1, 7], probes: [3], samplesPerClass: 80, outliers: 'none' }, analysis: { permutations: 20 } });
+    const run = (dir: string, seedJobs: number) => runExperiment({ id: 'seeds', file: 'experiments/seeds.yaml', spec }, { resultsDir: dir, backend: 'wasm', seedJobs });
+    const [d1, d2] = [tempDir(), tempDir()];
+    const stages: string[] = [];
+    const a = await run(d1, 1);
+    const b = await runExperiment({ id: 'seeds', file: 'experiments/seeds.yaml', spec }, { resultsDir: d2, backend: 'wasm', seedJobs: 3, onStage: (stage, seed) => stages.push(`${seed} ${stage}`) });
+    const strip = (r: Result) => {
+      const { createdAt: _c, timings: _t, ...run } = r.run;
+      return { ...r, run, runs: r.runs.map((s) => ({ ...s, training: { ...s.training, samplesPerSecond: 0 } })) };
+    };
+    expect(b.result.runs.map((r) => r.seed)).toEqual([1, 2, 3, 4]);
+    expect(JSON.stringify(strip(b.result))).toBe(JSON.stringify(strip(a.result)));
+    for (const f of ['seed-4/hidden2.f32', 'seed-3/weights.bin']) expect(readFileSync(join(d2, 'seeds', f)).equals(readFileSync(join(d1, 'seeds', f)))).toBe(true);
+    // The threads report their stages too.
+    for (const seed of [2, 3, 4]) expect(stages).toContain(`${seed} analysis`);
+  });
+});
+
 describe('a run that fails', () => {
   it('is stopped and named, writes no result, and leaves a failure record for the site', async () => {
     const { exps, results } = store({

@@ -1,29 +1,22 @@
 import { mkdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { activationOptions, allInputs, recordActivations } from '../activations/index.ts';
-import { analyse } from '../analysis/index.ts';
+import { allInputs } from '../activations/index.ts';
 import { layerCurves, separationAnswer, signaturesAnswer, unseenAnswer } from '../analysis/answers.ts';
-import { predictions } from '../analysis/paths.ts';
-import type { Scores } from '../analysis/ood.ts';
-import type { Separation } from '../analysis/separation.ts';
 import { stability, type SeedModel } from '../analysis/stability.ts';
 import { datasetIdentity, loadData } from '../data/index.ts';
-import type { Dataset } from '../data/types.ts';
 import { engineKey, selectEngine, type BackendChoice } from '../engine/index.ts';
+import { trainingKey, trainingLoop, type TrainProgress } from '../model/train.ts';
 import { acquireLock } from '../results/lock.ts';
-import { outgoingWeights } from '../model/build.ts';
-import { trainingKey, trainingLoop, trainModel, type TrainProgress } from '../model/train.ts';
-import { artifactFiles } from '../results/artifacts.ts';
-import { RESULT_SCHEMA_VERSION, type Result, type SeedRun } from '../results/schema.ts';
+import { RESULT_SCHEMA_VERSION, type Result } from '../results/schema.ts';
 import { PIPELINE_VERSION, readResult, removeLeftovers, resultHash, trainingHash, writeArtifacts, writeResult } from '../results/store.ts';
-import { loadTrained } from '../model/load.ts';
-import { computeSignatures, signatureOptions, type LayerSignatures } from '../signatures/index.ts';
 import type { LoadedExperiment } from '../spec/load.ts';
 import { seedsOf } from '../spec/schema.ts';
 import { datasetSummary } from './dataset-summary.ts';
+import { emptyReuse, runSeed, type SeedHooks, type SeedOutput, type Stage } from './seed.ts';
+import { SeedThread } from './seed-threads.ts';
 import { analysisLibraries, toolVersions } from './versions.ts';
 
-export type Stage = 'data' | 'train' | 'activations' | 'signatures' | 'analysis' | 'store';
+export type { Stage } from './seed.ts';
 
 export interface RunOptions {
   resultsDir: string;
@@ -33,19 +26,12 @@ export interface RunOptions {
   /** Told once when another build holds this experiment's lock. */
   onWait?: (holder: string) => void;
   training?: TrainProgress;
+  /** Seeds of this experiment run at once (the first always alone, since it lends the input layer's work to the others). */
+  seedJobs?: number;
 }
 
 /** `why`: for a result built, why the stored one could not be used (empty otherwise). */
 export type RunOutcome = { status: 'reused' | 'relabelled' | 'built'; result: Result; why: string };
-
-function confusion(data: Dataset, predicted: Int32Array, testRange: [number, number]): SeedRun['training']['confusion'] {
-  const counts = new Map<string, number>();
-  for (let i = testRange[0]; i < testRange[1]; i++) {
-    const key = `${data.test.labels[i - testRange[0]]} ${data.classes[predicted[i]]}`;
-    counts.set(key, (counts.get(key) ?? 0) + 1);
-  }
-  return data.classes.flatMap((actual) => data.classes.map((p) => ({ actual, predicted: p, count: counts.get(`${actual} ${p}`) ?? 0 })));
-}
 
 function hashesOf({ file, spec }: LoadedExperiment, choice: BackendChoice): { hash: string; trainHash: string } {
   const identity = datasetIdentity(spec.dataset, dirname(resolve(file)));
@@ -123,35 +109,35 @@ async function build({ id, spec }: LoadedExperiment, options: RunOptions, { hash
   const data = await time('data', () => loadData(spec.dataset, baseDir));
   const x = allInputs(data);
   const seeds = seedsOf(spec);
-  const runs: SeedRun[] = [];
-  const models: SeedModel[] = [];
-  const files: Record<string, string | Uint8Array> = {};
-  // The input layer is the same for every seed: clustered and measured once.
-  const reuseClusters = new Map<string, LayerSignatures>();
-  const reuseSeparation = new Map<string, Separation>();
-  const inputScores = new Map<string, Scores>();
-  const reusedTraining: number[] = [];
-  for (const [si, seed] of seeds.entries()) {
-    const before = previous?.runs.find((r) => r.seed === seed);
-    const loaded = before ? await loadTrained(tf, spec, join(options.resultsDir, id), before) : null;
-    if (loaded) reusedTraining.push(seed);
-    const trained = loaded ?? (await time('train', () => trainModel(tf, spec, data, seed, options.training), seed));
-    const acts = await time('activations', () => recordActivations(tf, trained.model, trained.hiddenLayers, data, x, activationOptions(spec)), seed);
-    const sigs = await time('signatures', () => computeSignatures(acts, signatureOptions(spec), reuseClusters), seed);
-    reuseClusters.set('input', sigs.layers[0]);
-    const kernels = trained.hiddenLayers.map((name) => outgoingWeights(trained.model, name));
-    const { separations, ...analysis } = await time('analysis', () => analyse(spec, data, acts, sigs, kernels, { curves: si === 0, reuse: reuseSeparation, inputScores }), seed);
-    reuseSeparation.set('input', separations.get('input')!);
-    const last = trained.history[trained.history.length - 1];
-    runs.push({
-      seed,
-      training: { history: trained.history, samplesPerSecond: trained.samplesPerSecond, testAccuracy: last.testAccuracy, confusion: confusion(data, predictions(acts), acts.ranges.test) },
-      ...analysis,
+  const dir = join(options.resultsDir, id);
+  const before = (seed: number) => previous?.runs.find((r) => r.seed === seed) ?? null;
+  const hooks: SeedHooks = { onStage: options.onStage, training: options.training };
+  // Seed threads start now, to load their engine and data while the first
+  // seed runs alone: it does the input layer's seed-independent work and
+  // lends it to the others.
+  const threads = Array.from({ length: Math.max(0, Math.min((options.seedJobs ?? 1) - 1, seeds.length - 2)) }, () => new SeedThread({ spec, baseDir, choice, dir }));
+  const reuse = emptyReuse();
+  const queue = seeds.slice(1).map((seed, i) => ({ seed, index: i + 1 }));
+  const outputs: SeedOutput[] = [];
+  try {
+    outputs[0] = await runSeed(tf, { spec, data, x, seed: seeds[0], index: 0, dir, before: before(seeds[0]), reuse }, hooks);
+    const lanes = [null, ...threads].map(async (thread) => {
+      for (let job = queue.shift(); job; job = queue.shift()) {
+        const output = thread
+          ? await thread.run({ ...job, before: before(job.seed), reuse }, hooks)
+          : await runSeed(tf, { spec, data, x, ...job, dir, before: before(job.seed), reuse }, hooks);
+        outputs[job.index] = output;
+      }
     });
-    models.push({ acts, sigs });
-    Object.assign(files, await artifactFiles(tf, trained.model, acts, seed));
-    trained.model.dispose();
+    await Promise.all(lanes);
+  } finally {
+    await Promise.all(threads.map((t) => t.close()));
   }
+  const runs = outputs.map((o) => o.run);
+  const models: SeedModel[] = outputs.map((o) => o.model);
+  const files = Object.assign({}, ...outputs.map((o) => o.files)) as Record<string, string | Uint8Array>;
+  for (const o of outputs) for (const [stage, ms] of Object.entries(o.timings)) timings[stage] = (timings[stage] ?? 0) + ms;
+  const reusedTraining = seeds.filter((_, i) => outputs[i].reusedTraining);
   const trainedRows = Array.from({ length: data.train.count + data.test.count }, (_, i) => i);
   const stable = await time('analysis', () => stability(models, trainedRows, spec.analysis.seed));
   const summary = datasetSummary(data);

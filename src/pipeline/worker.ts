@@ -13,6 +13,8 @@ export interface WorkerTask {
   resultsDir: string;
   force: boolean;
   backend?: BackendChoice;
+  /** Seeds run at once (RunOptions.seedJobs). */
+  seedJobs: number;
 }
 
 export type WorkerMessage =
@@ -31,6 +33,7 @@ process.once('message', async (task: WorkerTask) => {
       resultsDir: task.resultsDir,
       force: task.force,
       backend: task.backend,
+      seedJobs: task.seedJobs,
       onStage: (stage, seed) => void send({ type: 'stage', stage, seed }),
       onWait: (holder) => void send({ type: 'wait', holder }),
       training: { onEpoch: (record, epochs) => void send({ type: 'epoch', record, epochs }) },

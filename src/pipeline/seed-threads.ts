@@ -1,0 +1,108 @@
+import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
+import type { BackendChoice } from '../engine/index.ts';
+import type { EpochRecord } from '../model/types.ts';
+import type { SeedRun } from '../results/schema.ts';
+import { FieldError } from '../spec/errors.ts';
+import type { ExperimentSpec } from '../spec/schema.ts';
+import type { InputReuse, SeedHooks, SeedOutput, Stage } from './seed.ts';
+
+// Seeds of one experiment in parallel: each extra lane is a worker thread
+// with its own TF.js engine and its own copy of the data (loaded while the
+// first seed runs), running the same runSeed as the experiment's thread. Threads, not processes: a seed's
+// activations and clusters come back as typed arrays, with no file between.
+
+interface Setup {
+  role: 'chemins-seed';
+  spec: ExperimentSpec;
+  baseDir: string;
+  choice: BackendChoice;
+  dir: string;
+}
+
+interface Job {
+  seed: number;
+  index: number;
+  before: SeedRun | null;
+  reuse: InputReuse;
+}
+
+type Reply =
+  | { type: 'stage'; stage: Stage; seed: number }
+  | { type: 'epoch'; record: EpochRecord; epochs: number }
+  | { type: 'done'; output: SeedOutput }
+  | { type: 'failed'; name: string; message: string; stack?: string; field?: string; hint?: string };
+
+/** An error from a seed thread, as it was thrown there (a FieldError keeps its field and hint). */
+function revive(r: Extract<Reply, { type: 'failed' }>): Error {
+  const err = r.field !== undefined ? new FieldError(r.field, r.message.slice(r.field.length + 2), r.hint ?? '') : new Error(r.message);
+  err.name = r.name;
+  if (r.stack) err.stack = r.stack;
+  return err;
+}
+
+/** A seed thread: started once, given seeds one at a time. */
+export class SeedThread {
+  private readonly worker: Worker;
+  private pending: { resolve: (o: SeedOutput) => void; reject: (e: Error) => void; hooks: SeedHooks } | null = null;
+
+  constructor(setup: Omit<Setup, 'role'>) {
+    this.worker = new Worker(new URL(import.meta.url), { workerData: { role: 'chemins-seed', ...setup } satisfies Setup });
+    this.worker.on('message', (m: Reply) => {
+      const p = this.pending;
+      if (!p) return;
+      if (m.type === 'stage') p.hooks.onStage?.(m.stage, m.seed);
+      else if (m.type === 'epoch') p.hooks.training?.onEpoch?.(m.record, m.epochs);
+      else {
+        this.pending = null;
+        if (m.type === 'done') p.resolve(m.output);
+        else p.reject(revive(m));
+      }
+    });
+    this.worker.on('error', (err) => this.fail(err));
+    this.worker.on('exit', (code) => this.fail(new Error(`a seed thread ended (exit code ${code}) before reporting its seed`)));
+  }
+
+  private fail(err: Error): void {
+    const p = this.pending;
+    this.pending = null;
+    p?.reject(err);
+  }
+
+  run(job: Job, hooks: SeedHooks): Promise<SeedOutput> {
+    return new Promise((resolve, reject) => {
+      this.pending = { resolve, reject, hooks };
+      this.worker.postMessage(job);
+    });
+  }
+
+  async close(): Promise<void> {
+    this.worker.removeAllListeners('exit');
+    await this.worker.terminate();
+  }
+}
+
+async function serve(setup: Setup): Promise<void> {
+  const { selectEngine } = await import('../engine/index.ts');
+  const { loadData } = await import('../data/index.ts');
+  const { allInputs } = await import('../activations/index.ts');
+  const { runSeed } = await import('./seed.ts');
+  const { tf } = await selectEngine(setup.choice);
+  const data = loadData(setup.spec.dataset, setup.baseDir);
+  const x = allInputs(data);
+  const post = (m: Reply) => parentPort!.postMessage(m);
+  parentPort!.on('message', async (job: Job) => {
+    try {
+      const output = await runSeed(
+        tf,
+        { spec: setup.spec, data, x, seed: job.seed, index: job.index, dir: setup.dir, before: job.before, reuse: job.reuse },
+        { onStage: (stage, seed) => post({ type: 'stage', stage, seed }), training: { onEpoch: (record, epochs) => post({ type: 'epoch', record, epochs }) } },
+      );
+      post({ type: 'done', output });
+    } catch (e) {
+      const err = e as Error & Partial<FieldError>;
+      post({ type: 'failed', name: err.name, message: err.message, stack: err.stack, field: err.field, hint: err.hint });
+    }
+  });
+}
+
+if (!isMainThread && (workerData as Setup | undefined)?.role === 'chemins-seed') await serve(workerData as Setup);
