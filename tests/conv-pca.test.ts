@@ -5,11 +5,15 @@ import { analyse } from '../src/analysis/index.ts';
 import { loadData } from '../src/data/index.ts';
 import { selectEngine } from '../src/engine/index.ts';
 import { outgoingWeights } from '../src/model/build.ts';
+import { figuresFor } from '../src/figures/index.ts';
+import { renderSvg } from '../src/figures/render.ts';
 import { describeConvSignature } from '../src/model/describe.ts';
+import { runExperiment } from '../src/pipeline/run.ts';
+import { Result } from '../src/results/schema.ts';
 import { trainModel } from '../src/model/train.ts';
 import { computeSignatures, signatureOptions } from '../src/signatures/index.ts';
 import { convSignatureOf } from '../src/spec/schema.ts';
-import { tinySpec } from './helpers.ts';
+import { tempDir, tinySpec } from './helpers.ts';
 
 describe('conv signatures by PCA', () => {
   it('defaults to the spatial mean, and fills in the components of a pca choice', () => {
@@ -56,9 +60,10 @@ describe('conv signatures by PCA', () => {
       expect(layer(name).noSpecificPath).toMatch(/principal components/);
       expect(layer(name).classes.every((c) => c.specific.length === 0 && c.mean.length === 5)).toBe(true);
       expect(layer(name).pairs[0].jaccard).toBeNull();
-      expect(layer(name).reduction).toBeUndefined();
+      expect(layer(name).reduction).toEqual(acts.layers.find((l) => l.name === name)!.reduction);
     }
     expect(layer('hidden1').noSpecificPath).toBeUndefined();
+    expect(layer('hidden1').reduction).toBeUndefined();
     expect(layer('hidden1').classes[0].specific.length).toBeGreaterThan(0);
     expect(a.paths.specificMatch).not.toBeNull();
 
@@ -68,5 +73,24 @@ describe('conv signatures by PCA', () => {
     expect(answer.statement).toMatch(/the 2 conv layers read by PCA have none/);
     const shown = describeConvSignature(spec, [{ layers: acts.layers }]);
     expect(shown).toMatch(/top 5 principal components, fitted for each model on \d+ training inputs; they keep \d+ % of conv1's 2,352 values and \d+ % of conv2's 784 values of variance/);
+  });
+
+  it('stores the reduction in the result, and every figure draws with the PCA layers marked', async () => {
+    const spec = tinySpec({
+      dataset: { classes: [1, 7], probes: [3], samplesPerClass: 60, outliers: 'none' },
+      model: { type: 'cnn', conv: [{ filters: 2 }], hidden: [4] },
+      training: { epochs: 1, batchSize: 32, learningRate: 0.01 },
+      signatures: { k: 2, restarts: 1, conv: { kind: 'pca', components: 3 } },
+      analysis: { permutations: 10 },
+    });
+    const { result } = await runExperiment({ id: 'pca', file: 'x', spec }, { resultsDir: tempDir(), backend: 'wasm' });
+    expect(Result.safeParse(JSON.parse(JSON.stringify(result))).success).toBe(true);
+    const conv1 = result.runs[0].layers.find((l) => l.name === 'conv1')!;
+    expect(conv1).toMatchObject({ units: 3, reduction: { method: 'pca', mapUnits: 28 * 28 * 2 }, noSpecificPath: expect.any(String) });
+    for (const def of figuresFor(result)) expect(renderSvg(def, result).startsWith('<svg'), def.name).toBe(true);
+    const caption = (name: string) => figuresFor(result).find((f) => f.name === name)!.caption(result);
+    expect(caption('specific-network')).toMatch(/Not drawn: conv1/);
+    expect(caption('specific-overlap')).toMatch(/conv1: no Jaccard overlap/);
+    expect(caption('signatures')).toMatch(/conv1: none, its 3 columns are principal components/);
   });
 });

@@ -40,7 +40,8 @@ export function analyse(spec: ExperimentSpec, data: Dataset, acts: Activations, 
     const clusters = composition(sig.assignments, ctx.labels);
     const q2Stats = layer.kind === 'hidden' ? classSignatures(ctx, li, hiddenIndex) : { classes: [], pairs: [], permutation: null };
     if (layer.kind === 'hidden') q2.push({ layerIndex: li, hiddenIndex: hiddenIndex++, classes: q2Stats.classes });
-    return { name: layer.name, kind: layer.kind, units: layer.units, k: sig.k, kScores: sig.kScores, inertia: sig.inertia, ...sep, clusters, ...ood.perLayer[li], ...q2Stats };
+    const reduction = layer.reduction ? { reduction: layer.reduction } : {};
+    return { name: layer.name, kind: layer.kind, units: layer.units, k: sig.k, kScores: sig.kScores, inertia: sig.inertia, ...sep, clusters, ...ood.perLayer[li], ...q2Stats, ...reduction };
   });
   const predicted = predictions(acts);
   return {
