@@ -48,8 +48,9 @@ describe('npm run bench -- --quick', () => {
 
     const kmeans = cells(markdown, '2. k-means');
     const activations = kmeans.filter((r) => r.Matrix.includes('activations'));
-    expect(activations.map((r) => r.Engine).sort()).toEqual(['lloyd', 'ml-kmeans']);
-    for (const r of activations) expect(Number(r.Inertia.replace(/,/g, ''))).toBeGreaterThan(0);
+    expect(activations.map((r) => r.Engine).sort()).toEqual(['lloyd', 'ml-kmeans', 'scikit-learn']);
+    expect(activations.find((r) => r.Engine === 'scikit-learn')?.k).toBe('skipped (--quick)');
+    for (const r of activations.filter((r) => r.Engine !== 'scikit-learn')) expect(Number(r.Inertia.replace(/,/g, ''))).toBeGreaterThan(0);
     if (fashion) expect(kmeans.some((r) => r.Matrix.startsWith('Fashion-MNIST') && r.Engine === 'lloyd')).toBe(true);
 
     expect(cells(markdown, '3. Build time')[0].What).toBe('skipped (--quick)');

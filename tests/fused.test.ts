@@ -142,12 +142,14 @@ describe('training.loop', () => {
   });
 });
 
-describe('mlp.wasm', () => {
-  it('was compiled from the committed mlp.c (npm run build:wasm after editing it)', () => {
-    const dir = new URL('../src/model/fused/', import.meta.url);
-    const record = JSON.parse(readFileSync(new URL('mlp.wasm.json', dir), 'utf8'));
-    const sha = (name: string) => createHash('sha256').update(readFileSync(new URL(name, dir))).digest('hex');
-    expect(sha('mlp.c')).toBe(record.sourceSha256);
-    expect(sha('mlp.wasm')).toBe(record.wasmSha256);
-  });
+describe('the committed WebAssembly kernels', () => {
+  for (const source of ['src/model/fused/mlp.c', 'src/signatures/dots.c']) {
+    it(`${source} was compiled into the committed .wasm (npm run build:wasm after editing it)`, () => {
+      const file = (suffix: string) => new URL(`../${source.replace(/\.c$/, suffix)}`, import.meta.url);
+      const record = JSON.parse(readFileSync(file('.wasm.json'), 'utf8'));
+      const sha = (url: URL) => createHash('sha256').update(readFileSync(url)).digest('hex');
+      expect(sha(file('.c'))).toBe(record.sourceSha256);
+      expect(sha(file('.wasm'))).toBe(record.wasmSha256);
+    });
+  }
 });

@@ -10,6 +10,7 @@ import { describeMachine, type Machine } from './machine.ts';
 import { parts, type KMeansArgs, type PartName, type TrainArgs, type TrainResult } from './parts.ts';
 import { mib, num, percent, ratio, renderSection, seconds, type Section } from './table.ts';
 import type { TrainProfile } from './profile.ts';
+import { benchSklearn, findSklearn, type SklearnSource } from './sklearn.ts';
 import { benchTorch, findTorch } from './torch.ts';
 import { availableEngines, type Loop } from './training.ts';
 
@@ -261,8 +262,32 @@ function kmeansRow(matrix: string, r: Measured<KMeansTiming> | null, engine: str
   ];
 }
 
+/** scikit-learn on the same matrix, when it is installed (not with --quick). */
+function sklearnRow(bench: Bench, label: string, source: SklearnSource, k: number, restarts: number, ref: KMeansTiming | null): { row: string[]; timing: KMeansTiming | null } {
+  if (bench.options.quick) return { row: kmeansRow(label, null, 'scikit-learn', null, 'skipped (--quick)'), timing: null };
+  const sk = findSklearn();
+  if (!sk) return { row: kmeansRow(label, null, 'scikit-learn', null, 'not installed (Debian: apt-get install python3-sklearn)'), timing: null };
+  bench.options.log(`  k-means: scikit-learn on ${label}`);
+  try {
+    const t = benchSklearn(sk.python, source, k, restarts);
+    const row = kmeansRow(label, { ok: true, value: t, maxRssMiB: null }, 'scikit-learn', ref);
+    row[1] = `scikit-learn ${t.version}, 1 thread`;
+    return { row, timing: t };
+  } catch (e) {
+    return { row: kmeansRow(label, null, 'scikit-learn', null, failed({ error: (e as Error).message })), timing: null };
+  }
+}
+
+/** The issue's k-means target, from one run: lloyd no slower than scikit-learn's Lloyd per restart, inertia within 0.1 %. */
+function targetLine(label: string, ours: KMeansTiming, sk: KMeansTiming): string {
+  const speed = sk.cpuSeconds / sk.restarts / (ours.cpuSeconds / ours.restarts);
+  const inertia = ours.inertia / sk.inertia;
+  return `${label}: lloyd ${ratio(speed)} scikit-learn's speed per restart, inertia ${num(inertia, 5)} of scikit-learn's (${Math.abs(inertia - 1) <= 0.001 ? 'within' : inertia < 1 ? 'lower, beyond' : 'higher, beyond'} 0.1 %)`;
+}
+
 async function kmeansSection(bench: Bench): Promise<Section> {
   const s = bench.sizes;
+  const targets: string[] = [];
   const notes: string[] = [];
   const rows: string[][] = [];
   const dir = mkdtempSync(join(tmpdir(), 'chemins-bench-kmeans-'));
@@ -278,6 +303,9 @@ async function kmeansSection(bench: Bench): Promise<Section> {
       const ours = await bench.measure<KMeansTiming>('k-means: lloyd on activations', 'kmeans', args('lloyd'));
       const ref = ml.ok ? ml.value : null;
       rows.push(kmeansRow(label, ml, 'ml-kmeans', ref), kmeansRow(label, ours, 'lloyd', ref));
+      const peer = sklearnRow(bench, label, matrix, s.activationsK, s.activationsRestarts, ref);
+      rows.push(peer.row);
+      if (peer.timing && ours.ok) targets.push(targetLine(label, ours.value, peer.timing));
       notes.push(`Activations: ${matrix.source}.`);
     }
     if (fashionAvailable()) {
@@ -294,14 +322,19 @@ async function kmeansSection(bench: Bench): Promise<Section> {
         rows.push(kmeansRow(label, null, 'ml-kmeans', null, 'skipped: about 115 s for one restart here (15× lloyd per restart, measured once while writing this bench); pass --fashion-ml-kmeans to run it'));
       }
       rows.push(kmeansRow(label, ours, 'lloyd', ref));
+      const peer = sklearnRow(bench, label, { idx: join(FASHION, 'train-images-idx3-ubyte.gz'), limit }, s.fashionK, s.fashionRestarts, ref);
+      rows.push(peer.row);
+      if (peer.timing && ours.ok) targets.push(targetLine(label, ours.value, peer.timing));
     } else {
       notes.push(`No ${FASHION}: the Fashion-MNIST rows are left out.`);
     }
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+  if (targets.length) notes.unshift(`**Target: lloyd no slower than scikit-learn's Lloyd k-means at the same k and restarts, inertia within 0.1 %.** ${targets.join('; ')}.`);
   notes.push(
-    'Both engines through `fitKMeans` of src/signatures/kmeans.ts, as the pipeline calls it: k-means++ initialisation, restart r seeded with 1 + r, the lowest inertia kept, clusters then sorted by size. Both are single-threaded JavaScript. "Speed-up" is CPU time per restart, against ml-kmeans on the same matrix; "inertia / ml-kmeans" below 1 means lloyd found tighter clusters.',
+    'Both engines through `fitKMeans` of src/signatures/kmeans.ts, as the pipeline calls it: k-means++ initialisation, restart r seeded with 1 + r, the lowest inertia kept, clusters then sorted by size. Both run on one thread: ml-kmeans in JavaScript; lloyd in JavaScript around dot products in WebAssembly SIMD (src/signatures/dots.c). "Speed-up" is CPU time per restart, against ml-kmeans on the same matrix; "inertia / ml-kmeans" below 1 means lloyd found tighter clusters.',
+    "scikit-learn: `KMeans(algorithm='lloyd', init='k-means++', n_init=restarts, random_state=1)` with its default tolerance, in a Python process pinned to one thread (threadpoolctl); its own seeds, so its restarts start elsewhere than ours. Its inertia is recomputed in float64 from its labels and centres, as ours is.",
   );
   return {
     title: '2. k-means',

@@ -1,11 +1,14 @@
 import { seededRandom, type Random } from '../util/random.ts';
+import { DotKernel } from './dots.ts';
 
 // Lloyd's k-means on typed arrays, following scikit-learn's KMeans(algorithm
 // 'lloyd'): greedy k-means++ initialisation, convergence when the labels stop
 // changing or the centres move less than `tolerance` × the mean variance of
 // the features, empty clusters moved to the points farthest from their
 // centre. Hamerly's bounds skip the distance computations that cannot change
-// a label, so the iterations are Lloyd's, only cheaper. ml-kmeans, which
+// a label, so the iterations are Lloyd's, only cheaper; the dot products
+// that remain run in WebAssembly SIMD on float32 (dots.c), as scikit-learn
+// computes on float32 data. ml-kmeans, which
 // fitKMeans('ml-kmeans') wraps, reaches the same inertias about ten times more slowly.
 
 export interface LloydOptions {
@@ -25,55 +28,6 @@ export interface LloydResult {
   iterations: number;
   /** Cluster of each fitted row (of `rows[j]` when rows are given). */
   assignments: Int32Array;
-}
-
-/**
- * Dot products of row `o` of `x` with the `k` rows of `c`, into `out`. Four
- * centres at a time, so that each value of x is loaded once for four
- * independent sums: this loop is nearly all of the time.
- */
-function dots(x: Float32Array, o: number, width: number, c: Float64Array, k: number, out: Float64Array): void {
-  let j = 0;
-  for (; j + 4 <= k; j += 4) {
-    const c0 = j * width;
-    const c1 = c0 + width;
-    const c2 = c1 + width;
-    const c3 = c2 + width;
-    let s0 = 0;
-    let s1 = 0;
-    let s2 = 0;
-    let s3 = 0;
-    for (let d = 0; d < width; d++) {
-      const v = x[o + d];
-      s0 += v * c[c0 + d];
-      s1 += v * c[c1 + d];
-      s2 += v * c[c2 + d];
-      s3 += v * c[c3 + d];
-    }
-    out[j] = s0;
-    out[j + 1] = s1;
-    out[j + 2] = s2;
-    out[j + 3] = s3;
-  }
-  for (; j + 2 <= k; j += 2) {
-    const c0 = j * width;
-    const c1 = c0 + width;
-    let s0 = 0;
-    let s1 = 0;
-    for (let d = 0; d < width; d++) {
-      const v = x[o + d];
-      s0 += v * c[c0 + d];
-      s1 += v * c[c1 + d];
-    }
-    out[j] = s0;
-    out[j + 1] = s1;
-  }
-  if (j < k) {
-    const c0 = j * width;
-    let s0 = 0;
-    for (let d = 0; d < width; d++) s0 += x[o + d] * c[c0 + d];
-    out[j] = s0;
-  }
 }
 
 function squaredNorms(c: ArrayLike<number>, k: number, width: number, out: Float64Array): Float64Array {
@@ -114,6 +68,7 @@ interface Data {
   n: number;
   width: number;
   norms: Float64Array;
+  kernel: DotKernel;
 }
 
 /**
@@ -122,13 +77,12 @@ interface Data {
  * distance to the nearest centre so far.
  */
 function kmeansPlusPlus(data: Data, k: number, random: Random): Float64Array {
-  const { x, n, width, norms } = data;
+  const { x, n, width, norms, kernel } = data;
   const trials = 2 + Math.floor(Math.log(k));
   const centres = new Float64Array(k * width);
   const candidates = new Float64Array(trials * width);
   const candidateNorms = new Float64Array(trials);
   const candidateIds = new Int32Array(trials);
-  const products = new Float64Array(trials);
   const pots = new Float64Array(trials);
   const cumulative = new Float64Array(n);
   let closest = new Float64Array(n);
@@ -136,10 +90,9 @@ function kmeansPlusPlus(data: Data, k: number, random: Random): Float64Array {
 
   const first = Math.floor(random() * n);
   centres.set(x.subarray(first * width, (first + 1) * width), 0);
-  for (let i = 0; i < n; i++) {
-    dots(x, i * width, width, centres, 1, products);
-    closest[i] = Math.max(0, norms[i] + norms[first] - 2 * products[0]);
-  }
+  kernel.setCentres(centres, 1);
+  const toFirst = kernel.dots(0, n, 0, 1);
+  for (let i = 0; i < n; i++) closest[i] = Math.max(0, norms[i] + norms[first] - 2 * toFirst[i]);
   for (let c = 1; c < k; c++) {
     let running = 0;
     for (let i = 0; i < n; i++) cumulative[i] = running += closest[i];
@@ -150,10 +103,11 @@ function kmeansPlusPlus(data: Data, k: number, random: Random): Float64Array {
       candidateNorms[t] = norms[id];
     }
     pots.fill(0);
+    kernel.setCentres(candidates, trials);
+    const products = kernel.dots(0, n, 0, trials);
     for (let i = 0; i < n; i++) {
-      dots(x, i * width, width, candidates, trials, products);
       for (let t = 0; t < trials; t++) {
-        const d = Math.min(closest[i], Math.max(0, norms[i] + candidateNorms[t] - 2 * products[t]));
+        const d = Math.min(closest[i], Math.max(0, norms[i] + candidateNorms[t] - 2 * products[i * trials + t]));
         trial[t * n + i] = d;
         pots[t] += d;
       }
@@ -190,19 +144,6 @@ interface State {
   lower: Float64Array;
   /** Half the distance from each centre to the nearest other one. */
   half: Float64Array;
-  products: Float64Array;
-}
-
-function dot(x: Float32Array, o: number, c: Float64Array, co: number, width: number): number {
-  let s0 = 0;
-  let s1 = 0;
-  let d = 0;
-  for (; d + 2 <= width; d += 2) {
-    s0 += x[o + d] * c[co + d];
-    s1 += x[o + d + 1] * c[co + d + 1];
-  }
-  if (d < width) s0 += x[o + d] * c[co + d];
-  return s0 + s1;
 }
 
 function move(data: Data, s: State, i: number, to: number): void {
@@ -224,19 +165,18 @@ function move(data: Data, s: State, i: number, to: number): void {
  * the first few iterations most rows are skipped. Returns how many moved.
  */
 function assign(data: Data, k: number, s: State, all: boolean): number {
-  const { x, n, width, norms } = data;
-  const { centres, centreNorms, labels, upper, lower, half, products } = s;
+  const { n, norms, kernel } = data;
+  const { centreNorms, labels, upper, lower, half } = s;
   let changed = 0;
   for (let i = 0; i < n; i++) {
     const a = labels[i];
-    const o = i * width;
     if (!all) {
       const bound = Math.max(half[a], lower[i]);
       if (upper[i] <= bound) continue;
-      upper[i] = Math.sqrt(Math.max(0, norms[i] + centreNorms[a] - 2 * dot(x, o, centres, a * width, width)));
+      upper[i] = Math.sqrt(Math.max(0, norms[i] + centreNorms[a] - 2 * kernel.dots(i, 1, a, 1)[0]));
       if (upper[i] <= bound) continue;
     }
-    dots(x, o, width, centres, k, products);
+    const products = kernel.dots(i, 1, 0, k);
     let best = 0;
     let bestD = centreNorms[0] - 2 * products[0];
     let second = Infinity;
@@ -321,6 +261,7 @@ function update(data: Data, k: number, s: State): number {
     s.lower[i] -= a === first ? secondShift : shifts[first];
   }
   squaredNorms(s.centres, k, width, s.centreNorms);
+  data.kernel.setCentres(s.centres, k);
   for (let j = 0; j < k; j++) {
     let nearest = Infinity;
     for (let m = 0; m < k; m++) {
@@ -359,8 +300,8 @@ function run(data: Data, k: number, random: Random, maxIterations: number, toler
     upper: new Float64Array(data.n),
     lower: new Float64Array(data.n),
     half: new Float64Array(k),
-    products: new Float64Array(k),
   };
+  data.kernel.setCentres(centres, k);
   let iterations = 0;
   let stable = false;
   while (iterations < maxIterations) {
@@ -397,7 +338,7 @@ export function lloyd(values: Float32Array, width: number, rows: ArrayLike<numbe
   const n = x.length / width;
   if (!Number.isInteger(k) || k < 1 || k > n) throw new Error(`lloyd: k = ${k} must be an integer from 1 to the ${n} rows`);
   if (!(restarts >= 1)) throw new Error(`lloyd: restarts = ${restarts} must be at least 1`);
-  const data: Data = { x, n, width, norms: squaredNorms(x, n, width, new Float64Array(n)) };
+  const data: Data = { x, n, width, norms: squaredNorms(x, n, width, new Float64Array(n)), kernel: new DotKernel(x, width, Math.max(k, 2 + Math.floor(Math.log(k)))) };
   const scaled = tolerance * meanVariance(x, n, width);
   let best: LloydResult | null = null;
   for (let r = 0; r < restarts; r++) {

@@ -1,0 +1,47 @@
+import { spawnSync } from 'node:child_process';
+import type { KMeansTiming, MatrixFile } from './kmeans.ts';
+
+// scikit-learn's Lloyd k-means as a peer, on the same matrix, k, restarts
+// and seed policy (k-means++, lowest inertia of n_init runs), pinned to one
+// thread as lloyd.ts runs on one. Only where it imports (Debian:
+// python3-sklearn): the bench never depends on it.
+
+const SCRIPT = String.raw`
+import gzip, json, sys, time
+import numpy as np
+import sklearn
+from sklearn.cluster import KMeans
+from threadpoolctl import threadpool_limits
+source, k, restarts = json.loads(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3])
+if "idx" in source:
+    with gzip.open(source["idx"]) as f:
+        pixels = np.frombuffer(f.read(), dtype=np.uint8, offset=16)
+    x = (pixels.reshape(-1, 784)[: source.get("limit") or None].astype(np.float32) / np.float32(255))
+else:
+    x = np.fromfile(source["path"], dtype=np.float32).reshape(source["rows"], source["width"])
+start, cpu = time.perf_counter(), time.process_time()
+with threadpool_limits(1):
+    km = KMeans(n_clusters=k, n_init=restarts, init="k-means++", algorithm="lloyd", random_state=1).fit(x)
+seconds, cpu = time.perf_counter() - start, time.process_time() - cpu
+inertia = float(((x.astype(np.float64) - km.cluster_centers_.astype(np.float64)[km.labels_]) ** 2).sum())
+print(json.dumps({"seconds": seconds, "cpuSeconds": cpu, "inertia": inertia, "iterations": int(km.n_iter_), "rows": x.shape[0], "width": x.shape[1], "version": sklearn.__version__}))
+`;
+
+/** The first Python here that imports scikit-learn. */
+export function findSklearn(): { python: string; version: string } | null {
+  for (const python of ['python3', '/usr/bin/python3']) {
+    const r = spawnSync(python, ['-c', 'import sklearn, threadpoolctl; print(sklearn.__version__)'], { encoding: 'utf8' });
+    if (r.status === 0) return { python, version: r.stdout.trim() };
+  }
+  return null;
+}
+
+export type SklearnSource = MatrixFile | { idx: string; limit: number | null };
+
+export function benchSklearn(python: string, source: SklearnSource, k: number, restarts: number): KMeansTiming & { version: string } {
+  const env = { ...process.env, OMP_NUM_THREADS: '1', OPENBLAS_NUM_THREADS: '1', MKL_NUM_THREADS: '1' };
+  const r = spawnSync(python, ['-c', SCRIPT, JSON.stringify(source), String(k), String(restarts)], { encoding: 'utf8', timeout: 600_000, env });
+  if (r.status !== 0) throw new Error((r.stderr || r.error?.message || 'python failed').trim().split('\n').at(-1));
+  const out = JSON.parse(r.stdout.trim().split('\n').at(-1)!);
+  return { engine: 'scikit-learn' as KMeansTiming['engine'], rows: out.rows, width: out.width, k, restarts, seconds: out.seconds, cpuSeconds: out.cpuSeconds, inertia: out.inertia, iterations: out.iterations, version: out.version };
+}

@@ -1,0 +1,62 @@
+// Dot products of rows with centres in 128-bit WebAssembly SIMD, for
+// lloyd.ts (see scripts/build-wasm.ts): the one loop k-means spends nearly
+// all its time in. Float32 throughout, as scikit-learn computes on float32
+// data; each row value is loaded once for four centres.
+
+#include <wasm_simd128.h>
+
+extern unsigned char __heap_base;
+static unsigned long heap_top = 0;
+
+/** A bump allocator: lloyd.ts allocates once per fit, and a fit gets a fresh instance. */
+__attribute__((export_name("alloc"))) void *alloc(unsigned long bytes) {
+  if (!heap_top) heap_top = (unsigned long)&__heap_base;
+  unsigned long at = (heap_top + 15) & ~15ul;
+  unsigned long end = at + bytes;
+  unsigned long have = __builtin_wasm_memory_size(0) * 65536ul;
+  if (end > have && __builtin_wasm_memory_grow(0, (end - have + 65535) / 65536) == (unsigned long)-1) return 0;
+  heap_top = end;
+  return (void *)at;
+}
+
+static float sum4(v128_t s) {
+  return wasm_f32x4_extract_lane(s, 0) + wasm_f32x4_extract_lane(s, 1) + wasm_f32x4_extract_lane(s, 2) + wasm_f32x4_extract_lane(s, 3);
+}
+
+/** out[r·k + j] = x[r] · c[j] for `count` rows of `x` and the `k` rows of `c`, all `width` wide. */
+__attribute__((export_name("dots"))) void dots(const float *x, int count, int width, const float *c, int k, float *out) {
+  int body = width & ~3;
+  for (int r = 0; r < count; r++, x += width, out += k) {
+    int j = 0;
+    for (; j + 4 <= k; j += 4) {
+      const float *c0 = c + (unsigned long)j * width, *c1 = c0 + width, *c2 = c1 + width, *c3 = c2 + width;
+      v128_t s0 = wasm_f32x4_splat(0), s1 = s0, s2 = s0, s3 = s0;
+      for (int d = 0; d < body; d += 4) {
+        v128_t v = wasm_v128_load(x + d);
+        s0 = wasm_f32x4_add(s0, wasm_f32x4_mul(v, wasm_v128_load(c0 + d)));
+        s1 = wasm_f32x4_add(s1, wasm_f32x4_mul(v, wasm_v128_load(c1 + d)));
+        s2 = wasm_f32x4_add(s2, wasm_f32x4_mul(v, wasm_v128_load(c2 + d)));
+        s3 = wasm_f32x4_add(s3, wasm_f32x4_mul(v, wasm_v128_load(c3 + d)));
+      }
+      float t0 = sum4(s0), t1 = sum4(s1), t2 = sum4(s2), t3 = sum4(s3);
+      for (int d = body; d < width; d++) {
+        t0 += x[d] * c0[d];
+        t1 += x[d] * c1[d];
+        t2 += x[d] * c2[d];
+        t3 += x[d] * c3[d];
+      }
+      out[j] = t0;
+      out[j + 1] = t1;
+      out[j + 2] = t2;
+      out[j + 3] = t3;
+    }
+    for (; j < k; j++) {
+      const float *cj = c + (unsigned long)j * width;
+      v128_t s = wasm_f32x4_splat(0);
+      for (int d = 0; d < body; d += 4) s = wasm_f32x4_add(s, wasm_f32x4_mul(wasm_v128_load(x + d), wasm_v128_load(cj + d)));
+      float t = sum4(s);
+      for (int d = body; d < width; d++) t += x[d] * cj[d];
+      out[j] = t;
+    }
+  }
+}
