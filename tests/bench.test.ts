@@ -46,6 +46,10 @@ describe('npm run bench -- --quick', () => {
     expect(profile.some((r) => r.Kernel === 'BatchMatMul')).toBe(true);
     expect(profile.at(-1)?.Kernel).toBe('outside kernels');
 
+    const inside = cells(markdown, '1c. Inside the fused kernel');
+    for (const phase of ['forward', 'weight gradients', 'optimizer update', 'evaluation']) expect(inside.find((r) => r.Workload === 'MNIST' && r.Phase === phase)?.Time).toMatch(/^[\d,]+ ms$/);
+    expect(cells(markdown, '1d. Fused kernel by batch size').map((r) => r['Batch size'])).toEqual(['32', '64']);
+
     const kmeans = cells(markdown, '2. k-means');
     const activations = kmeans.filter((r) => r.Matrix.includes('activations'));
     expect(activations.map((r) => r.Engine).sort()).toEqual(['lloyd', 'ml-kmeans', 'scikit-learn']);

@@ -1,6 +1,7 @@
 import type { BackendChoice } from '../../src/engine/index.ts';
 import type { KMeansEngine } from '../../src/signatures/kmeans.ts';
 import type { CnnBenchResult } from './cnn.ts';
+import type { FusedProfile } from './fused.ts';
 import type { KMeansTiming, MatrixFile } from './kmeans.ts';
 import type { TrainProfile } from './profile.ts';
 import type { Loop, TrainTiming } from './training.ts';
@@ -16,6 +17,8 @@ export interface TrainArgs {
   loop: Loop;
   dataset: 'mnist' | 'fashion';
   epochs: number;
+  /** Overrides the spec's batch size (the fused kernel's sweep). */
+  batchSize?: number;
 }
 
 export interface TrainResult extends TrainTiming {
@@ -37,7 +40,8 @@ export const parts = {
   async train(args: TrainArgs, quick: boolean): Promise<TrainResult> {
     const { fashionWorkload, mnistWorkload } = await import('./datasets.ts');
     const { benchTraining } = await import('./training.ts');
-    const workload = args.dataset === 'mnist' ? mnistWorkload(quick, args.epochs) : fashionWorkload(quick, args.epochs);
+    const loaded = args.dataset === 'mnist' ? mnistWorkload(quick, args.epochs) : fashionWorkload(quick, args.epochs);
+    const workload = args.batchSize ? { ...loaded, spec: { ...loaded.spec, training: { ...loaded.spec.training, batchSize: args.batchSize } } } : loaded;
     const timing = await benchTraining(args.engine, args.loop, workload);
     const x = workload.data.train.x;
     const nonZero = x.reduce((n, v) => n + (v !== 0 ? 1 : 0), 0);
@@ -47,6 +51,11 @@ export const parts = {
     const { mnistWorkload } = await import('./datasets.ts');
     const { profileTraining } = await import('./profile.ts');
     return profileTraining(args.engine, mnistWorkload(quick, args.epochs));
+  },
+  async fusedProfile(args: { dataset: 'mnist' | 'fashion'; epochs: number }, quick: boolean): Promise<FusedProfile> {
+    const { fashionWorkload, mnistWorkload } = await import('./datasets.ts');
+    const { profileFused } = await import('./fused.ts');
+    return profileFused(args.dataset === 'mnist' ? mnistWorkload(quick, args.epochs) : fashionWorkload(quick, args.epochs));
   },
   async activations(args: { path: string }, quick: boolean): Promise<MatrixFile> {
     const { activationMatrix } = await import('./activations.ts');

@@ -22,4 +22,6 @@ export interface TrainedModel {
 export interface TrainProgress {
   onBatch?: (epoch: number, batch: number, batches: number) => void;
   onEpoch?: (record: EpochRecord, epochs: number) => void;
+  /** Asks the fused kernel to time its phases (the benchmark does): told the milliseconds of each at the end. */
+  onKernelProfile?: (phases: Record<string, number>) => void;
 }

@@ -22,15 +22,20 @@ interface Exports {
   reset(): void;
   step(x: number, labels: number, order: number, rows: number, optimizer: number, lr: number): number;
   evaluate(x: number, labels: number, count: number, out: number): void;
+  profile(on: number): number;
 }
+
+/** The phases mlp.c times when profiling, in its order. */
+export const PHASES = ['gather batch', 'forward', 'softmax loss', 'weight gradients', 'input gradients', 'optimizer update', 'evaluation'] as const;
 
 export class MlpKernel {
   private readonly k: Exports;
   readonly sizes: number[];
   constructor(sizes: number[], activations: number[], maxBatch: number) {
     this.sizes = sizes;
+    if (maxBatch > MAX_BATCH) throw new Error(`the MLP kernel takes batches of at most ${MAX_BATCH} rows (asked for ${maxBatch})`);
     compiled ??= new WebAssembly.Module(readFileSync(new URL('./mlp.wasm', import.meta.url)));
-    const instance = new WebAssembly.Instance(compiled, { env: { js_exp: Math.exp, js_log: Math.log } });
+    const instance = new WebAssembly.Instance(compiled, { env: { js_exp: Math.exp, js_log: Math.log, js_now: () => performance.now() } });
     this.k = instance.exports as unknown as Exports;
     const s = this.int32(sizes);
     const a = this.int32([0, ...activations]);
@@ -70,6 +75,19 @@ export class MlpKernel {
   reset(): void {
     this.k.reset();
   }
+
+  /** Starts timing each phase (from zero); `phases()` reads the sums. */
+  startProfile(): void {
+    this.profileAt = this.k.profile(1);
+  }
+
+  /** Milliseconds spent in each phase since startProfile. */
+  phases(): Record<(typeof PHASES)[number], number> {
+    const ms = new Float64Array(this.k.memory.buffer, this.profileAt, PHASES.length);
+    return Object.fromEntries(PHASES.map((p, i) => [p, ms[i]])) as Record<(typeof PHASES)[number], number>;
+  }
+
+  private profileAt = 0;
 
   step(x: number, labels: number, order: number, rows: number, optimizer: number, lr: number): number {
     return this.k.step(x, labels, order, rows, optimizer, lr);

@@ -14,6 +14,7 @@
 
 extern float js_exp(float);
 extern float js_log(float);
+extern double js_now(void);
 
 #define MAX_LAYERS 16
 
@@ -50,6 +51,24 @@ static int *nzIdx[MAX_LAYERS + 1], *nzCount[MAX_LAYERS + 1]; // per row of A[l]:
 static int *colStart, *colRows, *colFill;                       // the same, by column (for dW)
 static float *colVals;
 static float beta1Power = 1, beta2Power = 1; // β1ᵗ and β2ᵗ, multiplied in float32 as TF.js does
+
+// Where a step's time goes, for the benchmark: milliseconds per phase,
+// summed while `profiling` is on (off by default: the clock is a call out).
+enum { GATHER, FORWARD, LOSS, WEIGHT_GRADIENT, INPUT_GRADIENT, UPDATE, EVALUATE, PHASES };
+static double phaseMs[PHASES];
+static int profiling = 0;
+static double mark(int phase, double since) {
+  if (!profiling) return 0;
+  double now = js_now();
+  phaseMs[phase] += now - since;
+  return now;
+}
+
+__attribute__((export_name("profile"))) double *profile(int on) {
+  profiling = on;
+  for (int i = 0; i < PHASES; i++) phaseMs[i] = 0;
+  return phaseMs;
+}
 
 __attribute__((export_name("weights"))) float *weights(int l) { return W[l]; }
 __attribute__((export_name("biases"))) float *biases(int l) { return bias[l]; }
@@ -319,15 +338,21 @@ static void gather(const float *x, const int *order, int rows) {
  * forward, loss, backward, update. Returns the summed loss of the batch.
  */
 __attribute__((export_name("step"))) float step(const float *x, const int *labels, const int *order, int rows, int optimizer, float lr) {
+  double t = profiling ? js_now() : 0;
   gather(x, order, rows);
   int batchLabels[8192];
   for (int r = 0; r < rows; r++) batchLabels[r] = labels[order[r]];
+  t = mark(GATHER, t);
   forward(rows);
+  t = mark(FORWARD, t);
   int hits = 0;
   float loss = softmaxLoss(batchLabels, rows, &hits);
+  t = mark(LOSS, t);
   for (int l = L; l >= 1; l--) {
     weightGradient(l, rows);
+    t = mark(WEIGHT_GRADIENT, t);
     if (l > 1) inputGradient(l, rows);
+    t = mark(INPUT_GRADIENT, t);
   }
   beta1Power *= 0.9f;
   beta2Power *= 0.999f;
@@ -336,11 +361,13 @@ __attribute__((export_name("step"))) float step(const float *x, const int *label
     update(W[l], dW[l], m1[l], m2[l], (unsigned long)n[l - 1] * n[l], optimizer, lr, c1, c2);
     update(bias[l], db[l], mb1[l], mb2[l], n[l], optimizer, lr, c1, c2);
   }
+  mark(UPDATE, t);
   return loss;
 }
 
 /** Summed loss and hits of the model on `count` rows of `x` (no update): out[0] = loss, out[1] = hits. */
 __attribute__((export_name("evaluate"))) void evaluate(const float *x, const int *labels, int count, float *out) {
+  double t = profiling ? js_now() : 0;
   float loss = 0;
   int hits = 0, order[8192];
   for (int start = 0; start < count; start += B) {
@@ -352,4 +379,5 @@ __attribute__((export_name("evaluate"))) void evaluate(const float *x, const int
   }
   out[0] = loss;
   out[1] = (float)hits;
+  mark(EVALUATE, t);
 }

@@ -39,6 +39,7 @@ export async function trainFused(tf: typeof tfType, spec: ExperimentSpec, data: 
   const batches = Math.ceil(data.train.count / batchSize);
   const history: EpochRecord[] = [];
   kernel.reset();
+  if (progress.onKernelProfile) kernel.startProfile();
   const started = performance.now();
   for (let epoch = 1; epoch <= epochs; epoch++) {
     shuffle(order, random);
@@ -63,6 +64,7 @@ export async function trainFused(tf: typeof tfType, spec: ExperimentSpec, data: 
     progress.onEpoch?.(record, epochs);
   }
   const trainMs = performance.now() - started;
+  progress.onKernelProfile?.(kernel.phases());
   dense.forEach((layer, i) => {
     const { weights, biases } = kernel.layer(i + 1);
     const [w, b] = layer.getWeights();
