@@ -2,7 +2,7 @@
 // peak memory, each against a baseline measured in the same run, written as
 // a Markdown table to bench/latest.md (see scripts/bench/run.ts).
 //   npm run bench [-- --quick] [--in-process] [--only training,kmeans,build]
-//                 [--cnn] [--fashion-ml-kmeans] [--cold-all] [--out FILE]
+//                 [--no-cnn] [--fashion-ml-kmeans] [--cold-all] [--out FILE]
 // With --part NAME --args JSON it is the child process of one measured part.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
@@ -12,11 +12,12 @@ import { parts, type PartName } from './bench/parts.ts';
 import type { SectionName } from './bench/run.ts';
 
 const { values } = parseArgs({
+  allowNegative: true,
   options: {
     quick: { type: 'boolean', default: false },
     'in-process': { type: 'boolean', default: false },
     only: { type: 'string' },
-    cnn: { type: 'boolean', default: false },
+    cnn: { type: 'boolean', default: true },
     'fashion-ml-kmeans': { type: 'boolean', default: false },
     'cold-all': { type: 'boolean', default: false },
     out: { type: 'string' },

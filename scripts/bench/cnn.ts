@@ -1,5 +1,5 @@
-// CNN training throughput on a given TensorFlow.js backend (opt-in with
-// `npm run bench -- --cnn`): the engine as the pipeline selects it (so wasm
+// CNN training throughput on a given TensorFlow.js backend (skipped with
+// `npm run bench -- --no-cnn`): the engine as the pipeline selects it (so wasm
 // gets the convolution kernels of src/engine/wasm-kernels.ts), random 28×28×1
 // inputs, and the same minimize() step that src/model/train.ts takes.
 import { selectEngine, type BackendChoice } from '../../src/engine/index.ts';
