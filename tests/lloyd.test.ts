@@ -78,6 +78,45 @@ describe('lloyd k-means', () => {
     expect(a.inertia).toBeCloseTo(inertia, 0);
   });
 
+  it("from given starts, ends where textbook Lloyd iterations end (Hamerly's bounds skip work, not steps)", () => {
+    const k = 8;
+    const pick = seededRandom(21);
+    const start = new Float64Array(k * width);
+    for (let j = 0; j < k; j++) {
+      const row = Math.floor(pick() * 2000);
+      start.set(x.subarray(row * width, (row + 1) * width), j * width);
+    }
+    // Textbook Lloyd in float64: assign every row to its nearest centre, move the centres to the means, until no label changes.
+    const centres = Float64Array.from(start);
+    const labels = new Int32Array(2000).fill(-1);
+    let iterations = 0;
+    for (let changed = true; changed; iterations++) {
+      changed = false;
+      for (let i = 0; i < 2000; i++) {
+        let best = 0;
+        let bestD = Infinity;
+        for (let j = 0; j < k; j++) {
+          let d2 = 0;
+          for (let d = 0; d < width; d++) d2 += (x[i * width + d] - centres[j * width + d]) ** 2;
+          if (d2 < bestD) [best, bestD] = [j, d2];
+        }
+        if (labels[i] !== best) [labels[i], changed] = [best, true];
+      }
+      const sums = new Float64Array(k * width);
+      const counts = new Int32Array(k);
+      for (let i = 0; i < 2000; i++) {
+        counts[labels[i]]++;
+        for (let d = 0; d < width; d++) sums[labels[i] * width + d] += x[i * width + d];
+      }
+      for (let j = 0; j < k * width; j++) centres[j] = sums[j] / counts[Math.floor(j / width)];
+    }
+    const ours = lloyd(x, width, null, k, { restarts: 1, seed: 1, tolerance: 0, starts: [start] });
+    expect(ours.assignments).toEqual(labels);
+    expect(ours.iterations).toBe(iterations);
+    for (let j = 0; j < k * width; j++) expect(ours.centroids[j]).toBeCloseTo(centres[j], 5);
+    expect(() => lloyd(x, width, null, k, { restarts: 2, seed: 1, starts: [start] })).toThrow(/starts must hold 2/);
+  });
+
   it('keeps every cluster non-empty, even with fewer distinct rows than clusters', () => {
     // Twenty rows but five distinct values: k-means++ has to pick duplicate
     // centres, whose clusters start empty and must be refilled.

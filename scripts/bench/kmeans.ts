@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { idxToUnit, loadIdxFolder } from '../../src/data/idx.ts';
 import { fitKMeans, type KMeansEngine } from '../../src/signatures/kmeans.ts';
+import { lloyd } from '../../src/signatures/lloyd.ts';
 import { seededRandom } from '../../src/util/random.ts';
 import { clocks } from './clock.ts';
 
@@ -68,4 +69,20 @@ export function timeKMeans(engine: KMeansEngine, x: Float32Array, width: number,
   const stop = clocks();
   const { inertia, iterations } = fitKMeans(x, width, all, k, restarts, seed, engine);
   return { engine, rows, width, k, restarts, ...stop(), inertia, iterations };
+}
+
+/** lloyd from the starts scikit-learn wrote (float64, restarts × k × width), one restart each, as sklearnFromStarts runs them. */
+export function lloydFromStarts(x: Float32Array, width: number, k: number, startsPath: string): { cpuSeconds: number; runs: { inertia: number; iterations: number }[] } {
+  const bytes = readFileSync(startsPath);
+  const all = new Float64Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength));
+  const starts = Array.from({ length: all.length / (k * width) }, (_, r) => all.subarray(r * k * width, (r + 1) * k * width));
+  const runs = [];
+  let cpuSeconds = 0;
+  for (const start of starts) {
+    const stop = clocks();
+    const { inertia, iterations } = lloyd(x, width, null, k, { restarts: 1, seed: 1, starts: [start] });
+    cpuSeconds += stop().cpuSeconds;
+    runs.push({ inertia, iterations });
+  }
+  return { cpuSeconds, runs };
 }

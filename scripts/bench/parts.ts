@@ -69,6 +69,15 @@ export const parts = {
     }
     return timeKMeans(args.engine, readMatrix(args.matrix), args.matrix.width, args.k, args.restarts);
   },
+  /** lloyd from the starts scikit-learn wrote to `starts` (section 2b). */
+  async kmeansFromStarts(args: { matrix: KMeansArgs['matrix']; k: number; starts: string }) {
+    const { fashionPixels, lloydFromStarts, readMatrix } = await import('./kmeans.ts');
+    if ('fashion' in args.matrix) {
+      const { x, width } = fashionPixels(args.matrix.limit ?? Infinity);
+      return lloydFromStarts(x, width, args.k, args.starts);
+    }
+    return lloydFromStarts(readMatrix(args.matrix), args.matrix.width, args.k, args.starts);
+  },
   async cnn(args: { engine: BackendChoice; steps: number }): Promise<CnnBenchResult> {
     const { benchCnn } = await import('./cnn.ts');
     return benchCnn(args.engine, { steps: args.steps });

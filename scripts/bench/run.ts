@@ -11,7 +11,7 @@ import { describeMachine, type Machine } from './machine.ts';
 import { parts, type KMeansArgs, type PartName, type TrainArgs, type TrainResult } from './parts.ts';
 import { mib, num, percent, ratio, renderSection, seconds, type Section } from './table.ts';
 import type { TrainProfile } from './profile.ts';
-import { benchSklearn, findSklearn, type SklearnSource } from './sklearn.ts';
+import { benchSklearn, findSklearn, sklearnFromStarts, type SklearnSource, type StartedRuns } from './sklearn.ts';
 import { benchTorch, findTorch } from './torch.ts';
 import { availableEngines, type Loop } from './training.ts';
 
@@ -349,11 +349,58 @@ function targetLine(label: string, ours: KMeansTiming, sk: KMeansTiming): string
   return `${label}: lloyd ${ratio(speed)} scikit-learn's speed per restart, inertia ${num(inertia, 5)} of scikit-learn's (${Math.abs(inertia - 1) <= 0.001 ? 'within' : inertia < 1 ? 'lower, beyond' : 'higher, beyond'} 0.1 %)`;
 }
 
-async function kmeansSection(bench: Bench): Promise<Section> {
+const STARTS_HEADERS = ['Matrix', 'k', 'Restarts', 'lloyd CPU per restart', 'scikit-learn CPU per restart', 'lloyd speed / scikit-learn', 'Inertia, lloyd / scikit-learn (worst restart)', 'Restarts with the same iteration count'];
+
+/**
+ * Both from the same starting centres (scikit-learn's k-means++, restart r
+ * seeded 1 + r): the Lloyd iterations alone, compared restart by restart.
+ */
+interface StartsComparison {
+  label: string;
+  /** scikit-learn's CPU time over lloyd's. */
+  speed: number;
+  /** The restart's inertia ratio (lloyd / scikit-learn) farthest from 1. */
+  worst: number;
+}
+
+async function fromStartsRow(bench: Bench, label: string, matrix: KMeansArgs['matrix'], source: SklearnSource, k: number, restarts: number, dir: string, compared: StartsComparison[]): Promise<string[] | null> {
+  const sk = bench.options.quick ? null : findSklearn();
+  if (!sk) return null;
+  const starts = join(dir, `starts-${k}-${restarts}-${label.length}.f64`);
+  bench.options.log(`  k-means from the same starts: scikit-learn on ${label}`);
+  let theirs: StartedRuns;
+  try {
+    theirs = sklearnFromStarts(sk.python, source, k, restarts, starts);
+  } catch (e) {
+    return [label, String(k), String(restarts), failed({ error: (e as Error).message }), '', '', '', ''];
+  }
+  const ours = await bench.measure<StartedRuns>(`k-means from the same starts: lloyd on ${label}`, 'kmeansFromStarts', { matrix, k, starts });
+  if (!ours.ok) return [label, String(k), String(restarts), failed(ours), '', '', '', ''];
+  const o = ours.value;
+  const ratios = o.runs.map((r, i) => r.inertia / theirs.runs[i].inertia);
+  const worst = ratios.reduce((w, r) => (Math.abs(r - 1) > Math.abs(w - 1) ? r : w), 1);
+  const sameIterations = o.runs.filter((r, i) => r.iterations === theirs.runs[i].iterations).length;
+  compared.push({ label, speed: theirs.cpuSeconds / o.cpuSeconds, worst });
+  return [
+    label, String(k), String(restarts), seconds(o.cpuSeconds / restarts), seconds(theirs.cpuSeconds / restarts),
+    ratio(theirs.cpuSeconds / o.cpuSeconds), num(worst, 6), `${sameIterations} of ${restarts}`,
+  ];
+}
+
+/** The target, from section 2b's comparisons. */
+function startsTarget(compared: StartsComparison[]): string | null {
+  if (!compared.length) return null;
+  const verdict = (worst: number) => (Math.abs(worst - 1) <= 0.001 ? 'within 0.1 %' : 'beyond 0.1 %');
+  return `**Target, from the same starts: lloyd no slower than scikit-learn, inertia within 0.1 %.** ${compared.map((c) => `${c.label}: lloyd ${ratio(c.speed)} scikit-learn's speed, worst inertia ratio ${num(c.worst, 6)} (${verdict(c.worst)})`).join('; ')}.`;
+}
+
+async function kmeansSection(bench: Bench): Promise<Section[]> {
   const s = bench.sizes;
   const targets: string[] = [];
   const notes: string[] = [];
   const rows: string[][] = [];
+  const startRows: string[][] = [];
+  const compared: StartsComparison[] = [];
   const dir = mkdtempSync(join(tmpdir(), 'chemins-bench-kmeans-'));
   try {
     const made = await bench.measure<MatrixFile>('k-means: record activations', 'activations', { path: join(dir, 'activations.f32') });
@@ -371,6 +418,8 @@ async function kmeansSection(bench: Bench): Promise<Section> {
       rows.push(peer.row);
       if (peer.timing && ours.ok) targets.push(targetLine(label, ours.value, peer.timing));
       notes.push(`Activations: ${matrix.source}.`);
+      const same = await fromStartsRow(bench, label, matrix, matrix, s.activationsK, s.activationsRestarts, dir, compared);
+      if (same) startRows.push(same);
     }
     if (fashionAvailable()) {
       const limit = Number.isFinite(s.fashionLimit) ? s.fashionLimit : null;
@@ -386,26 +435,39 @@ async function kmeansSection(bench: Bench): Promise<Section> {
         rows.push(kmeansRow(label, null, 'ml-kmeans', null, 'skipped: about 115 s for one restart here (15× lloyd per restart, measured once while writing this bench); pass --fashion-ml-kmeans to run it'));
       }
       rows.push(kmeansRow(label, ours, 'lloyd', ref));
-      const peer = sklearnRow(bench, label, { idx: join(FASHION, 'train-images-idx3-ubyte.gz'), limit }, s.fashionK, s.fashionRestarts, ref);
+      const source = { idx: join(FASHION, 'train-images-idx3-ubyte.gz'), limit };
+      const peer = sklearnRow(bench, label, source, s.fashionK, s.fashionRestarts, ref);
       rows.push(peer.row);
       if (peer.timing && ours.ok) targets.push(targetLine(label, ours.value, peer.timing));
+      const same = await fromStartsRow(bench, label, { fashion: true, limit }, source, s.fashionK, s.fashionRestarts, dir, compared);
+      if (same) startRows.push(same);
     } else {
       notes.push(`No ${FASHION}: the Fashion-MNIST rows are left out.`);
     }
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
-  if (targets.length) notes.unshift(`**Target: lloyd no slower than scikit-learn's Lloyd k-means at the same k and restarts, inertia within 0.1 %.** ${targets.join('; ')}.`);
+  if (targets.length) notes.unshift(`**Target: lloyd no slower than scikit-learn's Lloyd k-means at the same k and restarts, inertia within 0.1 %.** With independent restarts (each engine its own k-means++ seeds, so the best inertia also depends on where the starts fell; section 2b runs both from the same starts): ${targets.join('; ')}.`);
   notes.push(
     'Both engines through `fitKMeans` of src/signatures/kmeans.ts, as the pipeline calls it: k-means++ initialisation, restart r seeded with 1 + r, the lowest inertia kept, clusters then sorted by size. Both run on one thread: ml-kmeans in JavaScript; lloyd in JavaScript around dot products in WebAssembly SIMD (src/signatures/dots.c). "Speed-up" is CPU time per restart, against ml-kmeans on the same matrix; "inertia / ml-kmeans" below 1 means lloyd found tighter clusters.',
     "scikit-learn: `KMeans(algorithm='lloyd', init='k-means++', n_init=restarts, random_state=1)` with its default tolerance, in a Python process pinned to one thread (threadpoolctl); its own seeds, so its restarts start elsewhere than ours. Its inertia is recomputed in float64 from its labels and centres, as ours is.",
   );
-  return {
+  const kmeans = {
     title: '2. k-means',
     headers: ['Matrix', 'Engine', 'k', 'Restarts', 'Wall time', 'CPU time', 'CPU per restart', 'Speed-up', 'Inertia', 'Inertia / ml-kmeans', 'Iterations (best run)'],
     rows,
     notes,
   };
+  const same = {
+    title: '2b. k-means from the same starts',
+    headers: STARTS_HEADERS,
+    rows: startRows.length ? startRows : [['all', '', '', bench.options.quick ? 'skipped (--quick)' : 'scikit-learn not installed', '', '', '', '']],
+    notes: [
+      ...[startsTarget(compared)].filter((t): t is string => t !== null),
+      "Independent restarts (section 2) start from different centres, so their best inertias differ by the luck of the starts. Here scikit-learn's `kmeans_plusplus` (restart r seeded with 1 + r) picks each restart's starting centres, and both run Lloyd's iterations from them: scikit-learn's `KMeans(init=centres, n_init=1, algorithm='lloyd')` and lloyd.ts's (`starts` option), each on one thread, timed per fit (the initialisation is not timed). Equal inertias and iteration counts mean the same clustering; lloyd's float32 dot products (as scikit-learn's on float32 data) can move a row that sits on a tie.",
+    ],
+  };
+  return [kmeans, same];
 }
 
 function stepCell(s: Step | null): string {
@@ -501,7 +563,7 @@ export async function runBench(options: BenchOptions): Promise<string> {
   }
   if (options.sections.includes('kmeans')) {
     options.log('k-means');
-    sections.push(await kmeansSection(bench));
+    sections.push(...(await kmeansSection(bench)));
   }
   if (options.sections.includes('build')) {
     options.log('build time');

@@ -17,6 +17,11 @@ export interface LloydOptions {
   seed: number;
   maxIterations?: number;
   tolerance?: number;
+  /**
+   * Restart r starts from starts[r] (k × width) instead of k-means++: how
+   * the benchmark runs scikit-learn's iterations and ours from the same centres.
+   */
+  starts?: readonly Float64Array[];
 }
 
 export interface LloydResult {
@@ -289,8 +294,7 @@ function inertiaOf(data: Data, centres: Float64Array, labels: Int32Array): numbe
   return total;
 }
 
-function run(data: Data, k: number, random: Random, maxIterations: number, tolerance: number): LloydResult {
-  const centres = kmeansPlusPlus(data, k, random);
+function run(data: Data, k: number, centres: Float64Array, maxIterations: number, tolerance: number): LloydResult {
   const s: State = {
     centres,
     centreNorms: squaredNorms(centres, k, data.width, new Float64Array(k)),
@@ -333,16 +337,18 @@ function run(data: Data, k: number, random: Random, maxIterations: number, toler
  * all rows), restarted `restarts` times; the run of lowest inertia is kept.
  */
 export function lloyd(values: Float32Array, width: number, rows: ArrayLike<number> | null, k: number, options: LloydOptions): LloydResult {
-  const { restarts, seed, maxIterations = 300, tolerance = 1e-4 } = options;
+  const { restarts, seed, maxIterations = 300, tolerance = 1e-4, starts } = options;
   const x = gather(values, width, rows);
   const n = x.length / width;
   if (!Number.isInteger(k) || k < 1 || k > n) throw new Error(`lloyd: k = ${k} must be an integer from 1 to the ${n} rows`);
   if (!(restarts >= 1)) throw new Error(`lloyd: restarts = ${restarts} must be at least 1`);
+  if (starts && (starts.length < restarts || starts.some((c) => c.length !== k * width))) throw new Error(`lloyd: starts must hold ${restarts} arrays of k × width = ${k * width} values`);
   const data: Data = { x, n, width, norms: squaredNorms(x, n, width, new Float64Array(n)), kernel: new DotKernel(x, width, Math.max(k, 2 + Math.floor(Math.log(k)))) };
   const scaled = tolerance * meanVariance(x, n, width);
   let best: LloydResult | null = null;
   for (let r = 0; r < restarts; r++) {
-    const result = run(data, k, seededRandom(seed + r), maxIterations, scaled);
+    const centres = starts ? Float64Array.from(starts[r]) : kmeansPlusPlus(data, k, seededRandom(seed + r));
+    const result = run(data, k, centres, maxIterations, scaled);
     if (!best || result.inertia < best.inertia) best = result;
   }
   return best!;
