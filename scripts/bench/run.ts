@@ -511,7 +511,7 @@ function buildSection(bench: Bench): Section {
         : 'Cold means every experiment from an empty results store.',
       'Each step is a fresh Node process (`node scripts/experiments.ts` with its default --jobs, as `npm run build` runs it; `node node_modules/astro/bin/astro.mjs build`). Times are wall clock, process start included, since a build is waited for; the CPU column (user + system of those processes and of the workers they fork; esbuild not counted) shows how much of it was work.',
       ...anomalies(rows),
-      'The result store caches per experiment, all or nothing: a change to any field but title and description changes the hash, so even an analysis setting retrains every seed of that experiment, and the others are reused.',
+      'The result store caches per experiment: a change to any field but title and description changes that experiment\'s result hash, and the others are reused. A change to `signatures` or `analysis` alone, as in the last row, keeps the training hash: the stored models are reloaded and reanalysed, not retrained.',
     ],
   };
 }
