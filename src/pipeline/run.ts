@@ -122,11 +122,17 @@ async function build({ id, spec }: LoadedExperiment, options: RunOptions, { hash
   try {
     outputs[0] = await runSeed(tf, { spec, data, x, seed: seeds[0], index: 0, dir, before: before(seeds[0]), reuse }, hooks);
     const lanes = [null, ...threads].map(async (thread) => {
-      for (let job = queue.shift(); job; job = queue.shift()) {
-        const output = thread
-          ? await thread.run({ ...job, before: before(job.seed), reuse }, hooks)
-          : await runSeed(tf, { spec, data, x, ...job, dir, before: before(job.seed), reuse }, hooks);
-        outputs[job.index] = output;
+      try {
+        for (let job = queue.shift(); job; job = queue.shift()) {
+          const output = thread
+            ? await thread.run({ ...job, before: before(job.seed), reuse }, hooks)
+            : await runSeed(tf, { spec, data, x, ...job, dir, before: before(job.seed), reuse }, hooks);
+          outputs[job.index] = output;
+        }
+      } catch (e) {
+        // One failed seed fails the experiment: the other lanes take no new seed.
+        queue.length = 0;
+        throw e;
       }
     });
     await Promise.all(lanes);
