@@ -127,6 +127,15 @@ describe('training.loop', () => {
     for (const m of [fused, again, reference]) m.model.dispose();
   });
 
+  it('leaves no tensor behind, trained or diverged', async () => {
+    const { tf: engine } = await selectEngine('wasm');
+    const before = engine.memory().numTensors;
+    const trained = await trainModel(engine, tinySpec({ training: { epochs: 1 } }), data, 3);
+    trained.model.dispose();
+    await expect(trainModel(engine, tinySpec({ training: { epochs: 2, learningRate: 9.9, optimizer: 'sgd' }, model: { hidden: [16, 8], activation: 'elu' } }), data, 3)).rejects.toThrow(/diverged/);
+    expect(engine.memory().numTensors).toBe(before);
+  });
+
   it('says which loop trains a model, and why', () => {
     expect(trainingLoop(tinySpec())).toEqual({ loop: 'fused', reason: 'the model is an MLP the fused kernel trains' });
     expect(trainingLoop(tinySpec({ model: { hidden: [8], dropout: 0.2 } })).loop).toBe('tfjs');
