@@ -96,8 +96,8 @@ interface Hashes {
 
 async function build({ id, spec }: LoadedExperiment, options: RunOptions, { hash, trainHash, previous }: Hashes, baseDir: string, choice: BackendChoice): Promise<Result> {
   const timings: Record<string, number> = {};
-  const time = async <T>(stage: Stage, work: () => T | Promise<T>, seed?: number): Promise<T> => {
-    options.onStage?.(stage, seed);
+  const time = async <T>(stage: Stage, work: () => T | Promise<T>): Promise<T> => {
+    options.onStage?.(stage);
     const t0 = performance.now();
     const out = await work();
     timings[stage] = (timings[stage] ?? 0) + Math.round(performance.now() - t0);
@@ -115,13 +115,17 @@ async function build({ id, spec }: LoadedExperiment, options: RunOptions, { hash
   // Seed threads start now, to load their engine and data while the first
   // seed runs alone: it does the input layer's seed-independent work and
   // lends it to the others.
-  const threads = Array.from({ length: Math.max(0, Math.min((options.seedJobs ?? 1) - 1, seeds.length - 2)) }, () => new SeedThread({ spec, baseDir, choice, dir }));
+  // They run on the engine this thread resolved (never `auto` again, which
+  // could resolve otherwise there); none on the native engine, which already
+  // uses every core and is not known to load in worker threads.
+  const lanes = engine.backend === 'wasm' || engine.backend === 'cpu' ? Math.min((options.seedJobs ?? 1) - 1, seeds.length - 2) : 0;
+  const threads = Array.from({ length: Math.max(0, lanes) }, () => new SeedThread({ spec, baseDir, choice: engine.backend as BackendChoice, dir }));
   const reuse = emptyReuse();
   const queue = seeds.slice(1).map((seed, i) => ({ seed, index: i + 1 }));
   const outputs: SeedOutput[] = [];
   try {
     outputs[0] = await runSeed(tf, { spec, data, x, seed: seeds[0], index: 0, dir, before: before(seeds[0]), reuse }, hooks);
-    const lanes = [null, ...threads].map(async (thread) => {
+    const running = [null, ...threads].map(async (thread) => {
       try {
         for (let job = queue.shift(); job; job = queue.shift()) {
           const output = thread
@@ -135,7 +139,7 @@ async function build({ id, spec }: LoadedExperiment, options: RunOptions, { hash
         throw e;
       }
     });
-    await Promise.all(lanes);
+    await Promise.all(running);
   } finally {
     await Promise.all(threads.map((t) => t.close()));
   }

@@ -44,6 +44,8 @@ function revive(r: Extract<Reply, { type: 'failed' }>): Error {
 export class SeedThread {
   private readonly worker: Worker;
   private pending: { resolve: (o: SeedOutput) => void; reject: (e: Error) => void; hooks: SeedHooks } | null = null;
+  /** Why the thread can take no seed (it failed to start, or died between seeds). */
+  private broken: Error | null = null;
 
   constructor(setup: Omit<Setup, 'role'>) {
     this.worker = new Worker(new URL(import.meta.url), { workerData: { role: 'chemins-seed', ...setup } satisfies Setup });
@@ -63,12 +65,14 @@ export class SeedThread {
   }
 
   private fail(err: Error): void {
+    this.broken ??= err;
     const p = this.pending;
     this.pending = null;
     p?.reject(err);
   }
 
   run(job: Job, hooks: SeedHooks): Promise<SeedOutput> {
+    if (this.broken) return Promise.reject(this.broken);
     return new Promise((resolve, reject) => {
       this.pending = { resolve, reject, hooks };
       this.worker.postMessage(job);
@@ -77,6 +81,7 @@ export class SeedThread {
 
   async close(): Promise<void> {
     this.worker.removeAllListeners('exit');
+    this.fail(new Error('the seed thread was closed before reporting its seed'));
     await this.worker.terminate();
   }
 }
