@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { DOTS_VERSION } from '../signatures/dots.ts';
 
 const require = createRequire(import.meta.url);
 
@@ -23,7 +24,7 @@ export function toolVersions(): Record<string, string> {
   };
 }
 
-/** Libraries that shape the analysis's numbers, as part of a result's hash. */
+/** Libraries and kernels that shape the analysis's numbers, as part of a result's hash. */
 export function analysisLibraries(): string {
-  return ['umap-js'].map((p) => `${p}@${versionOf(p)}`).join(' ');
+  return [...['umap-js'].map((p) => `${p}@${versionOf(p)}`), DOTS_VERSION].join(' ');
 }
