@@ -47,6 +47,6 @@ export async function activationMatrix(path: string, quick: boolean): Promise<Ma
   const hidden1 = acts.layers.find((l) => l.name === 'hidden1')!;
   writeFileSync(path, hidden1.values);
   trained.model.dispose();
-  return { path, rows, width: hidden1.units, source: `hidden1 of the default model (seed ${seed}, ${spec.training.epochs} epochs on ${backend}) on all ${rows.toLocaleString('en')} embedded MNIST digits` };
+  return { path, rows, width: hidden1.units, source: `hidden1 of the default model (seed ${seed}, ${spec.training.epochs} epochs, fused training loop; activations read on ${backend}) on all ${rows.toLocaleString('en')} embedded MNIST digits` };
 }
 

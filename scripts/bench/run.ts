@@ -166,7 +166,7 @@ async function trainingSection(bench: Bench): Promise<Section> {
   const epochs = (n: number) => `${n} epoch${n === 1 ? '' : 's'}`;
   notes.push(
     `MLP ${shape} (${spec.model.activation}, the defaults of src/spec/schema.ts), ${spec.training.optimizer} at ${spec.training.learningRate}, batch ${spec.training.batchSize}, seed 1. MNIST: the default experiment's data as the pipeline loads it (experiments/mnist-1-vs-7.yaml${quick ? ', capped at 100 per class by --quick' : ''}) for ${epochs(quick ? 1 : bench.sizes.mnistEpochs)} (the experiment itself trains ${spec.training.epochs} per seed). Fashion-MNIST: classes ${FASHION_CLASSES.join(' (T-shirt/top) vs ')} (shirt) through the pipeline's IDX loader, ${quick ? 'capped at 256 per class by --quick' : 'the full train split of those two classes'}, ${epochs(quick ? 1 : bench.sizes.fashionEpochs)}, on the engine the pipeline picks here (${engines[0]}); tested on the test split of the same classes.`,
-    'Each row is one run in a fresh process. On this shared machine, the same row varies by about ±20 % from run to run (trainModel / model.fit on wasm measured 0.77× to 1.20× while this bench was written): read ratios near 1 as "the same".',
+    'Each row is one run in a fresh process. On this shared machine, the same row varies by about ±20 % from run to run (the tfjs loop / model.fit on wasm measured 0.77× to 1.20× while this bench was written): read ratios near 1 as "the same".',
     'Loops: `model.fit` is TF.js\'s own; `tfjs loop` is `trainModel` with `training.loop: tfjs` (TF.js ops on the engine, about 220 engine calls a step); `fused` is `trainModel` with the default `training.loop: auto`, which trains an MLP in Chemins\' kernel (src/model/fused/mlp.c): one WebAssembly SIMD call a step for the forward pass, the loss, the backward pass and the optimizer, skipping products by exact zeros.',
     'Baseline (1.00×): TF.js `model.fit` on the same engine, model, data, batch size and optimizer, with the test split as validation data, since `trainModel` also evaluates every epoch. The fused and PyTorch rows are relative to TF.js `model.fit` on wasm. PyTorch\'s loop is the textbook one (randperm, zero_grad, backward, step) and evaluates the train and test splits every epoch as `trainModel` does. Timed: building the model, uploading the data and training; not reading the data from disk (PyTorch\'s timer includes reading its copy, a few milliseconds).',
     'Speeds are per CPU second of the process (user + system): every engine here computes on one thread, so on an idle machine CPU and wall time agree, and on a shared one CPU time leaves out the time other processes held the core. TF.js\'s wasm backend loads its single-threaded SIMD build in Node; the cpu backend is plain JavaScript; PyTorch is pinned with `torch.set_num_threads(1)`.',
@@ -237,7 +237,7 @@ async function cnnRows(bench: Bench, engines: string[]): Promise<{ rows: string[
 async function profileSection(bench: Bench): Promise<Section> {
   const epochs = bench.options.quick ? 1 : bench.sizes.mnistEpochs;
   const headers = ['Kernel', 'Input shapes', 'Calls', 'Time', 'Share of wall time', 'GFLOP/s'];
-  const r = await bench.measure<TrainProfile>('profile mnist wasm trainModel', 'profile', { engine: 'wasm', epochs });
+  const r = await bench.measure<TrainProfile>('profile mnist wasm tfjs loop', 'profile', { engine: 'wasm', epochs });
   const title = '1b. Where the training time goes';
   if (!r.ok) return { title, headers, rows: [[failed(r), '', '', '', '', '']], notes: [] };
   const p = r.value;
@@ -257,7 +257,7 @@ async function profileSection(bench: Bench): Promise<Section> {
     headers,
     rows,
     notes: [
-      `\`trainModel\` on the default experiment's MNIST data, ${epochs} epoch${epochs === 1 ? '' : 's'} (${num(p.steps, 0)} steps) on ${p.engine}, under \`tf.profile\`: ${num(p.kernels.reduce((s, k) => s + k.calls, 0) / p.steps, 0)} kernel calls per training step (the per-epoch evaluation's included). Kernel times are summed by kernel and input shapes; the wall time includes the profiler's own overhead, which falls in "outside kernels".`,
+      `\`trainModel\` with \`training.loop: tfjs\` on the default experiment's MNIST data, ${epochs} epoch${epochs === 1 ? '' : 's'} (${num(p.steps, 0)} steps) on ${p.engine}, under \`tf.profile\`: ${num(p.kernels.reduce((s, k) => s + k.calls, 0) / p.steps, 0)} kernel calls per training step (the per-epoch evaluation's included). Kernel times are summed by kernel and input shapes; the wall time includes the profiler's own overhead, which falls in "outside kernels".`,
       'Reading the matrix products: [64×784] · [784×128] is hidden1\'s forward product, [64×784] · [64×128] the gradient of its weights (xᵀ·dy, first operand transposed); the same 12.8 MFLOP each. GFLOP/s is 2·m·n·k per call over the kernel time.',
     ],
   };
@@ -351,10 +351,6 @@ function targetLine(label: string, ours: KMeansTiming, sk: KMeansTiming): string
 
 const STARTS_HEADERS = ['Matrix', 'k', 'Restarts', 'lloyd CPU per restart', 'scikit-learn CPU per restart', 'lloyd speed / scikit-learn', 'Inertia, lloyd / scikit-learn (worst restart)', 'Restarts with the same iteration count'];
 
-/**
- * Both from the same starting centres (scikit-learn's k-means++, restart r
- * seeded 1 + r): the Lloyd iterations alone, compared restart by restart.
- */
 interface StartsComparison {
   label: string;
   /** scikit-learn's CPU time over lloyd's. */
@@ -363,6 +359,10 @@ interface StartsComparison {
   worst: number;
 }
 
+/**
+ * Both from the same starting centres (scikit-learn's k-means++, restart r
+ * seeded 1 + r): the Lloyd iterations alone, compared restart by restart.
+ */
 async function fromStartsRow(bench: Bench, label: string, matrix: KMeansArgs['matrix'], source: SklearnSource, k: number, restarts: number, dir: string, compared: StartsComparison[]): Promise<string[] | null> {
   const sk = bench.options.quick ? null : findSklearn();
   if (!sk) return null;

@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process';
+import { findPython, runPinned } from './python.ts';
 import type { KMeansTiming, MatrixFile } from './kmeans.ts';
 
 // scikit-learn's Lloyd k-means as a peer, on the same matrix, k, restarts
@@ -48,22 +48,11 @@ print(json.dumps({"cpuSeconds": cpu, "runs": runs, "version": sklearn.__version_
 `;
 
 /** The first Python here that imports scikit-learn. */
-export function findSklearn(): { python: string; version: string } | null {
-  for (const python of ['python3', '/usr/bin/python3']) {
-    const r = spawnSync(python, ['-c', 'import sklearn, threadpoolctl; print(sklearn.__version__)'], { encoding: 'utf8' });
-    if (r.status === 0) return { python, version: r.stdout.trim() };
-  }
-  return null;
-}
+export const findSklearn = () => findPython('import sklearn, threadpoolctl; print(sklearn.__version__)');
 
 export type SklearnSource = MatrixFile | { idx: string; limit: number | null };
 
-function runPython<T>(python: string, script: string, args: string[]): T {
-  const env = { ...process.env, OMP_NUM_THREADS: '1', OPENBLAS_NUM_THREADS: '1', MKL_NUM_THREADS: '1' };
-  const r = spawnSync(python, ['-c', LOAD + script, ...args], { encoding: 'utf8', timeout: 600_000, env });
-  if (r.status !== 0) throw new Error((r.stderr || r.error?.message || 'python failed').trim().split('\n').at(-1));
-  return JSON.parse(r.stdout.trim().split('\n').at(-1)!);
-}
+const runPython = <T>(python: string, script: string, args: string[]): T => runPinned<T>(python, LOAD + script, args, 600_000);
 
 export function benchSklearn(python: string, source: SklearnSource, k: number, restarts: number): KMeansTiming & { version: string } {
   const out = runPython<Omit<KMeansTiming, 'engine' | 'k' | 'restarts'> & { version: string }>(python, SCRIPT, [JSON.stringify(source), String(k), String(restarts)]);

@@ -1,9 +1,9 @@
-import { spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { classIndex } from '../../src/model/train.ts';
 import { timing, type TrainTiming } from './training.ts';
 import type { Workload } from './datasets.ts';
+import { findPython, runPinned } from './python.ts';
 
 // PyTorch as a peer on the same MLP, data, optimizer and batch size, pinned
 // to one thread as TF.js's wasm and cpu engines are. Only where Debian's
@@ -46,14 +46,8 @@ params = sum(p.numel() for p in model.parameters())
 print(json.dumps({"seconds": seconds, "cpuSeconds": cpu, "params": params, "testAccuracy": accuracy, "maxRssKiB": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, "version": torch.__version__, "blas": blas}))
 `;
 
-/** The first Python here that imports torch (pyenv's python3 may shadow Debian's /usr/bin/python3). */
-export function findTorch(): { python: string; version: string } | null {
-  for (const python of ['python3', '/usr/bin/python3']) {
-    const r = spawnSync(python, ['-c', 'import torch; print(torch.__version__)'], { encoding: 'utf8' });
-    if (r.status === 0) return { python, version: r.stdout.trim() };
-  }
-  return null;
-}
+/** The first Python here that imports torch. */
+export const findTorch = () => findPython('import torch; print(torch.__version__)');
 
 export interface TorchTiming extends TrainTiming {
   maxRssMiB: number;
@@ -70,9 +64,6 @@ export function benchTorch(python: string, { spec, data }: Workload, dir: string
   const { epochs, batchSize, learningRate } = spec.training;
   const args = [dir, JSON.stringify(spec.model.hidden), String(data.classes.length), String(epochs), String(batchSize), String(learningRate)];
   // One thread for every threading layer torch may go through, its BLAS's included.
-  const env = { ...process.env, OMP_NUM_THREADS: '1', OPENBLAS_NUM_THREADS: '1', MKL_NUM_THREADS: '1' };
-  const r = spawnSync(python, ['-c', SCRIPT, ...args], { encoding: 'utf8', timeout: 300_000, env });
-  if (r.status !== 0) throw new Error((r.stderr || r.error?.message || 'python failed').trim().split('\n').at(-1));
-  const out = JSON.parse(r.stdout.trim().split('\n').at(-1)!);
+  const out = runPinned<{ seconds: number; cpuSeconds: number; params: number; testAccuracy: number; maxRssKiB: number; version: string; blas: string[] }>(python, SCRIPT, args, 300_000);
   return { ...timing(`PyTorch ${out.version}, 1 thread`, 'plain loop', epochs * data.train.count, out, out.params, null, out.testAccuracy), maxRssMiB: out.maxRssKiB / 1024, blas: out.blas };
 }
