@@ -66,17 +66,17 @@ function evaluate(tf: typeof tfType, model: tfType.Sequential, split: Split, y: 
   return result;
 }
 
-/**
- * Trains the MLP with a plain loop: batches drawn in a seeded order, the loss
- * summed on the engine and read once per epoch, so no step waits on the
- * engine for a number nobody looks at.
- */
+/** Trains one seed's model in the loop `training.loop` resolves to (trainingLoop). */
 export async function trainModel(tf: typeof tfType, spec: ExperimentSpec, data: Dataset, seed: number, progress: TrainProgress = {}): Promise<TrainedModel> {
   if (trainingLoop(spec).loop === 'fused') return trainFused(tf, spec, data, seed, progress);
   return trainTfjs(tf, spec, data, seed, progress);
 }
 
-/** The TF.js loop, on whichever backend is selected. */
+/**
+ * The TF.js loop, on whichever backend is selected: batches drawn in a
+ * seeded order, the loss summed on the engine and read once per epoch, so no
+ * step waits on the engine for a number nobody looks at.
+ */
 export async function trainTfjs(tf: typeof tfType, spec: ExperimentSpec, data: Dataset, seed: number, progress: TrainProgress = {}): Promise<TrainedModel> {
   const { model, hiddenLayers, layers } = buildModel(tf, spec, data, seed);
   const { epochs, batchSize } = spec.training;

@@ -9,7 +9,7 @@ import { DotKernel } from './dots.ts';
 // a label, so the iterations are Lloyd's, only cheaper; the dot products
 // that remain run in WebAssembly SIMD on float32 (dots.c), as scikit-learn
 // computes on float32 data. ml-kmeans, which
-// fitKMeans('ml-kmeans') wraps, reaches the same inertias about ten times more slowly.
+// fitKMeans('ml-kmeans') wraps, reaches the same inertias about twenty times more slowly.
 
 export interface LloydOptions {
   restarts: number;
@@ -76,6 +76,9 @@ interface Data {
   kernel: DotKernel;
 }
 
+/** Candidates drawn per new centre in greedy k-means++ (scikit-learn's choice). */
+const trialsOf = (k: number): number => 2 + Math.floor(Math.log(k));
+
 /**
  * Greedy k-means++: each new centre is the best, by resulting potential, of
  * 2 + ⌊ln k⌋ rows drawn with probability proportional to their squared
@@ -83,7 +86,7 @@ interface Data {
  */
 function kmeansPlusPlus(data: Data, k: number, random: Random): Float64Array {
   const { x, n, width, norms, kernel } = data;
-  const trials = 2 + Math.floor(Math.log(k));
+  const trials = trialsOf(k);
   const centres = new Float64Array(k * width);
   const candidates = new Float64Array(trials * width);
   const candidateNorms = new Float64Array(trials);
@@ -343,7 +346,7 @@ export function lloyd(values: Float32Array, width: number, rows: ArrayLike<numbe
   if (!Number.isInteger(k) || k < 1 || k > n) throw new Error(`lloyd: k = ${k} must be an integer from 1 to the ${n} rows`);
   if (!(restarts >= 1)) throw new Error(`lloyd: restarts = ${restarts} must be at least 1`);
   if (starts && (starts.length < restarts || starts.some((c) => c.length !== k * width))) throw new Error(`lloyd: starts must hold ${restarts} arrays of k × width = ${k * width} values`);
-  const data: Data = { x, n, width, norms: squaredNorms(x, n, width, new Float64Array(n)), kernel: new DotKernel(x, width, Math.max(k, 2 + Math.floor(Math.log(k)))) };
+  const data: Data = { x, n, width, norms: squaredNorms(x, n, width, new Float64Array(n)), kernel: new DotKernel(x, width, Math.max(k, trialsOf(k))) };
   const scaled = tolerance * meanVariance(x, n, width);
   let best: LloydResult | null = null;
   for (let r = 0; r < restarts; r++) {
