@@ -101,9 +101,7 @@ describe('Fashion-MNIST (Debian package)', () => {
   if (!hasFashion) console.warn(`skipping the Fashion-MNIST test: ${FASHION} is absent (install the Debian package dataset-fashion-mnist to run it)`);
 
   it.skipIf(!hasFashion)(`reads ${FASHION} as 60,000 + 10,000 images of 28×28 with balanced labels`, () => {
-    const start = performance.now();
     const d = loadIdxFolder(FASHION);
-    const ms = performance.now() - start;
     expect([d.train.images.count, d.train.images.rows, d.train.images.cols]).toEqual([60000, 28, 28]);
     expect([d.test.images.count, d.test.labels.count]).toEqual([10000, 10000]);
     for (const [split, each] of [[d.train, 6000], [d.test, 1000]] as const) {
@@ -112,7 +110,5 @@ describe('Fashion-MNIST (Debian package)', () => {
       expect(counts).toEqual(new Array(10).fill(each));
     }
     expect(d.identity.split(' ')).toHaveLength(4);
-    // Decompressing 26 MB takes a few hundred milliseconds; the limit is loose for slow machines.
-    expect(ms).toBeLessThan(5000);
   });
 });
