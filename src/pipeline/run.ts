@@ -125,6 +125,7 @@ async function build({ id, spec }: LoadedExperiment, options: RunOptions, { hash
   const outputs: SeedOutput[] = [];
   try {
     outputs[0] = await runSeed(tf, { spec, data, x, seed: seeds[0], index: 0, dir, before: before(seeds[0]), reuse }, hooks);
+    const failures: unknown[] = [];
     const running = [null, ...threads].map(async (thread) => {
       try {
         for (let job = queue.shift(); job; job = queue.shift()) {
@@ -133,13 +134,17 @@ async function build({ id, spec }: LoadedExperiment, options: RunOptions, { hash
             : await runSeed(tf, { spec, data, x, ...job, dir, before: before(job.seed), reuse }, hooks);
           outputs[job.index] = output;
         }
-      } catch (e) {
-        // One failed seed fails the experiment: the other lanes take no new seed.
+      } catch (error) {
+        // One failed seed fails the experiment: no lane takes a new seed and
+        // the threads stop now; the error is thrown once this thread's own
+        // seed in progress has ended, so that nothing runs on after it.
+        failures.push(error);
         queue.length = 0;
-        throw e;
+        await Promise.all(threads.map((t) => t.close()));
       }
     });
     await Promise.all(running);
+    if (failures.length) throw failures[0];
   } finally {
     await Promise.all(threads.map((t) => t.close()));
   }
