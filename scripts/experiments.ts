@@ -7,7 +7,7 @@ import { basename, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { formatError, fromInvalid, runFailure, type RunFailure } from '../src/spec/errors.ts';
-import { clearFailure, writeFailure } from '../src/results/store.ts';
+import { checkWritable, clearFailure, writeFailure } from '../src/results/store.ts';
 import { loadExperiments, type LoadedExperiment } from '../src/spec/load.ts';
 import { seedsOf } from '../src/spec/schema.ts';
 import { engineLine, outcomeLine } from '../src/pipeline/outcome.ts';
@@ -39,7 +39,13 @@ if (!/^[1-9]\d*$/.test(values.jobs)) {
 }
 
 const progress = createProgress();
-const outcomes = loadExperiments(resolve(values.experiments));
+let outcomes: ReturnType<typeof loadExperiments>;
+try {
+  outcomes = loadExperiments(resolve(values.experiments));
+} catch (err) {
+  console.error(`The experiments folder ${values.experiments} cannot be listed: ${(err as Error).message}`);
+  process.exit(2);
+}
 const only = values.only?.flatMap((o) => o.split(',')) ?? null;
 const idOf = (o: (typeof outcomes)[number]) => (o.ok ? o.experiment.id : basename(o.error.file).replace(/\.ya?ml$/, ''));
 const selected = outcomes.filter((o) => !only || only.includes(idOf(o)));
@@ -50,23 +56,47 @@ for (const id of only ?? []) if (!known.has(id)) console.error(`--only ${id}: th
 const summary = new Map<string, string>();
 let failed = selected.filter((o) => !o.ok).length + (only ?? []).filter((id) => !known.has(id)).length;
 const resultsDir = resolve(values.results);
+// Before anything trains: a results folder that cannot be written (read-only,
+// full, not ours) is named once, and every experiment with work to do fails
+// with it at once instead of after its training.
+const unwritable = checkWritable(resultsDir);
+if (unwritable) {
+  console.error(`${formatError({ id: '', file: values.results, name: 'ResultsNotWritable', title: 'the results folder cannot be written; nothing will be trained.', problems: [{ path: '', message: unwritable.message }], hint: unwritable.hint })}\n`);
+}
+
+/** Keeps a failure for the site; a store that cannot take it (full, read-only) is said once, and never stops the run. */
+let recordFailed = false;
+function record(failure: RunFailure): void {
+  if (unwritable) return;
+  try {
+    writeFailure(resultsDir, failure);
+  } catch (err) {
+    if (!recordFailed) console.error(`  (the failure of ${failure.id} could not be kept for the site: ${(err as Error).message})\n`);
+    recordFailed = true;
+  }
+}
+
 for (const o of selected) {
   if (o.ok) continue;
   console.error(`${formatError(o.error)}\n`);
   // The site shows a card for it instead of a stale or missing page.
-  writeFailure(resultsDir, fromInvalid(idOf(o), o.error));
+  record(fromInvalid(idOf(o), o.error));
 }
 
 /** A run that stopped: printed in full, kept for the site, one line in the summary. */
 function fail(failure: RunFailure): void {
   failed++;
   console.error(`${formatError(failure)}\n`);
-  writeFailure(resultsDir, failure);
+  record(failure);
   summary.set(failure.id, `  ✗ ${failure.id}: ${failure.problems[0]?.path ? `${failure.problems[0].path}: ` : ''}${failure.problems[0]?.message.split('\n')[0] ?? failure.title}`);
 }
 
 function succeed(id: string, line: string): void {
-  clearFailure(resultsDir, id);
+  try {
+    clearFailure(resultsDir, id);
+  } catch {
+    // A read-only folder: the stale record stays, and the site shows the failure until the next build that can write.
+  }
   summary.set(id, line);
 }
 
@@ -144,6 +174,11 @@ for (const experiment of runnable) {
   const result = currentResult(experiment, task(experiment));
   if (result) succeed(experiment.id, outcomeLine(experiment.id, { status: 'reused', result, why: '' }, performance.now() - t0).line);
   else pending.push(experiment);
+}
+
+if (unwritable) {
+  // Current results were confirmed above (reading only); the rest cannot be stored, so none trains.
+  for (const experiment of pending.splice(0)) fail(runFailure(experiment.id, experiment.file, unwritable));
 }
 
 seedJobs = Math.max(1, Math.floor(Number(values.jobs) / Math.max(1, pending.length)));

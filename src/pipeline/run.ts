@@ -6,9 +6,9 @@ import { stability, type SeedModel } from '../analysis/stability.ts';
 import { datasetIdentity, loadData } from '../data/index.ts';
 import { engineKey, selectEngine, type BackendChoice } from '../engine/index.ts';
 import { trainingKey, trainingLoop, type TrainProgress } from '../model/train.ts';
-import { acquireLock } from '../results/lock.ts';
+import { acquireLock, type Lock } from '../results/lock.ts';
 import { RESULT_SCHEMA_VERSION, type Result } from '../results/schema.ts';
-import { PIPELINE_VERSION, readResult, removeLeftovers, resultHash, trainingHash, writeArtifacts, writeResult } from '../results/store.ts';
+import { PIPELINE_VERSION, readResult, removeLeftovers, resultHash, storeError, trainingHash, writeArtifacts, writeResult } from '../results/store.ts';
 import type { LoadedExperiment } from '../spec/load.ts';
 import { seedsOf } from '../spec/schema.ts';
 import { datasetSummary } from './dataset-summary.ts';
@@ -65,8 +65,14 @@ export async function runExperiment(experiment: LoadedExperiment, options: RunOp
   // A quick look without the lock: a stored result that still holds needs no wait.
   const current = currentResult(experiment, options);
   if (current) return { status: 'reused', result: current, why: '' };
-  mkdirSync(options.resultsDir, { recursive: true });
-  const lock = await acquireLock(join(options.resultsDir, `${id}.lock`), (holder) => options.onWait?.(holder));
+  const lockPath = join(options.resultsDir, `${id}.lock`);
+  let lock: Lock;
+  try {
+    mkdirSync(options.resultsDir, { recursive: true });
+    lock = await acquireLock(lockPath, (holder) => options.onWait?.(holder));
+  } catch (err) {
+    throw storeError(err, lockPath);
+  }
   try {
     // Another build may have written it while this one waited.
     const read = readResult(options.resultsDir, id);
@@ -158,7 +164,7 @@ async function build({ id, spec }: LoadedExperiment, options: RunOptions, { hash
   const summary = datasetSummary(data);
   const unseen = unseenAnswer(spec, runs, summary.names, data.test.count);
   const answers = [separationAnswer(spec, runs, data.test.count, summary.names), signaturesAnswer(spec, runs, summary.names), ...(unseen ? [unseen] : [])];
-  await time('store', () => writeArtifacts(options.resultsDir, id, files));
+  const swap = await time('store', () => writeArtifacts(options.resultsDir, id, files));
   timings.total = Math.round(performance.now() - started);
   const result: Result = {
     schemaVersion: RESULT_SCHEMA_VERSION,
@@ -190,7 +196,14 @@ async function build({ id, spec }: LoadedExperiment, options: RunOptions, { hash
     curves: layerCurves(runs),
     answers,
   };
-  // The JSON is written last: it is the commit point of the whole run.
-  writeResult(options.resultsDir, result);
+  // The JSON is written last: it is the commit point of the whole run. Should
+  // it fail (a full disk), the artifacts it would have pointed at are undone.
+  try {
+    writeResult(options.resultsDir, result);
+  } catch (err) {
+    swap.undo();
+    throw err;
+  }
+  swap.keep();
   return result;
 }

@@ -31,7 +31,14 @@ function holder(path: string): { pid: number; host: string } | null {
 function tryTake(path: string): Lock | null {
   try {
     const fd = openSync(path, 'wx');
-    writeSync(fd, `${process.pid} ${hostname()} ${new Date().toISOString()}`);
+    try {
+      writeSync(fd, `${process.pid} ${hostname()} ${new Date().toISOString()}`);
+    } catch (err) {
+      // A full disk: an empty lock would name no holder and never be taken over.
+      closeSync(fd);
+      rmSync(path, { force: true });
+      throw err;
+    }
     closeSync(fd);
     return { release: () => rmSync(path, { force: true }) };
   } catch (e) {

@@ -1,8 +1,11 @@
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readdirSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import type { RunFailure } from '../spec/errors.ts';
+import { z } from 'zod';
+import { StoreError, type RunFailure } from '../spec/errors.ts';
 import type { ExperimentSpec } from '../spec/schema.ts';
+import { describeDisk } from '../util/disk.ts';
 import { canonicalJson, sha256 } from '../util/hash.ts';
+import { readTextFile } from '../util/read-file.ts';
 import { Result, RESULT_SCHEMA_VERSION } from './schema.ts';
 
 // The results store: `results/<id>.json` (the contract with the site) and
@@ -51,29 +54,160 @@ export function resultPath(dir: string, id: string): string {
   return join(dir, `${id}.json`);
 }
 
+/** A result is refused unread above this size (the largest committed experiment's is a few MB). */
+export const MAX_RESULT_BYTES = 256 << 20;
+/** Nor is one nested deeper than this (a result is about ten levels deep): deeper JSON could exhaust the stack. */
+export const MAX_RESULT_DEPTH = 64;
+
+/** How deep `text`'s JSON nests, counted without parsing it; stops once past `limit`. */
+export function jsonDepth(text: string, limit = Infinity): number {
+  let depth = 0;
+  let max = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 92) i++; // backslash: skip the escaped character
+      else if (c === 34) inString = false;
+    } else if (c === 34) inString = true;
+    else if (c === 123 || c === 91) {
+      if (++depth > max && (max = depth) > limit) return max;
+    } else if (c === 125 || c === 93) depth--;
+  }
+  return max;
+}
+
+/**
+ * Reads `results/<id>.json` and checks it: a regular file of sane size and
+ * depth, JSON, this schema version, sealed by its own digest, of this id,
+ * and matching the results schema. Never throws: whatever the file holds
+ * (copied from elsewhere, hand-edited, hostile), the answer is a result or
+ * one line saying why not, which the site shows as a card.
+ */
 export function readResult(dir: string, id: string): ReadOutcome {
   const path = resultPath(dir, id);
+  try {
+    return checkResult(path, id);
+  } catch (err) {
+    return { ok: false, reason: `${path} cannot be read as a result (${String((err as Error)?.message ?? err).slice(0, 200)})` };
+  }
+}
+
+function checkResult(path: string, id: string): ReadOutcome {
   if (!existsSync(path)) return { ok: false, reason: 'no result yet' };
+  const read = readTextFile(path, MAX_RESULT_BYTES);
+  if (!read.ok) return { ok: false, reason: `${path} cannot be read: ${read.message}` };
+  const depth = jsonDepth(read.text, MAX_RESULT_DEPTH);
+  if (depth > MAX_RESULT_DEPTH) return { ok: false, reason: `${path} is nested more than ${MAX_RESULT_DEPTH} levels deep: it is not a result` };
   let json: unknown;
   try {
-    json = JSON.parse(readFileSync(path, 'utf8'));
+    json = JSON.parse(read.text);
   } catch (err) {
-    return { ok: false, reason: `${path} is not JSON (${(err as Error).message})` };
+    return { ok: false, reason: `${path} is not JSON (${(err as Error).message.slice(0, 200)})` };
   }
   const obj = json as Record<string, unknown> | null;
-  if (!obj || typeof obj !== 'object') return { ok: false, reason: `${path} is not a result object` };
-  if (obj.schemaVersion !== RESULT_SCHEMA_VERSION) return { ok: false, reason: `${path} is from results schema ${String(obj.schemaVersion)}; this build reads schema ${RESULT_SCHEMA_VERSION}` };
+  if (!obj || typeof obj !== 'object' || Array.isArray(obj)) return { ok: false, reason: `${path} is not a result object` };
+  if (obj.schemaVersion !== RESULT_SCHEMA_VERSION) return { ok: false, reason: `${path} is from results schema ${String(obj.schemaVersion).slice(0, 40)}; this build reads schema ${RESULT_SCHEMA_VERSION}` };
   const { integrity, ...body } = obj;
   if (integrity !== sha256(JSON.stringify(body))) return { ok: false, reason: `${path} fails its integrity check: it was edited or damaged since it was written` };
+  if (body.id !== id) return { ok: false, reason: `${path} holds the result of another experiment (${JSON.stringify(String(body.id).slice(0, 80))})` };
   const parsed = Result.safeParse(body);
-  if (!parsed.success) return { ok: false, reason: `${path} does not match the results schema (${parsed.error.issues[0]?.path.join('.')}: ${parsed.error.issues[0]?.message})` };
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    return { ok: false, reason: `${path} does not match the results schema (${issue?.path.join('.').slice(0, 120)}: ${issue?.message.slice(0, 200)}${parsed.error.issues.length > 1 ? `; ${parsed.error.issues.length - 1} more problem(s)` : ''})` };
+  }
   return { ok: true, result: parsed.data };
+}
+
+/**
+ * The file-system calls the store writes with. Tests replace them to inject
+ * faults (a disk that fills up halfway through a file); nothing else should.
+ */
+export const storeIo = {
+  /** Writes the whole file and flushes it to the disk, so that a full disk is told now, not at some later close. */
+  writeFile(path: string, data: string | Uint8Array): void {
+    const fd = openSync(path, 'w');
+    try {
+      const bytes = typeof data === 'string' ? Buffer.from(data) : data;
+      for (let at = 0; at < bytes.byteLength; ) at += writeSync(fd, bytes, at, bytes.byteLength - at);
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+  },
+  rename: renameSync,
+  mkdir: (path: string) => void mkdirSync(path, { recursive: true }),
+};
+
+const code = (err: unknown) => String((err as NodeJS.ErrnoException)?.code ?? '');
+
+/** Names the path and the disk, with what to do, for any error writing the store. */
+export function storeError(err: unknown, path: string): StoreError {
+  if (err instanceof StoreError) return err;
+  const c = code(err);
+  const disk = describeDisk(path);
+  const elsewhere = 'or point --results (CHEMINS_RESULTS) at a folder on another disk';
+  switch (c) {
+    case 'ENOSPC':
+      return new StoreError(`no space left on ${disk}: writing ${path} failed (ENOSPC)`, path, c, `Free some space on that disk, ${elsewhere}, then run again.`);
+    case 'EDQUOT':
+      return new StoreError(`the disk quota is used up on ${disk}: writing ${path} failed (EDQUOT)`, path, c, `Free some of your files on that disk, ${elsewhere}, then run again.`);
+    case 'EROFS':
+      return new StoreError(`${disk} is read-only: ${path} cannot be written (EROFS)`, path, c, `Mount it read-write, ${elsewhere}.`);
+    case 'EACCES':
+    case 'EPERM':
+      return new StoreError(`permission denied writing ${path} (${c}), on ${disk}`, path, c, `Let the user running the build write the results folder (chmod, chown), ${elsewhere}.`);
+    case 'EIO':
+      return new StoreError(`${disk} failed writing ${path} (EIO: input/output error)`, path, c, 'Check the disk (dmesg, fsck): it reported a hardware or file-system error.');
+    default:
+      return new StoreError(`writing ${path} failed on ${disk}: ${String((err as Error)?.message ?? err)}`, path, c, 'Check that the results folder is on a disk that can be written, then run again.');
+  }
+}
+
+/** Removes what a failed write left; a removal that fails too (the disk gone) does not hide the first error. */
+function removeQuietly(path: string): void {
+  try {
+    rmSync(path, { recursive: true, force: true });
+  } catch {
+    // The write's own error is the one to report.
+  }
 }
 
 function atomicWrite(path: string, data: string | Uint8Array): void {
   const tmp = `${path}.${process.pid}.tmp`;
-  writeFileSync(tmp, data);
-  renameSync(tmp, path);
+  try {
+    storeIo.writeFile(tmp, data);
+    storeIo.rename(tmp, path);
+  } catch (err) {
+    removeQuietly(tmp);
+    throw storeError(err, path);
+  }
+}
+
+function makeDir(dir: string): void {
+  try {
+    storeIo.mkdir(dir);
+  } catch (err) {
+    throw storeError(err, dir);
+  }
+}
+
+/**
+ * Checks, before any training, that `dir` can be written: creates it if
+ * need be, then writes and removes a small file in it. Null when it can,
+ * else the error naming the folder and its disk.
+ */
+export function checkWritable(dir: string): StoreError | null {
+  const probe = join(dir, `.chemins-write-check.${process.pid}`);
+  try {
+    makeDir(dir);
+    atomicWrite(probe, 'chemins');
+    rmSync(probe, { force: true });
+    return null;
+  } catch (err) {
+    removeQuietly(probe);
+    return storeError(err, dir);
+  }
 }
 
 /**
@@ -82,7 +216,7 @@ function atomicWrite(path: string, data: string | Uint8Array): void {
  * damage is caught on reading.
  */
 export function writeResult(dir: string, result: Result): void {
-  mkdirSync(dir, { recursive: true });
+  makeDir(dir);
   const checked = Result.parse(result);
   const text = JSON.stringify(checked);
   atomicWrite(resultPath(dir, checked.id), `${text.slice(0, -1)},"integrity":"${sha256(text)}"}`);
@@ -94,29 +228,64 @@ export function writeResult(dir: string, result: Result): void {
  */
 export function removeLeftovers(dir: string, id: string): string[] {
   if (!existsSync(dir)) return [];
-  const stale = readdirSync(dir).filter((f) => f.startsWith(`${id}.json.`) || f.startsWith(`.${id}.`));
+  const stale = readdirSync(dir).filter((f) => f.startsWith(`${id}.json.`) || f.startsWith(`${id}.error.json.`) || f.startsWith(`.${id}.`));
   for (const f of stale) rmSync(join(dir, f), { recursive: true, force: true });
   return stale;
+}
+
+/** Artifacts written and swapped in, not yet committed: `keep` once the result's JSON is written, `undo` if it could not be. */
+export interface ArtifactSwap {
+  keep(): void;
+  undo(): void;
 }
 
 /**
  * Writes the heavy artifacts of one result into `results/<id>/`: the files are
  * written into a temporary folder that replaces the old one in one rename.
+ * The old folder is kept aside until `keep()`: should the result's JSON then
+ * fail to be written, `undo()` puts it back, so that the stored result and
+ * its artifacts always belong together. A failed write removes what it wrote.
  */
-export function writeArtifacts(dir: string, id: string, files: Record<string, string | Uint8Array>): void {
-  mkdirSync(dir, { recursive: true });
+export function writeArtifacts(dir: string, id: string, files: Record<string, string | Uint8Array>): ArtifactSwap {
+  makeDir(dir);
   const tmp = join(dir, `.${id}.${process.pid}.tmp`);
-  rmSync(tmp, { recursive: true, force: true });
-  mkdirSync(tmp);
-  for (const [name, data] of Object.entries(files)) {
-    mkdirSync(dirname(join(tmp, name)), { recursive: true });
-    writeFileSync(join(tmp, name), data);
-  }
   const target = join(dir, id);
   const old = join(dir, `.${id}.${process.pid}.old`);
-  if (existsSync(target)) renameSync(target, old);
-  renameSync(tmp, target);
-  rmSync(old, { recursive: true, force: true });
+  let writing = tmp;
+  try {
+    rmSync(tmp, { recursive: true, force: true });
+    storeIo.mkdir(tmp);
+    for (const [name, data] of Object.entries(files)) {
+      writing = join(target, name);
+      storeIo.mkdir(dirname(join(tmp, name)));
+      storeIo.writeFile(join(tmp, name), data);
+    }
+    writing = target;
+    if (existsSync(target)) storeIo.rename(target, old);
+    try {
+      storeIo.rename(tmp, target);
+    } catch (err) {
+      if (existsSync(old)) renameSync(old, target);
+      throw err;
+    }
+  } catch (err) {
+    removeQuietly(tmp);
+    throw storeError(err, writing);
+  }
+  let settled = false;
+  return {
+    keep() {
+      if (settled) return;
+      settled = true;
+      removeQuietly(old);
+    },
+    undo() {
+      if (settled) return;
+      settled = true;
+      removeQuietly(target);
+      if (existsSync(old)) renameSync(old, target);
+    },
+  };
 }
 
 /** `results/<id>.error.json`: present while the experiment's last run failed, so the site can say so. */
@@ -125,7 +294,7 @@ export function failurePath(dir: string, id: string): string {
 }
 
 export function writeFailure(dir: string, failure: RunFailure): void {
-  mkdirSync(dir, { recursive: true });
+  makeDir(dir);
   atomicWrite(failurePath(dir, failure.id), JSON.stringify({ ...failure, at: new Date().toISOString() }, null, 2));
 }
 
@@ -133,9 +302,26 @@ export function clearFailure(dir: string, id: string): void {
   rmSync(failurePath(dir, id), { force: true });
 }
 
+const FailureRecord = z.object({
+  file: z.string().max(4096),
+  name: z.string().max(200),
+  title: z.string().max(1000),
+  problems: z.array(z.object({ path: z.string().max(1000), message: z.string().max(100_000) })).max(100),
+  hint: z.string().max(2000),
+  at: z.string().max(100),
+});
+
+/**
+ * The failure recorded for `id`, or null when there is none, or none that
+ * holds the fields the site shows (a hostile or damaged file is ignored: the
+ * experiment's result is then checked on its own).
+ */
 export function readFailure(dir: string, id: string): (RunFailure & { at: string }) | null {
   try {
-    return JSON.parse(readFileSync(failurePath(dir, id), 'utf8'));
+    const read = readTextFile(failurePath(dir, id), 1 << 20);
+    if (!read.ok || jsonDepth(read.text, 16) > 16) return null;
+    const parsed = FailureRecord.safeParse(JSON.parse(read.text));
+    return parsed.success ? { ...parsed.data, id } : null;
   } catch {
     return null;
   }

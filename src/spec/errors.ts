@@ -15,11 +15,19 @@ export interface ExperimentError {
   hint: string;
 }
 
+/**
+ * Control characters (an escape sequence in a hostile file's field name
+ * would drive the terminal) and bidirectional overrides shown as `\u{…}`.
+ */
+export function visible(s: string): string {
+  return s.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/g, (c) => `\\u{${c.codePointAt(0)!.toString(16)}}`);
+}
+
 export function formatError(e: ExperimentError | RunFailure): string {
   const lines = [`[${e.name}] ${e.file}: ${e.title}`];
   for (const p of e.problems) lines.push(`  ${p.path || '(file)'}: ${p.message}`);
   lines.push(`  Hint: ${e.hint}`);
-  return lines.join('\n');
+  return visible(lines.join('\n'));
 }
 
 /**
@@ -37,11 +45,29 @@ export class FieldError extends Error {
   }
 }
 
+/**
+ * A file of the results store that could not be written (a full disk, a
+ * read-only folder…): the message names the path and the disk. Whatever
+ * was being written is removed, and the result stored before is untouched.
+ */
+export class StoreError extends Error {
+  readonly path: string;
+  readonly code: string;
+  readonly hint: string;
+  constructor(message: string, path: string, code: string, hint: string) {
+    super(message);
+    this.name = 'StoreError';
+    this.path = path;
+    this.code = code;
+    this.hint = hint;
+  }
+}
+
 /** What the command prints, and the site shows, for an experiment that failed while running. */
 export interface RunFailure {
   id: string;
   file: string;
-  /** `InvalidExperiment` etc. for a file that does not validate, `ExperimentFailed` for a run that stopped. */
+  /** `InvalidExperiment` etc. for a file that does not validate, `ExperimentFailed` for a run that stopped, `ResultNotWritten` for a store that could not be written. */
   name: string;
   title: string;
   problems: Problem[];
@@ -51,6 +77,9 @@ export interface RunFailure {
 export function runFailure(id: string, file: string, err: unknown): RunFailure {
   if (err instanceof FieldError) {
     return { id, file, name: 'ExperimentFailed', title: 'the experiment stopped.', problems: [{ path: err.field, message: err.message.slice(err.field.length + 2) }], hint: err.hint };
+  }
+  if (err instanceof StoreError) {
+    return { id, file, name: 'ResultNotWritten', title: 'the result could not be written; the one stored before, if any, is unchanged.', problems: [{ path: '', message: err.message }], hint: err.hint };
   }
   const e = err instanceof Error ? err : new Error(String(err));
   return { id, file, name: 'ExperimentFailed', title: 'the experiment stopped on an unexpected error.', problems: [{ path: '', message: e.stack ?? e.message }], hint: 'This is likely a bug in Chemins: please report it with the experiment file.' };

@@ -91,7 +91,7 @@ function experimentObject(rate: number): fc.Arbitrary<Record<string, unknown>> {
   const cnn = fc.record({ type: fc.constant('cnn'), conv, hidden: fc.array(fc.integer({ min: 1, max: 64 }), { maxLength: 3 }) }, { requiredKeys: ['type', 'conv', 'hidden'] });
   const kChoice = fc.oneof(fc.integer({ min: 2, max: 64 }), fc.constant('auto'));
   const parts = fc.oneof(mlp, cnn).chain((m) => {
-    const layers = ((m.conv as unknown[] | undefined)?.length ?? 0) + (m.hidden as unknown[]).length;
+    const layers = ((m as { conv?: unknown[] }).conv?.length ?? 0) + (m.hidden as unknown[]).length;
     const plain = m.type === 'mlp' && !m.dropout && !m.batchNorm;
     const training = fc.record(
       {
