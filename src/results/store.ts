@@ -54,10 +54,28 @@ export function resultPath(dir: string, id: string): string {
   return join(dir, `${id}.json`);
 }
 
-/** A result is refused unread above this size (the largest committed experiment's is a few MB). */
+/** A result is refused unread above this size (a one-seed MLP's is about 60 KB). */
 export const MAX_RESULT_BYTES = 256 << 20;
 /** Nor is one nested deeper than this (a result is about ten levels deep): deeper JSON could exhaust the stack. */
 export const MAX_RESULT_DEPTH = 64;
+/**
+ * Nor one holding more values than this (a one-seed MLP's holds about 1,300):
+ * the schema would report each wrong one of millions, taking minutes.
+ */
+export const MAX_RESULT_VALUES = 5_000_000;
+
+/** How many values (objects, arrays, leaves) `json` holds, counted without recursion; stops once past `limit`. */
+function countValues(json: unknown, limit: number): number {
+  let n = 0;
+  const stack: unknown[] = [json];
+  while (stack.length && n <= limit) {
+    const v = stack.pop();
+    n++;
+    if (Array.isArray(v)) for (const x of v) stack.push(x);
+    else if (v && typeof v === 'object') for (const x of Object.values(v)) stack.push(x);
+  }
+  return n;
+}
 
 /** How deep `text`'s JSON nests, counted without parsing it; stops once past `limit`. */
 export function jsonDepth(text: string, limit = Infinity): number {
@@ -110,6 +128,7 @@ function checkResult(path: string, id: string): ReadOutcome {
   if (obj.schemaVersion !== RESULT_SCHEMA_VERSION) return { ok: false, reason: `${path} is from results schema ${String(obj.schemaVersion).slice(0, 40)}; this build reads schema ${RESULT_SCHEMA_VERSION}` };
   const { integrity, ...body } = obj;
   if (integrity !== sha256(JSON.stringify(body))) return { ok: false, reason: `${path} fails its integrity check: it was edited or damaged since it was written` };
+  if (countValues(body, MAX_RESULT_VALUES) > MAX_RESULT_VALUES) return { ok: false, reason: `${path} holds more than ${MAX_RESULT_VALUES.toLocaleString('en')} values: it is not a result` };
   if (body.id !== id) return { ok: false, reason: `${path} holds the result of another experiment (${JSON.stringify(String(body.id).slice(0, 80))})` };
   const parsed = Result.safeParse(body);
   if (!parsed.success) {
@@ -200,8 +219,8 @@ function makeDir(dir: string): void {
 export function checkWritable(dir: string): StoreError | null {
   const probe = join(dir, `.chemins-write-check.${process.pid}`);
   try {
-    makeDir(dir);
-    atomicWrite(probe, 'chemins');
+    storeIo.mkdir(dir);
+    storeIo.writeFile(probe, 'chemins');
     rmSync(probe, { force: true });
     return null;
   } catch (err) {

@@ -199,13 +199,17 @@ export const experimentText = fc.oneof(
 
 // ---- the property ------------------------------------------------------
 
-/** Resolves a dotted problem path's parent in `value` (keys may themselves hold dots): true when it points into the file. */
-function parentExists(value: unknown, segments: string[]): boolean {
-  if (segments.length <= 1) return true;
+/**
+ * Whether a dotted problem path points into the file: its parent resolves in
+ * `value` (keys may themselves hold dots, so every split is tried), the last
+ * key being the field, which may be the missing one.
+ */
+function pointsInto(value: unknown, segments: string[]): boolean {
   if (value === null || typeof value !== 'object') return false;
-  for (let n = 1; n < segments.length; n++) {
+  for (let n = 1; n <= segments.length; n++) {
+    if (n === segments.length) return true;
     const key = segments.slice(0, n).join('.');
-    if (Object.hasOwn(value, key) && parentExists((value as Record<string, unknown>)[key], segments.slice(n))) return true;
+    if (Object.hasOwn(value, key) && pointsInto((value as Record<string, unknown>)[key], segments.slice(n))) return true;
   }
   return false;
 }
@@ -248,12 +252,12 @@ export function checkText(text: string): Verdict {
     // Each field path points into the file: its parent is there (the field itself may be the missing one).
     let value: unknown;
     try {
-      value = parse(text, { maxAliasCount: -1, logLevel: 'error' });
+      value = parse(text, { maxAliasCount: -1, logLevel: 'error' }) ?? {}; // an empty file is an empty mapping, as in the loader
     } catch {
       return { ok: true, valid: false, name: e.name };
     }
     for (const p of e.problems) {
-      if (p.path && !/^and \d+ more/.test(p.message) && !parentExists(value, p.path.split('.'))) return { ok: false, why: `problem path ${p.path} is not in the file: ${JSON.stringify(e.problems)}` };
+      if (p.path && !/^and \d+ more/.test(p.message) && !pointsInto(value, p.path.split('.'))) return { ok: false, why: `problem path ${p.path} is not in the file: ${JSON.stringify(e.problems)}` };
     }
   }
   return { ok: true, valid: false, name: e.name };
