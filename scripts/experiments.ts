@@ -6,7 +6,7 @@ import { availableParallelism } from 'node:os';
 import { basename, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { formatError, fromInvalid, runFailure, type RunFailure } from '../src/spec/errors.ts';
+import { formatError, fromInvalid, runFailure, type RunFailure, needsData } from '../src/spec/errors.ts';
 import { checkWritable, clearFailure, writeFailure } from '../src/results/store.ts';
 import { loadExperiments, type LoadedExperiment } from '../src/spec/load.ts';
 import { seedsOf } from '../src/spec/schema.ts';
@@ -83,8 +83,19 @@ for (const o of selected) {
   record(fromInvalid(idOf(o), o.error));
 }
 
+/** Experiments whose data is not installed here. */
+let waiting = 0;
+
 /** A run that stopped: printed in full, kept for the site, one line in the summary. */
 function fail(failure: RunFailure): void {
+  // Missing data is a notice, not a failure: the site shows what to install, and the command still succeeds.
+  if (needsData(failure)) {
+    waiting++;
+    console.error(`notice: ${formatError(failure)}\n`);
+    record(failure);
+    summary.set(failure.id, `  ○ ${failure.id}: needs data: ${failure.problems[0]?.message.split('\n')[0] ?? failure.title}`);
+    return;
+  }
   failed++;
   console.error(`${formatError(failure)}\n`);
   record(failure);
@@ -195,5 +206,5 @@ if (jobs === 1 || pending.length <= 1) {
 // The summary lists experiments in file order, whatever order they finished in.
 const lines = selected.flatMap((o) => summary.get(idOf(o)) ?? []);
 progress.line(`\n${lines.join('\n')}`);
-progress.line(`${lines.length} experiment(s) run in ${((performance.now() - started) / 1000).toFixed(1)} s; ${failed} failed or invalid.`);
+progress.line(`${lines.length} experiment(s) run in ${((performance.now() - started) / 1000).toFixed(1)} s; ${failed} failed or invalid${waiting ? `; ${waiting} need data not installed here (shown on the site as "needs data")` : ''}.`);
 process.exit(failed > 0 ? 1 : 0);

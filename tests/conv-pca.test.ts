@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { activationOptions, recordActivations } from '../src/activations/index.ts';
+import { statisticsTable } from '../src/analysis/catalogue.ts';
 import { signaturesAnswer } from '../src/analysis/answers.ts';
 import { analyse } from '../src/analysis/index.ts';
 import { loadData } from '../src/data/index.ts';
@@ -68,9 +69,11 @@ describe('conv signatures by PCA', () => {
     expect(a.paths.specificMatch).not.toBeNull();
 
     const run = { seed: 1, training: { history: [], samplesPerSecond: 0, testAccuracy: 0, confusion: [] }, ...a };
-    const answer = signaturesAnswer(spec, [run], {});
-    expect(answer.layer).toBe('hidden1');
-    expect(answer.statement).toMatch(/the 2 conv layers read by PCA have none/);
+    const statistics = statisticsTable([run], { test: data.test.count, probe: () => 0 }, data.classes, []);
+    const answer = signaturesAnswer({ spec, runs: [run], statistics, dataset: { names: {}, counts: [] } as never });
+    // The headline is a whole-path share: it belongs to no layer.
+    expect(answer.layer).toBeNull();
+    expect(answer.statement).toMatch(/Their specific paths \(conv1, conv2, read by PCA, have none: a component is not a neuron\) overlap least at hidden1/);
     const shown = describeConvSignature(spec, [{ layers: acts.layers }]);
     expect(shown).toMatch(/top 5 principal components, fitted for each model on \d+ training inputs; they keep \d+ % of conv1's 2,352 values and \d+ % of conv2's 784 values of variance/);
   });

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { existsSync } from 'node:fs';
 import { datasetIdentity, loadData } from '../src/data/index.ts';
 import { fashionDir, OUTLIER_LABEL } from '../src/data/outliers.ts';
+import { MissingData } from '../src/spec/errors.ts';
 import { DatasetSpec } from '../src/spec/schema.ts';
 
 const input = DatasetSpec.parse({ classes: [1, 7], probes: [3], samplesPerClass: 300, testFraction: 0.2, seed: 5, outliers: 'none', outlierCount: 50 });
@@ -44,7 +45,7 @@ describe('data stage', () => {
 
 describe.skipIf(!existsSync(fashionDir()))('far outliers (Fashion-MNIST installed)', () => {
   it('appends seeded Fashion-MNIST test images to the probes under label -1', () => {
-    const d = loadData({ ...input, outliers: 'auto' });
+    const d = loadData({ ...input, outliers: 'fashion-mnist' });
     expect(d.probes).toEqual([3, OUTLIER_LABEL]);
     expect(d.names).toEqual({ '-1': 'Fashion-MNIST' });
     expect(d.probe.count).toBe(350);
@@ -53,18 +54,26 @@ describe.skipIf(!existsSync(fashionDir()))('far outliers (Fashion-MNIST installe
     expect(Array.from(again.probe.sourceIndex)).toEqual(Array.from(d.probe.sourceIndex));
     expect(Math.max(...d.probe.x.subarray(300 * 784))).toBeLessThanOrEqual(1);
     // The outliers are part of what identifies the data, hence of the result's hash.
-    expect(datasetIdentity({ ...input, outliers: 'auto' })).toMatch(/fashion-mnist t10k-images-idx3-ubyte\.gz:[0-9a-f]{16}$/);
+    expect(datasetIdentity({ ...input, outliers: 'fashion-mnist' })).toMatch(/fashion-mnist t10k-images-idx3-ubyte\.gz:[0-9a-f]{16}$/);
     expect(datasetIdentity(input)).not.toMatch(/fashion/);
   });
 });
 
 describe('outliers that are asked for but absent', () => {
-  it('are skipped under auto and named as the problem under fashion-mnist', () => {
+  it('are missing data that names what to install; no choice depends on what is installed', () => {
     const saved = process.env.CHEMINS_FASHION_MNIST;
     process.env.CHEMINS_FASHION_MNIST = '/nonexistent/fashion';
     try {
-      expect(loadData({ ...input, outliers: 'auto' }).probes).toEqual([3]);
+      expect(DatasetSpec.safeParse({ ...input, outliers: 'auto' }).success).toBe(false);
+      expect(DatasetSpec.parse({ classes: [1, 7] }).outliers).toBe('none');
+      expect(loadData(input).probes).toEqual([3]);
+      expect(() => loadData({ ...input, outliers: 'fashion-mnist' })).toThrow(MissingData);
       expect(() => loadData({ ...input, outliers: 'fashion-mnist' })).toThrow(/dataset\.outliers: Fashion-MNIST is not installed in \/nonexistent\/fashion/);
+      try {
+        loadData({ ...input, outliers: 'fashion-mnist' });
+      } catch (e) {
+        expect((e as MissingData).hint).toMatch(/apt-get install dataset-fashion-mnist/);
+      }
     } finally {
       if (saved === undefined) delete process.env.CHEMINS_FASHION_MNIST;
       else process.env.CHEMINS_FASHION_MNIST = saved;
@@ -92,7 +101,10 @@ describe.skipIf(!existsSync(fashionDir()))('an IDX dataset at full size (Fashion
   });
 
   it('names the field when the folder is missing or a class is absent', () => {
-    expect(() => loadData({ ...fashion, folder: 'no-such-folder' }, '/tmp')).toThrow(/^dataset\.folder: \/tmp\/no-such-folder: no train-images-idx3-ubyte/);
+    expect(() => loadData({ ...fashion, folder: 'no-such-folder' }, '/tmp')).toThrow(MissingData);
+    expect(() => loadData({ ...fashion, folder: 'no-such-folder' }, '/tmp')).toThrow(/^dataset\.folder: the folder \/tmp\/no-such-folder does not exist on this machine/);
+    // A folder that is there but holds no IDX files is the file's fault, not missing data.
+    expect(() => loadData({ ...fashion, folder: '.' }, '/tmp')).toThrow(/^dataset\.folder: \/tmp: no train-images-idx3-ubyte/);
     expect(() => loadData({ ...fashion, classes: [7, 42] })).toThrow(/dataset\.classes: class 42 has no input in the train file/);
   });
 });

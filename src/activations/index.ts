@@ -25,6 +25,8 @@ export interface Activations {
   count: number;
   ranges: { train: [number, number]; test: [number, number]; probe: [number, number] };
   layers: LayerActivations[];
+  /** The output layer before its softmax (count × classes), for scores that need logits (energy). */
+  logits?: Float32Array;
 }
 
 export const hiddenOf = (acts: Activations) => acts.layers.filter((l) => l.kind === 'hidden');
@@ -69,11 +71,13 @@ export function recordActivations(tf: typeof tfType, model: tfType.Sequential, h
   }
   const units = [...layers.map((l, i) => fits[i]?.fit.components.length ?? (l.outputShape as number[]).at(-1)!), data.classes.length];
   const out = units.map((u) => new Float32Array(count * u));
+  const logits = new Float32Array(count * data.classes.length);
   for (let start = 0; start < count; start += BATCH) {
     const end = Math.min(count, start + BATCH);
     const results = tf.tidy(() => {
       const batch = tf.tensor2d(x.subarray(start * data.features, end * data.features), [end - start, data.features]);
       const outputs = probe.predict(batch) as tfType.Tensor[];
+      logits.set(outputs[outputs.length - 1].dataSync(), start * data.classes.length);
       outputs[outputs.length - 1] = tf.softmax(outputs[outputs.length - 1]);
       return outputs.map((t, i) => (fits[i] ? t : isMap[i] ? t.mean([1, 2]) : t));
     });
@@ -89,6 +93,7 @@ export function recordActivations(tf: typeof tfType, model: tfType.Sequential, h
   return {
     count,
     ranges: { train: [0, nTrain], test: [nTrain, nTrain + nTest], probe: [nTrain + nTest, count] },
+    logits,
     layers: [
       { name: 'input', kind: 'input', units: data.features, values: x },
       ...hiddenLayers.map((name, i) => {

@@ -1,6 +1,6 @@
 import type { LayerActivations } from '../activations/index.ts';
 import type { LayerStats } from '../results/schema.ts';
-import { scatterPermutationTest } from '../stats/between.ts';
+import { meanDistanceRatioInterval, scatterPermutationTest } from '../stats/between.ts';
 import { gather, pick, type Context } from './context.ts';
 
 /** Σ_k |W_jk|: how strongly each neuron of a layer feeds the next one. */
@@ -74,7 +74,7 @@ function cosineDistance(a: ArrayLike<number>, b: ArrayLike<number>): number {
  * next layer, after Effective Path), how the classes differ, and whether the
  * difference beats shuffled labels.
  */
-export function classSignatures(ctx: Context, layerIndex: number, hiddenIndex: number): Pick<LayerStats, 'classes' | 'pairs' | 'permutation' | 'noSpecificPath'> {
+export function classSignatures(ctx: Context, layerIndex: number, hiddenIndex: number): Pick<LayerStats, 'classes' | 'pairs' | 'permutation' | 'classDistance' | 'noSpecificPath'> {
   const layer = ctx.acts.layers[layerIndex];
   const skip = noSpecificPath(layer);
   const weight = skip ? null : outgoingWeight(ctx.kernels[hiddenIndex], layer.units);
@@ -97,10 +97,20 @@ export function classSignatures(ctx: Context, layerIndex: number, hiddenIndex: n
   for (let a = 0; a < classes.length; a++)
     for (let b = a + 1; b < classes.length; b++)
       pairs.push({ a: classes[a].label, b: classes[b].label, cosine: cosineDistance(classes[a].mean, classes[b].mean), jaccard: skip ? null : jaccard(classes[a].specific, classes[b].specific) });
-  const rows = ctx.rows.train;
-  const permutation = scatterPermutationTest(gather(layer, rows), rows.length, layer.units, pick(ctx.classIndex, rows), ctx.data.classes.length, permutations, seed + layerIndex);
-  return { classes, pairs, permutation, ...(skip ? { noSpecificPath: skip } : {}) };
+  // The test is run on held-out inputs: on the training inputs, which the
+  // network was fitted to separate, it would be significant by construction.
+  const rows = ctx.rows.test;
+  const x = gather(layer, rows);
+  const groups = pick(ctx.classIndex, rows);
+  const nClasses = ctx.data.classes.length;
+  const test = scatterPermutationTest(x, rows.length, layer.units, groups, nClasses, permutations, seed + layerIndex);
+  const permutation = { ...test, floor: 1 / (permutations + 1) };
+  const classDistance = meanDistanceRatioInterval(x, rows.length, layer.units, groups, nClasses, BOOTSTRAP, seed + 7919 * (layerIndex + 1));
+  return { classes, pairs, permutation, classDistance, ...(skip ? { noSpecificPath: skip } : {}) };
 }
+
+/** Bootstrap replicates of the class-distance ratio's interval. */
+const BOOTSTRAP = 200;
 
 /**
  * Why a layer has no specific path, or null when it has one. The outgoing

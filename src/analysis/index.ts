@@ -38,7 +38,7 @@ export function analyse(spec: ExperimentSpec, data: Dataset, acts: Activations, 
     const sep = options.reuse?.get(layer.name) ?? separation(ctx, li, sig);
     separations.set(layer.name, sep);
     const clusters = composition(sig.assignments, ctx.labels);
-    const q2Stats = layer.kind === 'hidden' ? classSignatures(ctx, li, hiddenIndex) : { classes: [], pairs: [], permutation: null };
+    const q2Stats = layer.kind === 'hidden' ? classSignatures(ctx, li, hiddenIndex) : { classes: [], pairs: [], permutation: null, classDistance: null };
     if (layer.kind === 'hidden') q2.push({ layerIndex: li, hiddenIndex: hiddenIndex++, classes: q2Stats.classes });
     const reduction = layer.reduction ? { reduction: layer.reduction } : {};
     return { name: layer.name, kind: layer.kind, units: layer.units, k: sig.k, kScores: sig.kScores, inertia: sig.inertia, ...sep, clusters, ...ood.perLayer[li], ...q2Stats, ...reduction };
@@ -50,6 +50,7 @@ export function analyse(spec: ExperimentSpec, data: Dataset, acts: Activations, 
     paths: { ...paths, stats: pathStats(sigs, ctx.labels, [...ctx.rows.train, ...ctx.rows.test], predicted, data.classes), specificMatch: specificPathMatch(ctx, q2) },
     probes: probes.map((p) => ({ ...p, baselines: baselineAucs(ctx, p.label) })),
     oodCurves: ood.curves,
+    oodCovariance: ood.covariance,
     // The figures' 2-D maps and example inputs: the first seed's only.
     ...(options.curves ? { projections: projections(ctx), exemplars: exemplars(ctx) } : {}),
     separations,

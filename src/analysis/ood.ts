@@ -1,7 +1,8 @@
 import type { LayerStats, SeedRun } from '../results/schema.ts';
 import { rocAuc, rocCurve } from '../stats/auc.ts';
+import { delong } from '../stats/delong.ts';
 import { kthNeighbourDistance } from '../stats/knn.ts';
-import { fitMahalanobis, nearestCentroidDistance } from '../stats/mahalanobis.ts';
+import { fitMahalanobis, nearestCentroidDistance, relativeMahalanobis } from '../stats/mahalanobis.ts';
 import { gather, pick, subset, type Context } from './context.ts';
 import { pathKey } from './paths.ts';
 
@@ -9,7 +10,10 @@ const REFERENCE = 3000;
 const BINS = 24;
 const ROC_POINTS = 60;
 
-export type Scores = Record<'centroid' | 'knn' | 'mahalanobis', Float64Array>;
+/** The per-layer out-of-distribution scores, in the order figures and tables list them. */
+export const SCORES = ['mahalanobis', 'relative-mahalanobis', 'knn', 'centroid'] as const;
+export type ScoreName = (typeof SCORES)[number];
+export type Scores = Record<ScoreName, Float64Array> & { shrinkage: number };
 
 /** Each out-of-distribution score for the queries (trained classes' test inputs, then probes) at one layer. */
 function layerScores(ctx: Context, layerIndex: number, queries: number[]): Scores {
@@ -20,11 +24,15 @@ function layerScores(ctx: Context, layerIndex: number, queries: number[]): Score
   const yTrain = pick(ctx.classIndex, train);
   const xq = gather(layer, queries);
   const reference = subset(layer, train, ctx.classIndex, REFERENCE, ctx.spec.analysis.seed + 31);
-  const maha = fitMahalanobis(xTrain, train.length, d, yTrain, ctx.data.classes.length);
+  const classes = ctx.data.classes.length;
+  const maha = fitMahalanobis(xTrain, train.length, d, yTrain, classes);
+  const background = fitMahalanobis(xTrain, train.length, d, new Int32Array(train.length), 1);
   return {
-    centroid: Float64Array.from(nearestCentroidDistance(maha, xq, queries.length)),
-    knn: Float64Array.from(kthNeighbourDistance(reference.x, reference.rows.length, xq, queries.length, d, ctx.spec.analysis.neighbours)),
     mahalanobis: Float64Array.from(maha.score(xq, queries.length)),
+    'relative-mahalanobis': relativeMahalanobis(maha, background, xq, queries.length),
+    knn: Float64Array.from(kthNeighbourDistance(reference.x, reference.rows.length, xq, queries.length, d, ctx.spec.analysis.neighbours)),
+    centroid: Float64Array.from(nearestCentroidDistance(maha, xq, queries.length)),
+    shrinkage: maha.shrinkage,
   };
 }
 
@@ -48,29 +56,34 @@ function thin<T>(points: T[], n: number): T[] {
   return Array.from({ length: n }, (_, i) => points[Math.round((i * (points.length - 1)) / (n - 1))]);
 }
 
+/** Significant digits kept of a stored covariance: plenty for a standard error. */
+const round = (v: number) => Number(v.toPrecision(6));
+
 /**
  * Question 3 at every layer: how far each probe class sits from the trained
- * classes (nearest centroid, Deep k-NN, Mahalanobis), as ROC AUC of probes
- * against the trained classes' test inputs; and where probe paths first leave
- * the paths seen in training.
+ * classes (Mahalanobis with a Ledoit–Wolf covariance, relative Mahalanobis,
+ * k-th nearest-neighbour distance, nearest centroid), as ROC AUC of probes
+ * against the trained classes' test inputs, with DeLong's covariance of all
+ * those AUCs (they are measured on the same inputs); and where probe paths
+ * first leave the paths seen in training.
  */
-export function outOfDistribution(ctx: Context, withCurves: boolean, inputScores?: Map<string, Scores>): { perLayer: Pick<LayerStats, 'ood' | 'leftPaths'>[]; curves: SeedRun['oodCurves'] } {
+export function outOfDistribution(ctx: Context, withCurves: boolean, inputScores?: Map<string, Scores>): { perLayer: Pick<LayerStats, 'ood' | 'leftPaths' | 'mahalanobisShrinkage'>[]; curves: SeedRun['oodCurves']; covariance: SeedRun['oodCovariance'] } {
   const test = ctx.rows.test;
   const probeLabels = ctx.data.probes;
   const queries = [...test, ...ctx.rows.probe];
   const curves: SeedRun['oodCurves'] = [];
   const hiddenNames = ctx.acts.layers.filter((l) => l.kind === 'hidden').map((l) => l.name);
+  const all: Scores[] = [];
   const perLayer = ctx.acts.layers.map((layer, li) => {
     // The raw input is the same for every seed: its scores, the costliest (widest layer), are computed once.
     const cached = layer.kind === 'input' ? inputScores?.get(layer.name) : undefined;
     const scores = cached ?? layerScores(ctx, li, queries);
     if (layer.kind === 'input') inputScores?.set(layer.name, scores);
+    all.push(scores);
     const ood: LayerStats['ood'] = [];
     for (const probe of probeLabels) {
-      const probeIdx = ctx.rows.probe.map((r, i) => (ctx.labels[r] === probe ? test.length + i : -1)).filter((i) => i >= 0);
-      const idx = [...test.keys(), ...probeIdx];
-      const positive = idx.map((i) => i >= test.length);
-      for (const score of ['centroid', 'knn', 'mahalanobis'] as const) {
+      const { idx, positive, probeIdx } = probeQueries(ctx, probe);
+      for (const score of SCORES) {
         const values = idx.map((i) => scores[score][i]);
         const auc = rocAuc(values, positive);
         ood.push({ probe, score, auc });
@@ -88,9 +101,24 @@ export function outOfDistribution(ctx: Context, withCurves: boolean, inputScores
     }
     const h = hiddenNames.indexOf(layer.name);
     const leftPaths = h < 0 ? [] : probeLabels.map((probe) => ({ probe, share: leftShare(ctx, probe, h + 1) }));
-    return { ood, leftPaths };
+    return { ood, leftPaths, mahalanobisShrinkage: scores.shrinkage };
   });
-  return { perLayer, curves };
+  const covariance = probeLabels.map((probe) => {
+    const { idx, positive } = probeQueries(ctx, probe);
+    const candidates = ctx.acts.layers.flatMap((layer) => SCORES.map((score) => ({ layer: layer.name, score })));
+    const vectors = ctx.acts.layers.flatMap((_, li) => SCORES.map((score) => idx.map((i) => all[li][score][i])));
+    const { covariance: matrix } = delong(vectors, positive);
+    return { probe, candidates, matrix: matrix.map((row) => row.map(round)) };
+  });
+  return { perLayer, curves, covariance };
+}
+
+/** The queries of one probe class: every test input of the trained classes, then that probe's inputs. */
+function probeQueries(ctx: Context, probe: number): { idx: number[]; positive: boolean[]; probeIdx: number[] } {
+  const test = ctx.rows.test;
+  const probeIdx = ctx.rows.probe.map((r, i) => (ctx.labels[r] === probe ? test.length + i : -1)).filter((i) => i >= 0);
+  const idx = [...test.keys(), ...probeIdx];
+  return { idx, positive: idx.map((i) => i >= test.length), probeIdx };
 }
 
 /** Share of a probe class whose path over the first `depth` hidden layers no training input took. */
@@ -101,8 +129,12 @@ function leftShare(ctx: Context, probe: number, depth: number): number {
   return rows.length ? rows.filter((r) => !seen.has(prefix(r))).length / rows.length : 0;
 }
 
-/** Baselines: maximum softmax probability, and the rarity of the input's path in training. */
-export function baselineAucs(ctx: Context, probe: number): { msp: number; pathRarity: number } {
+/**
+ * Baselines: maximum softmax probability (Hendrycks & Gimpel 2017), the
+ * energy score −log Σ exp(logits) (Liu et al. 2020), and the rarity of the
+ * input's path in training.
+ */
+export function baselineAucs(ctx: Context, probe: number): { msp: number; energy: number | null; pathRarity: number } {
   const out = ctx.acts.layers[ctx.acts.layers.length - 1];
   const c = out.units;
   const counts = new Map<string, number>();
@@ -114,6 +146,16 @@ export function baselineAucs(ctx: Context, probe: number): { msp: number; pathRa
     for (let j = 0; j < c; j++) best = Math.max(best, out.values[r * c + j]);
     return 1 - best;
   });
+  const logits = ctx.acts.logits;
+  const energy = logits
+    ? rows.map((r) => {
+        let max = -Infinity;
+        for (let j = 0; j < c; j++) max = Math.max(max, logits[r * c + j]);
+        let sum = 0;
+        for (let j = 0; j < c; j++) sum += Math.exp(logits[r * c + j] - max);
+        return -(max + Math.log(sum));
+      })
+    : null;
   const rarity = rows.map((r) => -Math.log(((counts.get(pathKey(ctx.sigs.paths[r])) ?? 0) + 1) / (ctx.rows.train.length + 1)));
-  return { msp: rocAuc(msp, positive), pathRarity: rocAuc(rarity, positive) };
+  return { msp: rocAuc(msp, positive), energy: energy ? rocAuc(energy, positive) : null, pathRarity: rocAuc(rarity, positive) };
 }

@@ -1,6 +1,6 @@
 import { ari } from '../stats/ari.ts';
 import { knnAccuracy } from '../stats/knn.ts';
-import { accuracy, fitLogistic } from '../stats/logistic.ts';
+import { accuracy, fitLogistic, NotConverged, type FitReport } from '../stats/logistic.ts';
 import { nmi } from '../stats/nmi.ts';
 import { purity } from '../stats/purity.ts';
 import { silhouette } from '../stats/silhouette.ts';
@@ -20,8 +20,13 @@ export interface Separation {
   atClasses: { purity: number; nmi: number; ari: number };
   silhouette: number | null;
   probeAccuracy: number;
+  /** How the probe's fit ended (loss, gradient, iterations, C). */
+  probeFit: FitReport;
   knnAccuracy: number;
 }
+
+/** The probe's L2 strength: scikit-learn's default C = 1, i.e. ‖W‖² / (2n) on the mean loss. */
+export const PROBE_C = 1;
 
 /** Question 1 at one layer: do its clusters, and its geometry, follow the labels? */
 export function separation(ctx: Context, layerIndex: number, sig: LayerSignatures): Separation {
@@ -39,7 +44,13 @@ export function separation(ctx: Context, layerIndex: number, sig: LayerSignature
   const xTest = gather(layer, test);
   const yTest = pick(ctx.classIndex, test);
   const fit = subset(layer, train, ctx.classIndex, PROBE_TRAIN, analysis.seed + 23);
-  const probe = fitLogistic(fit.x, fit.rows.length, layer.units, fit.y, ctx.data.classes.length, { l2: 1e-4, iterations: 200, seed: analysis.seed });
+  let probe: ReturnType<typeof fitLogistic>;
+  try {
+    probe = fitLogistic(fit.x, fit.rows.length, layer.units, fit.y, ctx.data.classes.length, { c: PROBE_C });
+  } catch (err) {
+    if (err instanceof NotConverged) throw new Error(`the linear probe at ${layer.name} did not converge (${err.message}): its accuracy would not be the layer's`);
+    throw err;
+  }
   const reference = subset(layer, train, ctx.classIndex, KNN_REFERENCE, analysis.seed + 17);
   const s = silhouette(layer.values, layer.units, ctx.labels, sample);
   return {
@@ -49,6 +60,7 @@ export function separation(ctx: Context, layerIndex: number, sig: LayerSignature
     atClasses: { purity: purity(atClasses, all), nmi: nmi(atClasses, all), ari: ari(atClasses, all) },
     silhouette: Number.isFinite(s) ? s : null,
     probeAccuracy: accuracy(probe, xTest, test.length, yTest),
+    probeFit: probe.fit,
     knnAccuracy: knnAccuracy(reference.x, reference.y, xTest, yTest, layer.units, analysis.neighbours),
   };
 }

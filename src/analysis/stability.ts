@@ -4,7 +4,7 @@ import type { Signatures } from '../signatures/index.ts';
 import { ari } from '../stats/ari.ts';
 import { linearCka } from '../stats/cka.ts';
 import { hungarian } from '../stats/hungarian.ts';
-import { meanInterval } from '../stats/summary.ts';
+import { meanOverSeedPairs, type Bounds } from '../stats/seeds.ts';
 import { pathKey } from './paths.ts';
 
 export interface SeedModel {
@@ -12,10 +12,19 @@ export interface SeedModel {
   sigs: Signatures;
 }
 
-const across = (values: number[]) => {
-  const { mean, interval } = meanInterval(values);
-  return { mean, interval, values };
+/** Mean over the pairs of seeds, its interval by the jackknife over seeds (pairs share seeds: they are not independent). */
+const across = (values: number[], seeds: number, bounds: Bounds): Result['stability'][number]['cka'] => {
+  const { value, interval } = meanOverSeedPairs(values, seeds, bounds);
+  return { mean: value, interval, method: interval ? 'seeds' : 'none', values };
 };
+
+/** The agreement measures, their names and bounds, in the order the figure draws them. */
+export const AGREEMENT = [
+  { key: 'clusterAri', label: 'cluster ARI', bounds: [-1, 1] },
+  { key: 'pathAri', label: 'path ARI', bounds: [-1, 1] },
+  { key: 'matchedOverlap', label: 'matched cluster overlap', bounds: [0, 1] },
+  { key: 'cka', label: 'linear CKA', bounds: [0, 1] },
+] as const;
 
 /** Share of inputs in clusters matched one to one between two clusterings (Hungarian, on shared members). */
 export function matchedOverlap(a: Int32Array, b: Int32Array, rows: number[]): number {
@@ -75,9 +84,10 @@ export function stability(models: SeedModel[], rows: number[], seed: number): Re
         cka.push(linearCka(matrices[a], rows.length, layer.units, matrices[b], layer.units, seed));
         overlap.push(matchedOverlap(sa, sb, rows));
       }
-    out.push({ layer: layer.name, clusterAri: across(clusterAri), pathAri: across(pathAri), cka: across(cka), matchedOverlap: across(overlap) });
+    const n = models.length;
+    const [ariB, pathB, overlapB, ckaB] = AGREEMENT.map((m) => [...m.bounds] as [number, number]);
+    out.push({ layer: layer.name, clusterAri: across(clusterAri, n, ariB), pathAri: across(pathAri, n, pathB), cka: across(cka, n, ckaB), matchedOverlap: across(overlap, n, overlapB) });
   });
   return out;
 }
 
-export { across };

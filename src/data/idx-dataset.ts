@@ -1,4 +1,5 @@
-import { FieldError } from '../spec/errors.ts';
+import { existsSync } from 'node:fs';
+import { FieldError, MissingData } from '../spec/errors.ts';
 import { isAbsolute, resolve } from 'node:path';
 import { seededRandom, shuffle } from '../util/random.ts';
 import { loadIdxFolder, unitRows, type IdxFolder, type IdxSplit } from './idx.ts';
@@ -16,6 +17,10 @@ export function idxFolderOf(input: Pick<DataInput, 'folder' | 'prefix'>, baseDir
   const key = `${dir}\0${input.prefix}`;
   let folder = folders.get(key);
   if (!folder) {
+    if (!existsSync(dir)) {
+      const debian = dir.startsWith('/usr/share/datasets/fashion-mnist') ? ' It is where `apt-get install dataset-fashion-mnist` (Debian) puts Fashion-MNIST.' : '';
+      throw new MissingData('dataset.folder', `the folder ${dir} does not exist on this machine.${debian}`, `Install the dataset there, or point dataset.folder at a folder of IDX files (train-images-idx3-ubyte[.gz], train-labels-idx1-ubyte[.gz] and their t10k- counterparts).`);
+    }
     try {
       folder = loadIdxFolder(dir, input.prefix);
     } catch (e) {

@@ -1,4 +1,4 @@
-import { FieldError } from '../spec/errors.ts';
+import { MissingData } from '../spec/errors.ts';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { seededRandom, shuffle } from '../util/random.ts';
@@ -16,16 +16,15 @@ export function fashionDir(): string {
   return process.env.CHEMINS_FASHION_MNIST ?? '/usr/share/datasets/fashion-mnist';
 }
 
-export type OutlierChoice = 'auto' | 'none' | 'fashion-mnist';
+export type OutlierChoice = 'none' | 'fashion-mnist';
 
-/** The folder the outliers come from, or null when there are none; `fashion-mnist` insists the folder is there. */
+/** The folder the outliers come from, or null when there are none; never a choice that depends on what is installed. */
 export function outlierFolder(choice: OutlierChoice): string | null {
   if (choice === 'none') return null;
   const dir = fashionDir();
   const present = existsSync(join(dir, 't10k-images-idx3-ubyte.gz')) || existsSync(join(dir, 't10k-images-idx3-ubyte'));
   if (present) return dir;
-  if (choice === 'auto') return null;
-  throw new FieldError('dataset.outliers', `Fashion-MNIST is not installed in ${dir}`, "Install Debian's dataset-fashion-mnist, or set dataset.outliers to auto (used when installed) or none.");
+  throw new MissingData('dataset.outliers', `Fashion-MNIST is not installed in ${dir}`, 'Install it with `apt-get install dataset-fashion-mnist` (Debian), or set CHEMINS_FASHION_MNIST to a folder holding t10k-images-idx3-ubyte[.gz]; or set dataset.outliers: none for a study without far outliers.');
 }
 
 const IMAGES = 't10k-images-idx3-ubyte';

@@ -1,5 +1,6 @@
 import type { Result } from '../results/schema.ts';
-import { meanInterval } from '../stats/summary.ts';
+import { statisticOf, storedStat } from '../analysis/catalogue.ts';
+import { meanOverSeeds } from '../stats/seeds.ts';
 import { nameOf } from '../util/format.ts';
 
 /** How a class is shown: its dataset name (e.g. "Fashion-MNIST" for -1), else the digit. */
@@ -19,13 +20,24 @@ export function seedNote(r: Result): string {
 
 /** How the spread across seeds is described in a caption. */
 export function intervalNote(r: Result): string {
-  return r.runs.length > 1 ? `Lines are means over ${r.runs.length} seeds, bands and bars their 95 % t-intervals, dots the seeds` : 'One seed: no interval across seeds';
+  return r.runs.length > 1
+    ? `Lines are means over ${r.runs.length} seeds, bands and bars their 95 % intervals (jackknife over seeds, on a scale that keeps them inside the statistic's bounds; over inputs where every seed shares the layer), dots the seeds`
+    : 'One seed: bands and bars are 95 % intervals over inputs where the statistic has one';
 }
 
-/** Mean and 95 % t-interval across seeds ([v, v] for one seed: no spread to show). */
-export function across(values: number[]): { mean: number; low: number; high: number } {
-  const { mean, interval } = meanInterval(values);
-  return { mean, low: interval[0], high: interval[1] };
+/** A stored statistic as a figure row: its mean, and its interval's ends (the mean itself where it has none). */
+export function storedRow(r: Result, id: string, where: { layer?: string | null; probe?: number | null; class?: number | null }): { mean: number; low: number; high: number; method: string } | null {
+  const e = storedStat(r, id, where);
+  if (!e) return null;
+  const [low, high] = e.value.interval ?? [e.value.mean, e.value.mean];
+  return { mean: e.value.mean, low, high, method: e.value.method };
+}
+
+/** Per-seed values of a catalogue statistic not stored per key (e.g. one class pair), summarised the same way. */
+export function across(values: number[], statistic: string): { mean: number; low: number; high: number } {
+  const { value, interval } = meanOverSeeds(values, statisticOf(statistic).bounds);
+  const [low, high] = interval ?? [value, value];
+  return { mean: value, low, high };
 }
 
 export { pct } from '../util/format.ts';

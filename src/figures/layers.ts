@@ -1,6 +1,6 @@
 import * as Plot from '@observablehq/plot';
 import type { Result } from '../results/schema.ts';
-import { across, allLabels, className, intervalNote, seedNote } from './labels.ts';
+import { across, allLabels, className, intervalNote, seedNote, storedRow } from './labels.ts';
 import { layerCurveMarks, type SeriesPoint } from './marks.ts';
 import { classScale, seriesScale } from './palette.ts';
 import type { FigureDef } from './types.ts';
@@ -23,7 +23,8 @@ export const purity: FigureDef = {
   rows: (r) =>
     r.runs[0].layers.flatMap((l, i) =>
       SPLITS.map((split) => {
-        const s = across(r.runs.map((run) => run.layers[i].purity[split]));
+        // The test split's purity is the catalogue's stored statistic; the training split's is summarised the same way.
+        const s = (split === 'test' ? storedRow(r, 'purity', { layer: l.name }) : null) ?? across(r.runs.map((run) => run.layers[i].purity[split]), 'purity');
         return { layer: l.name, position: i, k: kOf(r, i), split, mean: s.mean, low: s.low, high: s.high };
       }),
     ),

@@ -1,15 +1,17 @@
 import * as Plot from '@observablehq/plot';
 import type { Result } from '../results/schema.ts';
-import { across, className, intervalNote } from './labels.ts';
+import { SCORE_LABELS } from '../analysis/catalogue.ts';
+import { SCORES } from '../analysis/ood.ts';
+import { className, intervalNote, storedRow } from './labels.ts';
 import { layerCurveMarks, seriesKey, type SeriesPoint } from './marks.ts';
 import { classScale, seriesScale } from './palette.ts';
 import type { FigureDef, Row } from './types.ts';
 
-const SCORES = ['centroid', 'knn', 'mahalanobis'];
-const scoreName = (r: Result, s: string) => (s === 'knn' ? `${r.spec.analysis.neighbours}-NN distance` : s === 'centroid' ? 'nearest centroid' : s === 'mahalanobis' ? 'Mahalanobis' : s);
+const scoreName = (r: Result, s: string) => (s === 'knn' ? `${r.spec.analysis.neighbours}th-neighbour distance` : (SCORE_LABELS[s as keyof typeof SCORE_LABELS] ?? s));
 const scoreColors = (r: Result) => seriesScale(SCORES.map((s) => scoreName(r, s)));
 const BASELINES = [
   { key: 'msp', name: 'max softmax', dash: '6,3', glyph: '– –' },
+  { key: 'energy', name: 'energy', dash: '9,3,2,3', glyph: '–·–' },
   { key: 'pathRarity', name: 'path rarity', dash: '2,3', glyph: '···' },
 ] as const;
 
@@ -25,23 +27,24 @@ export const oodAuc: FigureDef = {
   applies: (r) => probeLabels(r).length > 0,
   caption: (r) => {
     const a = r.answers.find((x) => x.question === 'unseen');
-    const answer = a?.layer ? ` Question 3 reads the best of them (${a.unit}): ${a.value.toFixed(3)} at ${a.layer}.` : '';
+    const tied = a?.comparisons?.filter((c) => !c.distinguishable).map((c) => `the ${scoreName(r, c.score)} at ${c.layer}`) ?? [];
+    const answer = a?.layer ? ` Question 3 reads the highest of them (${a.unit}): ${a.value.toFixed(3)}${tied.length ? `, not distinguishable, paired over the same inputs, from ${tied.join(' or ')}` : ''}.` : '';
     return (
-      `Per layer, how well each out-of-distribution score tells the probes (${probeLabels(r).map((l) => className(r, l)).join(', ')}) from the trained classes' test inputs, as ROC AUC (0.5 = chance, 1 = perfect): distance to the nearest class centroid, to the ${r.spec.analysis.neighbours}th nearest training input (Deep k-NN), and the Mahalanobis distance with a shared covariance. ` +
-      `Dashed rules are whole-model baselines: the maximum softmax probability and the rarity of the input's cluster path in training. ${intervalNote(r)}.${answer}`
+      `Per layer, how well each out-of-distribution score tells the probes (${probeLabels(r).map((l) => className(r, l)).join(', ')}) from the trained classes' test inputs, as ROC AUC (0.5 = chance, 1 = perfect): the Mahalanobis distance to the nearest class mean with a shared covariance shrunk by Ledoit–Wolf (Lee et al. 2018), the relative Mahalanobis distance (Ren et al. 2021), the distance to the ${r.spec.analysis.neighbours}th nearest training input (Sun et al. 2022) and to the nearest class centroid. ` +
+      `Dashed rules are whole-model baselines: the maximum softmax probability, the energy score of the logits (Liu et al. 2020) and the rarity of the input's cluster path in training. ${intervalNote(r)}; on the raw input, which every seed shares, and with one seed, intervals are DeLong's over inputs.${answer}`
     );
   },
   rows: (r) =>
     probeLabels(r).flatMap((probe) => [
       ...r.runs[0].layers.flatMap((l, i) =>
         SCORES.map((score) => {
-          const s = across(r.runs.map((run) => run.layers[i].ood.find((o) => o.probe === probe && o.score === score)?.auc ?? NaN).filter(Number.isFinite));
-          return { probe: className(r, probe), layer: l.name, score: scoreName(r, score), mean: s.mean, low: s.low, high: s.high };
+          const s = storedRow(r, `auc:${score}`, { layer: l.name, probe }) ?? { mean: NaN, low: NaN, high: NaN, method: 'none' };
+          return { probe: className(r, probe), layer: l.name, score: scoreName(r, score), mean: s.mean, low: s.low, high: s.high, interval: s.method };
         }),
       ),
       ...BASELINES.map((b) => {
-        const s = across(r.runs.map((run) => run.probes.find((p) => p.label === probe)?.baselines[b.key] ?? NaN).filter(Number.isFinite));
-        return { probe: className(r, probe), layer: 'whole model', score: b.name, mean: s.mean, low: s.low, high: s.high };
+        const s = storedRow(r, `auc:${b.key}`, { probe }) ?? { mean: NaN, low: NaN, high: NaN, method: 'none' };
+        return { probe: className(r, probe), layer: 'whole model', score: b.name, mean: s.mean, low: s.low, high: s.high, interval: s.method };
       }),
     ]).filter((d) => Number.isFinite(d.mean)),
   plot: (r, rows) => {
@@ -86,7 +89,7 @@ export const oodRoc: FigureDef = {
     const colors = scoreColors(r);
     const layers = layerNames(r).filter((l) => rows.some((d) => d.layer === l));
     const probes = probeLabels(r).map((l) => className(r, l)).filter((p) => rows.some((d) => d.probe === p));
-    const labels = curves(r).map((c) => ({ layer: c.layer, probe: className(r, c.probe), score: scoreName(r, c.score), auc: c.auc, i: SCORES.indexOf(c.score) }));
+    const labels = curves(r).map((c) => ({ layer: c.layer, probe: className(r, c.probe), score: scoreName(r, c.score), auc: c.auc, i: SCORES.indexOf(c.score as (typeof SCORES)[number]) }));
     return {
       width: 70 + layers.length * 130,
       height: 90 + probes.length * 130,

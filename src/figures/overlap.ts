@@ -38,7 +38,7 @@ export const specificOverlap: FigureDef = {
   caption: (r) => {
     const ps = hiddenIndices(r).map((i) => worstP(r, i)).filter(Number.isFinite);
     const perm = ps.length
-      ? ` Above each layer, the p-value of a permutation test of the between-class scatter against ${r.spec.analysis.permutations} label shuffles (largest over seeds: ${Math.max(...ps).toFixed(3)} at worst; ${(1 / (r.spec.analysis.permutations + 1)).toFixed(3)} is the smallest it can be).`
+      ? ` Above each layer, the p-value of a permutation test of the between-class scatter of the held-out test inputs against ${r.spec.analysis.permutations} label shuffles (largest over seeds: ${Math.max(...ps).toFixed(3)} at worst; ${(1 / (r.spec.analysis.permutations + 1)).toFixed(3)}, 1/(shuffles + 1), is the smallest it can be).`
       : '';
     const pcaLayers = r.runs[0].layers.filter((l) => l.noSpecificPath).map((l) => l.name);
     const pcaNote = pcaLayers.length ? ` ${pcaLayers.join(', ')}: no Jaccard overlap, since ${pcaLayers.length > 1 ? 'their' : 'its'} units are principal components, which have no specific path.` : '';
@@ -52,7 +52,7 @@ export const specificOverlap: FigureDef = {
     const keys = [...new Set(seeds.map((d) => `${d.layer}\u0000${d.series}\u0000${d.measure}`))];
     return keys.map((key) => {
       const [layer, pair, measure] = key.split('\u0000');
-      const s = across(seeds.filter((d) => d.layer === layer && d.series === pair && d.measure === measure).map((d) => d.value));
+      const s = across(seeds.filter((d) => d.layer === layer && d.series === pair && d.measure === measure).map((d) => d.value), measure === MEASURES[0] ? 'jaccard' : 'cosine');
       const p = worstP(r, r.runs[0].layers.findIndex((l) => l.name === layer));
       return { layer, pair, measure, mean: s.mean, low: s.low, high: s.high, permutationP: Number.isFinite(p) ? p : null };
     });

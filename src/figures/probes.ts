@@ -1,6 +1,6 @@
 import * as Plot from '@observablehq/plot';
 import type { Result } from '../results/schema.ts';
-import { across, className } from './labels.ts';
+import { className, storedRow } from './labels.ts';
 import { classScale } from './palette.ts';
 import type { FigureDef } from './types.ts';
 
@@ -14,7 +14,7 @@ export const probePredictions: FigureDef = {
     const probes = probeLabels(r).map((l) => className(r, l)).join(', ');
     const spread =
       r.runs.length > 1
-        ? `bars are means over ${r.runs.length} seeds' models, whiskers their 95 % t-intervals, dots the seeds`
+        ? `bars are means over ${r.runs.length} seeds' models, whiskers their 95 % intervals (jackknife over seeds, logit scale), dots the seeds`
         : 'whiskers are 95 % Wilson intervals';
     return `Share of the probe inputs (${probes}, never seen in training) that the model assigns to each trained class; ${spread}. The model must choose a trained class: it has no "none of these".`;
   },
@@ -22,11 +22,8 @@ export const probePredictions: FigureDef = {
     probeLabels(r).flatMap((label) => {
       const perSeed = r.runs.map((s) => s.probes.find((p) => p.label === label)!);
       return r.dataset.classes.map((c) => {
-        const shares = perSeed.map((p) => p.predicted.find((q) => q.label === c)?.share ?? 0);
-        const wilson = perSeed[0].predicted.find((q) => q.label === c)?.interval ?? [0, 0];
-        const s = across(shares);
-        const [low, high] = r.runs.length > 1 ? [s.low, s.high] : wilson;
-        return { probe: className(r, label), predicted: className(r, c), share: s.mean, low: Math.max(0, low), high: Math.min(1, high), n: perSeed[0].count, seeds: r.runs.length };
+        const s = storedRow(r, 'predictedShare', { probe: label, class: c })!;
+        return { probe: className(r, label), predicted: className(r, c), share: s.mean, low: s.low, high: s.high, interval: s.method, n: perSeed[0].count, seeds: r.runs.length };
       });
     }),
   plot: (r, rows) => {

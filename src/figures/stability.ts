@@ -1,14 +1,10 @@
+import { AGREEMENT } from '../analysis/stability.ts';
 import type { Result } from '../results/schema.ts';
 import { layerCurveMarks, seriesKey, type SeriesPoint } from './marks.ts';
 import { seriesScale } from './palette.ts';
 import type { FigureDef } from './types.ts';
 
-const MEASURES = [
-  { key: 'clusterAri', name: 'cluster ARI' },
-  { key: 'pathAri', name: 'path ARI' },
-  { key: 'matchedOverlap', name: 'matched cluster overlap' },
-  { key: 'cka', name: 'linear CKA' },
-] as const;
+const MEASURES = AGREEMENT.map((m) => ({ key: m.key, name: m.label }));
 const COLORS = seriesScale(MEASURES.map((m) => m.name));
 
 const pairs = (r: Result) => (r.runs.length * (r.runs.length - 1)) / 2;
@@ -21,12 +17,12 @@ export const seedStability: FigureDef = {
     const last = r.stability[r.stability.length - 1];
     return (
       `Per layer, agreement between the models of every pair of the ${r.runs.length} seeds (${pairs(r)} pairs) on the trained classes' inputs: adjusted Rand index of their k-means clusters and of their paths up to that layer, share of inputs in clusters matched one to one, and linear CKA of the activations, which can agree while the clusterings do not. ` +
-      `Lines are means over pairs, bands their 95 % t-intervals, dots the pairs. At ${last.layer}: cluster ARI ${last.clusterAri.mean.toFixed(2)}, CKA ${last.cka.mean.toFixed(2)}.`
+      `Lines are means over pairs, dots the pairs; ${r.runs.length >= 3 ? "bands are 95 % intervals by the jackknife over seeds (pairs share seeds, so pairs are not resampled), on a scale that keeps them inside each measure's bounds" : 'with two seeds there is one pair, so no interval'}. At ${last.layer}: cluster ARI ${last.clusterAri.mean.toFixed(2)}, CKA ${last.cka.mean.toFixed(2)}.`
     );
   },
   rows: (r) =>
     r.stability.flatMap((s) =>
-      MEASURES.map((m) => ({ layer: s.layer, measure: m.name, mean: s[m.key].mean, low: s[m.key].interval[0], high: s[m.key].interval[1], pairs: s[m.key].values.length })),
+      MEASURES.map((m) => ({ layer: s.layer, measure: m.name, mean: s[m.key].mean, low: s[m.key].interval?.[0] ?? s[m.key].mean, high: s[m.key].interval?.[1] ?? s[m.key].mean, interval: s[m.key].method, pairs: s[m.key].values.length })),
     ),
   plot: (r, rows) => {
     const points = rows.map((d) => ({ ...d, series: d.measure })) as SeriesPoint[];

@@ -1,5 +1,5 @@
 import * as Plot from '@observablehq/plot';
-import { across, pct } from './labels.ts';
+import { pct, storedRow } from './labels.ts';
 import { seriesScale } from './palette.ts';
 import type { FigureDef, Row } from './types.ts';
 
@@ -13,8 +13,8 @@ function curve(metric: 'loss' | 'accuracy'): FigureDef {
     caption: (r) => {
       const seeds = r.runs.length > 1 ? ` Thin lines are the ${r.runs.length} seeds, thick lines their mean.` : '';
       if (loss) return `Mean cross-entropy per epoch on the training split (solid) and the test split (dashed), ${r.spec.training.optimizer} at learning rate ${r.spec.training.learningRate}, batches of ${r.spec.training.batchSize}; log scale.${seeds}`;
-      const final = across(r.runs.map((s) => s.training.testAccuracy));
-      const spread = r.runs.length > 1 ? ` (mean of ${r.runs.length} seeds, 95 % interval ${pct(final.low)}–${pct(final.high)})` : '';
+      const final = storedRow(r, 'testAccuracy', {})!;
+      const spread = final.method === 'none' ? '' : ` (${r.runs.length > 1 ? `mean of ${r.runs.length} seeds, ` : ''}95 % interval ${pct(final.low)}–${pct(final.high)}, ${final.method === 'seeds' ? 'jackknife over seeds' : 'Wilson'})`;
       return `Share of inputs classified correctly after each epoch, on the training split (solid) and the test split (dashed). Final test accuracy: ${pct(final.mean)}${spread}.${seeds}`;
     },
     rows: (r) =>

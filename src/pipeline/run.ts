@@ -1,7 +1,8 @@
 import { mkdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { allInputs } from '../activations/index.ts';
-import { layerCurves, separationAnswer, signaturesAnswer, unseenAnswer } from '../analysis/answers.ts';
+import { separationAnswer, signaturesAnswer, unseenAnswer } from '../analysis/answers.ts';
+import { statisticsTable } from '../analysis/catalogue.ts';
 import { stability, type SeedModel } from '../analysis/stability.ts';
 import { datasetIdentity, loadData } from '../data/index.ts';
 import { engineKey, selectEngine, type BackendChoice } from '../engine/index.ts';
@@ -162,8 +163,11 @@ async function build({ id, spec }: LoadedExperiment, options: RunOptions, { hash
   const trainedRows = Array.from({ length: data.train.count + data.test.count }, (_, i) => i);
   const stable = await time('analysis', () => stability(models, trainedRows, spec.analysis.seed));
   const summary = datasetSummary(data);
-  const unseen = unseenAnswer(spec, runs, summary.names, data.test.count);
-  const answers = [separationAnswer(spec, runs, data.test.count, summary.names), signaturesAnswer(spec, runs, summary.names), ...(unseen ? [unseen] : [])];
+  const counts = { test: data.test.count, probe: (label: number) => runs[0].probes.find((p) => p.label === label)?.count ?? 0 };
+  const statistics = statisticsTable(runs, counts, data.classes, data.probes);
+  const draft = { spec, dataset: summary, runs, statistics };
+  const unseen = unseenAnswer(draft);
+  const answers = [separationAnswer(draft), signaturesAnswer(draft), ...(unseen ? [unseen] : [])];
   const swap = await time('store', () => writeArtifacts(options.resultsDir, id, files));
   timings.total = Math.round(performance.now() - started);
   const result: Result = {
@@ -193,7 +197,7 @@ async function build({ id, spec }: LoadedExperiment, options: RunOptions, { hash
     seeds,
     runs,
     stability: stable,
-    curves: layerCurves(runs),
+    statistics,
     answers,
   };
   // The JSON is written last: it is the commit point of the whole run. Should

@@ -4,36 +4,58 @@ import { ExperimentSpec } from '../spec/schema.ts';
 // The one contract between the pipeline and the site: the site renders only
 // what this schema describes, and a result that does not match it is rebuilt.
 
-export const RESULT_SCHEMA_VERSION = 3;
+export const RESULT_SCHEMA_VERSION = 4;
 
 const count = z.int().min(0);
 const share = z.number().min(0).max(1);
 const interval = z.tuple([z.number(), z.number()]);
 const num = z.number().nullable(); // null where a statistic is undefined (e.g. one class)
 
-/** A value across seeds: mean, 95 % t-interval, and every seed's own value. */
-export const AcrossSeeds = z.object({ mean: z.number(), interval, values: z.array(z.number()) });
+/**
+ * How an interval was made: `seeds`, the jackknife over seeds (Student t on
+ * the statistic's bounded scale); `wilson`, a share over inputs; `delong`, a
+ * ROC AUC over inputs (logit scale); `bootstrap`, a percentile bootstrap over
+ * inputs; `none` where no honest interval exists (see src/analysis/catalogue.ts).
+ */
+export const IntervalMethod = z.enum(['seeds', 'wilson', 'delong', 'bootstrap', 'none']);
+export type IntervalMethod = z.infer<typeof IntervalMethod>;
+
+/** A value across seeds: its estimate, 95 % interval (null when none), how it was made, and every seed's own value. */
+export const AcrossSeeds = z.object({ mean: z.number(), interval: interval.nullable(), method: IntervalMethod, values: z.array(z.number()) });
 export type AcrossSeeds = z.infer<typeof AcrossSeeds>;
+
+/** One number of a generated statement: its text as printed, its value, and where it is stored in the result. */
+export const Fact = z.object({ text: z.string(), value: z.number(), source: z.string() });
+export type Fact = z.infer<typeof Fact>;
 
 export const Answer = z.object({
   question: z.enum(['separation', 'signatures', 'unseen']),
-  /** The number the answer stands on (mean across seeds). */
+  /** The catalogue statistic the headline number is (src/analysis/catalogue.ts). */
+  statistic: z.string(),
+  /** The number the answer stands on: the stored statistic's estimate. */
   value: z.number(),
-  /** 95 % interval: across seeds when there are several; with one seed, Wilson's for a share, Hanley–McNeil's for a ROC AUC. */
-  interval,
-  intervalKind: z.enum(['seeds', 'wilson', 'hanley-mcneil']),
+  /** Its 95 % interval, the same one the tables and figures show. */
+  interval: interval.nullable(),
+  intervalKind: IntervalMethod,
   values: z.array(z.number()),
+  /** What the number measures. */
   unit: z.string(),
-  /** The layer the answer names, if any (`input` when the raw pixels already separate). */
+  /** The layer the number is measured at, if it is a layer's (`input` for the raw pixels). */
   layer: z.string().nullable(),
   statement: z.string(),
   figure: z.string(),
+  /** Every number in `statement`, with where it is stored. */
+  facts: z.array(Fact),
+  /** Question 3: the best layer × score against the runner-up and against the raw pixels, paired over the same inputs. */
+  comparisons: z
+    .array(z.object({ against: z.string(), layer: z.string(), score: z.string(), auc: z.number(), difference: z.number(), interval: interval, distinguishable: z.boolean() }))
+    .optional(),
 });
 export type Answer = z.infer<typeof Answer>;
 
 const Path = z.array(z.int().min(0));
 
-export const OodScore = z.enum(['centroid', 'knn', 'mahalanobis']);
+export const OodScore = z.enum(['mahalanobis', 'relative-mahalanobis', 'knn', 'centroid']);
 
 const LayerStats = z.object({
   name: z.string(),
@@ -49,11 +71,15 @@ const LayerStats = z.object({
   atClasses: z.object({ purity: share, nmi: z.number(), ari: z.number() }),
   silhouette: num,
   probeAccuracy: share,
+  /** How the linear probe's L-BFGS fit ended: a probe is kept only if it converged. */
+  probeFit: z.object({ loss: z.number(), gradNorm: z.number(), iterations: z.int(), converged: z.boolean(), c: z.number() }),
   knnAccuracy: share,
   /** Members of each cluster by class, all inputs (probes included). */
   clusters: z.array(z.object({ cluster: z.int(), label: z.int(), count })),
   /** Out-of-distribution scores of each probe class against the trained classes' test inputs. */
   ood: z.array(z.object({ probe: z.int(), score: OodScore, auc: z.number() })),
+  /** Ledoit–Wolf shrinkage intensity of the Mahalanobis covariance at this layer. */
+  mahalanobisShrinkage: share,
   /** Share of each probe class whose path up to this layer no training input took. */
   leftPaths: z.array(z.object({ probe: z.int(), share })),
   /** Q2, hidden layers only: class signatures, specific paths and their differences. */
@@ -71,7 +97,10 @@ const LayerStats = z.object({
   ),
   /** `jaccard`: null where the layer has no specific paths (`noSpecificPath`). */
   pairs: z.array(z.object({ a: z.int(), b: z.int(), cosine: z.number(), jaccard: share.nullable() })),
-  permutation: z.object({ statistic: z.number(), p: share }).nullable(),
+  /** Permutation test of the class means on the held-out test inputs; `floor` = 1/(shuffles + 1), the smallest p it can give. */
+  permutation: z.object({ statistic: z.number(), p: share, floor: share }).nullable(),
+  /** Between-class distance of the class means over the within-class spread (test inputs), with a bootstrap interval. */
+  classDistance: z.object({ value: z.number(), interval }).nullable(),
   /** A conv layer read by PCA (`signatures.conv`): its units are components of a map of `mapUnits` values, carrying `explained` of its variance on `fitRows` training inputs. */
   reduction: z.object({ method: z.literal('pca'), mapUnits: z.int(), explained: share, fitRows: z.int() }).optional(),
   /** Why the layer has no specific paths (`specific` empty), when it has none. */
@@ -111,7 +140,7 @@ const SeedRun = z.object({
       seenPathInterval: interval,
       top: z.array(z.object({ path: Path, count, seenInTraining: count })),
       /** Baselines: maximum softmax probability, and how rare the path was in training. */
-      baselines: z.object({ msp: z.number(), pathRarity: z.number() }),
+      baselines: z.object({ msp: z.number(), energy: z.number().nullable(), pathRarity: z.number() }),
     }),
   ),
   /** Score distributions and ROC curves, per layer and score, for the figures. */
@@ -125,6 +154,8 @@ const SeedRun = z.object({
       histogram: z.array(z.object({ group: z.enum(['test', 'probe']), x0: z.number(), x1: z.number(), share })),
     }),
   ),
+  /** Per probe class: DeLong covariance of the AUCs of every layer × score candidate (same inputs), for paired comparisons. */
+  oodCovariance: z.array(z.object({ probe: z.int(), candidates: z.array(z.object({ layer: z.string(), score: OodScore })), matrix: z.array(z.array(z.number())) })),
   /** First seed only: a seeded sample of inputs mapped to 2-D at every layer, by PCA and by UMAP. */
   projections: z
     .object({
@@ -185,8 +216,12 @@ export const Result = z.object({
   runs: z.array(SeedRun).min(1),
   /** Per layer, agreement between seeds (all pairs): clusters (ARI), paths (ARI) and representations (CKA). */
   stability: z.array(z.object({ layer: z.string(), clusterAri: AcrossSeeds, pathAri: AcrossSeeds, cka: AcrossSeeds, matchedOverlap: AcrossSeeds })),
-  /** Per-layer curves across seeds, for the figures: statistic → layer → mean and interval. */
-  curves: z.array(z.object({ layer: z.string(), statistic: z.string(), value: AcrossSeeds })),
+  /**
+   * Every catalogue statistic across seeds (src/analysis/catalogue.ts), keyed
+   * by statistic id and, where it has them, layer, probe class and class: the
+   * table, figures, CSVs and statements all read these.
+   */
+  statistics: z.array(z.object({ statistic: z.string(), layer: z.string().nullable(), probe: z.int().nullable(), class: z.int().nullable(), value: AcrossSeeds })),
   answers: z.array(Answer),
 });
 export type Result = z.infer<typeof Result>;

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
 import { readFailure, readResult, specMeaning } from '../results/store.ts';
 import type { Result } from '../results/schema.ts';
-import { fromInvalid, type RunFailure } from '../spec/errors.ts';
+import { fromInvalid, needsData, type RunFailure } from '../spec/errors.ts';
 import { loadExperiments } from '../spec/load.ts';
 import type { ExperimentSpec } from '../spec/schema.ts';
 import { canonicalJson } from '../util/hash.ts';
@@ -17,7 +17,7 @@ const experimentsDir = () => resolve(process.env.CHEMINS_EXPERIMENTS ?? 'experim
 const resultsDir = () => resolve(process.env.CHEMINS_RESULTS ?? 'results');
 
 export interface SiteFailure extends RunFailure {
-  kind: 'invalid' | 'failed' | 'missing' | 'stale';
+  kind: 'invalid' | 'failed' | 'needs-data' | 'missing' | 'stale';
 }
 
 interface SiteState {
@@ -43,7 +43,7 @@ function load(): SiteState {
     const { id, file, spec } = o.experiment;
     const failure = readFailure(resultsDir(), id);
     if (failure) {
-      failures.push({ ...failure, kind: 'failed' });
+      failures.push({ ...failure, kind: needsData(failure) ? 'needs-data' : 'failed' });
       continue;
     }
     const r = readResult(resultsDir(), id);

@@ -75,6 +75,9 @@ export interface RunFailure {
 }
 
 export function runFailure(id: string, file: string, err: unknown): RunFailure {
+  if (err instanceof MissingData) {
+    return { id, file, name: 'NeedsData', title: 'the data this experiment reads is not on this machine.', problems: [{ path: err.field, message: err.message.slice(err.field.length + 2) }], hint: err.hint };
+  }
   if (err instanceof FieldError) {
     return { id, file, name: 'ExperimentFailed', title: 'the experiment stopped.', problems: [{ path: err.field, message: err.message.slice(err.field.length + 2) }], hint: err.hint };
   }
@@ -88,3 +91,19 @@ export function runFailure(id: string, file: string, err: unknown): RunFailure {
 export function fromInvalid(id: string, e: ExperimentError): RunFailure {
   return { id, ...e };
 }
+
+/**
+ * Data the experiment names is not installed here (a Debian dataset package,
+ * an IDX folder): not a fault of the file, and not a failed run. The command
+ * reports it as a notice, the site as a "needs data" card saying what to
+ * install, and the other experiments build.
+ */
+export class MissingData extends FieldError {
+  constructor(field: string, message: string, hint: string) {
+    super(field, message, hint);
+    this.name = 'MissingData';
+  }
+}
+
+/** Whether a stored failure only says that data is missing. */
+export const needsData = (f: Pick<RunFailure, 'name'>) => f.name === 'NeedsData';

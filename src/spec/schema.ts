@@ -20,9 +20,9 @@ export const DatasetSpec = z
     classes: z.array(label).min(2).describe('Classes the model is trained on.'),
     probes: z.array(label).default([]).describe('Classes never trained on, passed through the model as probes.'),
     outliers: z
-      .union([z.literal('auto'), z.literal('none'), z.literal('fashion-mnist')])
-      .default('auto')
-      .describe('Far out-of-distribution probes: Fashion-MNIST test images from /usr/share/datasets/fashion-mnist (`auto`: when installed and the dataset is `mnist`).'),
+      .union([z.literal('none'), z.literal('fashion-mnist')], { error: 'must be none or fashion-mnist (auto was removed: a file must mean the same study on every machine)' })
+      .default('none')
+      .describe("Far out-of-distribution probes: `fashion-mnist` takes Fashion-MNIST test images from /usr/share/datasets/fashion-mnist (Debian's dataset-fashion-mnist; the experiment needs it installed), `none` takes none."),
     outlierCount: z.int().min(10).max(10000).default(500),
     samplesPerClass: z
       .int()

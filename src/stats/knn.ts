@@ -1,8 +1,14 @@
 /**
- * Training rows copied to doubles with their squared norms, so that a squared
- * distance is ‖q‖² + ‖t‖² − 2 q·t and the dot product runs over the query's
- * non-zero values only (blank pixels, silent ReLUs).
+ * Training rows copied to doubles with their squared norms. A squared
+ * distance is first screened as ‖q‖² + ‖t‖² − 2 q·t, its dot product over the
+ * query's non-zero values only (blank pixels, silent ReLUs); that form cancels
+ * when the distance is tiny beside the norms (near-saturated softmax outputs),
+ * so every row that could be among the k nearest, given the screen's rounding
+ * bound, is measured again by direct differences, and only direct distances
+ * are ranked and returned.
  */
+const EPSILON = Number.EPSILON;
+
 interface Reference {
   x: Float64Array;
   norms: Float64Array;
@@ -44,8 +50,14 @@ function nearest(ref: Reference, query: ArrayLike<number>, q: number, k: number,
       dot1 += nzValue[m + 1] * x[to + nzIndex[m + 1]];
     }
     if (m < nz) dot0 += nzValue[m] * x[to + nzIndex[m]];
-    // Rounding can push the squared distance of near-duplicates below 0.
-    const s = Math.max(0, queryNorm + norms[t] - 2 * (dot0 + dot1));
+    const screened = queryNorm + norms[t] - 2 * (dot0 + dot1);
+    // |rounding of the screen| ≤ (d + 2) ε (‖q‖² + ‖t‖²), with room to spare.
+    if (found === k && screened - 4 * (d + 2) * EPSILON * (queryNorm + norms[t]) > dist[k - 1]) continue;
+    let s = 0;
+    for (let j = 0; j < d; j++) {
+      const e = query[q * d + j] - x[to + j];
+      s += e * e;
+    }
     if (found === k && s >= dist[k - 1]) continue;
     let p = found < k ? found++ : k - 1;
     while (p > 0 && dist[p - 1] > s) {
@@ -96,9 +108,11 @@ export function knnAccuracy(trainX: ArrayLike<number>, trainY: ArrayLike<number>
 }
 
 /**
- * Distance from each query row to its `k`-th nearest training row: the Deep
- * k-NN out-of-distribution score (Papernot & McDaniel 2018), larger is
- * stranger. Queries are assumed distinct from the training rows.
+ * Distance from each query row to its `k`-th nearest training row, larger is
+ * stranger: the k-NN out-of-distribution score of Sun et al. (2022, "Out-of-
+ * distribution detection with deep nearest neighbors"), here on the layer's
+ * activations as they are (not normalised). Queries are assumed distinct from
+ * the training rows.
  */
 export function kthNeighbourDistance(trainX: ArrayLike<number>, nTrain: number, queryX: ArrayLike<number>, nQuery: number, d: number, k: number): Float64Array {
   const out = new Float64Array(nQuery);

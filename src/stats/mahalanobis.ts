@@ -1,7 +1,12 @@
 /**
  * Class-conditional Gaussians with one shared covariance (Lee et al. 2018):
  * an input's score is its Mahalanobis distance to the nearest class mean,
- * larger is stranger.
+ * larger is stranger. The shared covariance is the pooled within-class
+ * covariance shrunk toward a scaled identity by Ledoit & Wolf's (2004)
+ * intensity, as scikit-learn's `LedoitWolf(assume_centered=True)` on the
+ * rows centred by their class means: it makes Σ invertible when some
+ * directions never vary in training (dead units, blank pixels), and the
+ * intensity is estimated, not chosen.
  */
 export interface MahalanobisModel {
   d: number;
@@ -11,21 +16,23 @@ export interface MahalanobisModel {
   means: Float64Array;
   /** Lower Cholesky factor L of the shrunk covariance, d × d row-major. */
   cholesky: Float64Array;
+  /** The shrinkage intensity used, in [0, 1]. */
+  shrinkage: number;
   /** Mahalanobis distance of each of the `n` rows of `x` to the nearest class mean. */
   score(x: ArrayLike<number>, n: number): Float64Array;
 }
 
 export interface MahalanobisOptions {
   /**
-   * Σ ← (1 − α) Σ + α (tr Σ / d) I: makes Σ invertible when some directions
-   * never vary in training (dead units, blank pixels) while keeping its scale.
+   * Σ ← (1 − α) Σ + α (tr Σ / d) I with α by Ledoit–Wolf (the default), or a
+   * fixed α in [0, 1].
    */
-  shrinkage?: number;
+  shrinkage?: 'ledoit-wolf' | number;
 }
 
 /** Fits class means and the shared within-class covariance of the `n` rows of `x` labelled `y` (0..nClasses − 1). */
 export function fitMahalanobis(x: ArrayLike<number>, n: number, d: number, y: ArrayLike<number>, nClasses: number, options: MahalanobisOptions = {}): MahalanobisModel {
-  const { shrinkage = 1e-2 } = options;
+  const { shrinkage: choice = 'ledoit-wolf' } = options;
   const sums = new Float64Array(nClasses * d);
   const sizes = new Float64Array(nClasses);
   // Σ_i x xᵀ − Σ_c n_c μ_c μ_cᵀ: raw rows, so their zeros can be skipped.
@@ -45,7 +52,9 @@ export function fitMahalanobis(x: ArrayLike<number>, n: number, d: number, y: Ar
   const classes: number[] = [];
   for (let c = 0; c < nClasses; c++) if (sizes[c] > 0) classes.push(c);
   const means = new Float64Array(classes.length * d);
+  const meanOf = new Int32Array(nClasses).fill(-1);
   classes.forEach((c, m) => {
+    meanOf[c] = m;
     for (let j = 0; j < d; j++) means[m * d + j] = sums[c * d + j] / sizes[c];
     for (let j = 0; j < d; j++) {
       const u = sizes[c] * means[m * d + j];
@@ -54,11 +63,37 @@ export function fitMahalanobis(x: ArrayLike<number>, n: number, d: number, y: Ar
     }
   });
   let trace = 0;
-  for (let j = 0; j < d; j++) trace += cov[j * d + j] / n;
-  const ridge = shrinkage * (trace / d > 0 ? trace / d : 1);
+  let frobenius = 0;
   for (let j = 0; j < d; j++)
     for (let k = j; k < d; k++) {
-      const v = (1 - shrinkage) * (cov[j * d + k] / n) + (j === k ? ridge : 0);
+      const v = cov[j * d + k] / n;
+      cov[j * d + k] = v;
+      if (j === k) trace += v;
+      frobenius += j === k ? v * v : 2 * v * v;
+    }
+  const mu = trace / d;
+  let shrinkage: number;
+  if (choice === 'ledoit-wolf') {
+    // Σ_i ‖x_i − μ_c‖⁴, the one sum Ledoit–Wolf needs beyond Σ itself.
+    let fourth = 0;
+    for (let i = 0; i < n; i++) {
+      const m = meanOf[y[i]];
+      let sq = 0;
+      for (let j = 0; j < d; j++) {
+        const e = x[i * d + j] - means[m * d + j];
+        sq += e * e;
+      }
+      fourth += sq * sq;
+    }
+    const delta = (frobenius - 2 * mu * trace + d * mu * mu) / d;
+    const beta = Math.min(delta, (fourth / n - frobenius) / (d * n));
+    shrinkage = beta <= 0 || delta <= 0 ? 0 : Math.min(1, beta / delta);
+  } else shrinkage = choice;
+  // A layer that never varies in training has no scale: the identity stands in.
+  const ridge = shrinkage * (mu > 0 ? mu : 1);
+  for (let j = 0; j < d; j++)
+    for (let k = j; k < d; k++) {
+      const v = (1 - shrinkage) * cov[j * d + k] + (j === k ? (mu > 0 ? ridge : 1) : 0);
       cov[j * d + k] = v;
       cov[k * d + j] = v;
     }
@@ -70,6 +105,7 @@ export function fitMahalanobis(x: ArrayLike<number>, n: number, d: number, y: Ar
     classes,
     means,
     cholesky,
+    shrinkage,
     score(q: ArrayLike<number>, nq: number): Float64Array {
       // With z = L⁻¹x, (x − μ)ᵀ Σ⁻¹ (x − μ) = ‖z − L⁻¹μ‖²: one solve per query, not per class.
       const out = new Float64Array(nq);
@@ -81,6 +117,18 @@ export function fitMahalanobis(x: ArrayLike<number>, n: number, d: number, y: Ar
       return out;
     },
   };
+}
+
+/**
+ * Relative Mahalanobis distance (Ren et al. 2021): the squared distance to
+ * the nearest class minus the squared distance under one Gaussian fitted to
+ * every training row (its own Ledoit–Wolf covariance), which removes what
+ * the classes share with the background.
+ */
+export function relativeMahalanobis(classModel: MahalanobisModel, background: MahalanobisModel, x: ArrayLike<number>, n: number): Float64Array {
+  const own = classModel.score(x, n);
+  const all = background.score(x, n);
+  return own.map((v, i) => v * v - all[i] * all[i]);
 }
 
 /** Same as `model.score`. */

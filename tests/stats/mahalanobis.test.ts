@@ -38,8 +38,16 @@ describe('fitMahalanobis', () => {
     expect(exact.score([2, 2], 1)[0]).toBeCloseTo(Math.sqrt(5), 12);
     expect(mahalanobisScore(exact, [2, 2], 1)[0]).toBeCloseTo(Math.sqrt(5), 12);
     // Shrinkage 0.01: Σ = 0.99 diag(4, 1) + 0.01 · 2.5 I = diag(3.985, 1.015).
-    const shrunk = fitMahalanobis(x, 8, 2, y, 2);
+    const shrunk = fitMahalanobis(x, 8, 2, y, 2, { shrinkage: 0.01 });
+    expect(shrunk.shrinkage).toBe(0.01);
     expect(shrunk.score([2, 2], 1)[0]).toBeCloseTo(Math.sqrt(4 / 3.985 + 4 / 1.015), 12);
+  });
+
+  it('estimates its shrinkage by Ledoit–Wolf, in [0, 1] (scikit-learn parity: tests/parity)', () => {
+    const skewed = cross(Math.sqrt(8), Math.SQRT2);
+    const lw = fitMahalanobis(skewed.x, 8, 2, skewed.y, 2).shrinkage;
+    expect(lw).toBeGreaterThan(0);
+    expect(lw).toBeLessThanOrEqual(1);
   });
 
   it('accounts for correlation: along the spread is nearer than across it', () => {
@@ -62,7 +70,7 @@ describe('fitMahalanobis', () => {
 
   it('skips classes without rows and stays finite on constant features', () => {
     const x = [1, 0, 2, 0, 3, 0, 4, 0];
-    const model = fitMahalanobis(x, 4, 2, [0, 0, 2, 2], 3);
+    const model = fitMahalanobis(x, 4, 2, [0, 0, 2, 2], 3, { shrinkage: 0.01 });
     expect(model.classes).toEqual([0, 2]);
     expect(Array.from(model.means)).toEqual([1.5, 0, 3.5, 0]);
     const s = model.score([1.5, 0, 1.5, 1], 2);
