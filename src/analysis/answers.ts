@@ -48,6 +48,9 @@ class Facts {
   }
 }
 
+/** The level at which a permutation test counts as significant: a convention, printed as is. */
+export const SIGNIFICANCE = 0.05;
+
 const value = (r: Draft, id: string, where: Where) => storedStat(r, id, where)?.value;
 
 /** "1s and 7s", or "the 9 trained classes" when there are many. */
@@ -104,19 +107,19 @@ export function signaturesAnswer(r: Draft): Answer {
 
   // A layer counts as different only when every seed's test says so: the largest p over seeds is below 0.05.
   const p = hidden.map((layer) => value(r, 'permutationP', { layer })!.mean);
-  const significant = hidden.filter((_, i) => p[i] < 0.05);
-  const notSignificant = hidden.filter((_, i) => !(p[i] < 0.05));
+  const significant = hidden.filter((_, i) => p[i] < SIGNIFICANCE);
+  const notSignificant = hidden.filter((_, i) => !(p[i] < SIGNIFICANCE));
   const floor = 1 / (permutations + 1);
   const B = () => f.num(permutations, String(permutations), 'spec.analysis.permutations');
   const worst = significant.length ? significant.reduce((a, b) => (value(r, 'permutationP', { layer: b })!.mean > value(r, 'permutationP', { layer: a })!.mean ? b : a)) : null;
   const atFloor = worst !== null && value(r, 'permutationP', { layer: worst })!.mean <= floor + 1e-12;
-  const pText = worst === null ? '' : atFloor ? `; p is at its floor, 1/(${B()} + 1), at every one of them, so it says only that the difference beats every shuffle` : `; the largest p is ${f.stat('permutationP', { layer: worst })} (at ${worst})`;
+  const pText = worst === null ? '' : atFloor ? `; p is at its floor (one over the number of shuffles plus one) at every one of them, so it says only that the difference beats every shuffle` : `; the largest p is ${f.stat('permutationP', { layer: worst })} (at ${worst})`;
   const test =
     significant.length === hidden.length
-      ? `On held-out test inputs, the class means of ${classes} differ beyond chance at every hidden layer (permutation test of the between-class scatter, ${B()} label shuffles, p < 0.05 in every seed${pText})`
+      ? `On held-out test inputs, the class means of ${classes} differ beyond chance at every hidden layer (permutation test of the between-class scatter, ${B()} label shuffles, p < ${SIGNIFICANCE} in every seed${pText})`
       : significant.length === 0
-        ? `On held-out test inputs, no hidden layer's class means of ${classes} differ beyond chance in every seed (permutation test, ${B()} label shuffles, p < 0.05)`
-        : `On held-out test inputs, the class means of ${classes} differ beyond chance (permutation test, ${B()} label shuffles, p < 0.05 in every seed) at ${significant.join(', ')}, not at ${notSignificant.join(', ')}${pText}`;
+        ? `On held-out test inputs, no hidden layer's class means of ${classes} differ beyond chance in every seed (permutation test, ${B()} label shuffles, p < ${SIGNIFICANCE})`
+        : `On held-out test inputs, the class means of ${classes} differ beyond chance (permutation test, ${B()} label shuffles, p < ${SIGNIFICANCE} in every seed) at ${significant.join(', ')}, not at ${notSignificant.join(', ')}${pText}`;
   const d = hidden.map((layer) => value(r, 'classDistance', { layer })?.mean ?? NaN);
   const most = hidden[d.indexOf(Math.max(...d))];
   const least = hidden[d.indexOf(Math.min(...d))];

@@ -63,7 +63,7 @@ export const pathsFlow: FigureDef = {
   name: 'paths-flow',
   title: 'Paths through the hidden layers',
   caption: (r) =>
-    `Each column is a hidden layer, each block one of its k-means clusters (c0 is the largest); each band carries the inputs of one class from a cluster to a cluster of the next layer, its width their number${seedNote(r)}. All ${r.dataset.counts.reduce((s, c) => s + c.count, 0)} inputs are drawn, probes (${r.dataset.probes.map((l) => className(r, l)).join(', ') || 'none'}) included.`,
+    `Each column is a hidden layer, each block one of its k-means clusters, numbered by size among the training inputs the clustering was fitted on (c0 the most; with probes and test inputs added, the drawn blocks may rank otherwise); each band carries the inputs of one class from a cluster to a cluster of the next layer, its width their number${seedNote(r)}. All ${r.dataset.counts.reduce((s, c) => s + c.count, 0)} inputs are drawn, probes (${r.dataset.probes.map((l) => className(r, l)).join(', ') || 'none'}) included.`,
   rows: (r) => {
     const p = r.runs[0].paths;
     return p.flows.map((f) => ({ from_layer: p.layers[f.layer], from_cluster: `c${f.from}`, to_layer: p.layers[f.layer + 1], to_cluster: `c${f.to}`, class: className(r, f.label), count: f.count }));

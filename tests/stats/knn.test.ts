@@ -63,4 +63,25 @@ describe('knnAccuracy', () => {
     expect(knnAccuracy(train.x, noise, test.x, test.y, 3, 5)).toBeGreaterThan(0.3);
     expect(knnAccuracy(train.x, noise, test.x, test.y, 3, 5)).toBeLessThan(0.7);
   });
+
+  it('keeps the order of near-duplicates beside large norms (near-saturated softmax outputs)', () => {
+    // Points at distance ~1e-7 from the query, norms ~1: ‖q‖² + ‖t‖² − 2q·t cancels there.
+    const random = seededRandom(21);
+    const nTrain = 400;
+    const d = 2;
+    const train = new Float64Array(nTrain * d);
+    for (let t = 0; t < nTrain; t++) {
+      const e = 1e-7 * random();
+      train[t * d] = 1 - e;
+      train[t * d + 1] = e;
+    }
+    const queries = Float64Array.from([1 - 3e-8, 3e-8, 1 - 9e-8, 9e-8]);
+    for (const k of [1, 5, 20]) {
+      const got = kthNeighbourDistance(train, nTrain, queries, 2, d, k);
+      for (let q = 0; q < 2; q++) {
+        const exact = Array.from({ length: nTrain }, (_, t) => Math.sqrt((queries[q * d] - train[t * d]) ** 2 + (queries[q * d + 1] - train[t * d + 1]) ** 2)).sort((a, b) => a - b);
+        expect(got[q]).toBe(exact[k - 1]);
+      }
+    }
+  });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { accuracy, fitLogistic, predict } from '../../src/stats/logistic.ts';
+import { accuracy, fitLogistic, NotConverged, predict } from '../../src/stats/logistic.ts';
 import { seededRandom } from '../../src/util/random.ts';
 
 /** Gaussian-ish blobs: class c centred at 4·e_c in d dimensions, unit spread. */
@@ -19,7 +19,7 @@ describe('fitLogistic', () => {
   it('separates three blobs, on held-out data too', () => {
     const train = blobs(100, 3, 5, 1);
     const test = blobs(100, 3, 5, 2);
-    const model = fitLogistic(train.x, train.n, 5, train.y, 3, { l2: 1e-4, iterations: 200, seed: 1 });
+    const model = fitLogistic(train.x, train.n, 5, train.y, 3, { c: 1 });
     expect(accuracy(model, train.x, train.n, train.y)).toBe(1);
     expect(accuracy(model, test.x, test.n, test.y)).toBeGreaterThanOrEqual(0.99);
   });
@@ -38,7 +38,7 @@ describe('fitLogistic', () => {
       labels.push(s > 0 ? 1 : 0);
     }
     const x = Float64Array.from(rows.flat());
-    const model = fitLogistic(x, rows.length, d, labels, 2, { l2: 1e-5, iterations: 300 });
+    const model = fitLogistic(x, rows.length, d, labels, 2, { c: 100 });
     expect(accuracy(model, x, rows.length, labels)).toBeGreaterThanOrEqual(0.99);
   });
 
@@ -60,9 +60,10 @@ describe('fitLogistic', () => {
     const [n, d] = [200, 30];
     const y = Int32Array.from({ length: n }, (_, i) => i % 3);
     const x = Float64Array.from({ length: n * d }, (_, k) => (random() < 0.1 || k % d === y[Math.floor(k / d)] ? random() + 1 : 0));
-    const sparse = fitLogistic(x, n, d, y, 3, { iterations: 50 });
-    const dense = fitLogistic(x.map((v) => v + 1e-3), n, d, y, 3, { iterations: 50 });
-    for (let k = 0; k < sparse.weights.length; k++) expect(dense.weights[k]).toBeCloseTo(sparse.weights[k], 8);
+    const sparse = fitLogistic(x, n, d, y, 3, { c: 1 });
+    const dense = fitLogistic(x.map((v) => v + 1e-3), n, d, y, 3, { c: 1 });
+    // Both converge to the one optimum (the tiny shift is absorbed by standardisation).
+    for (let k = 0; k < sparse.weights.length; k++) expect(dense.weights[k]).toBeCloseTo(sparse.weights[k], 4);
   });
 
   it('fits the same, bit for bit, walking non-zeros or every value', () => {
@@ -71,11 +72,11 @@ describe('fitLogistic', () => {
     const y = Int32Array.from({ length: n }, (_, i) => i % C);
     // Half the values zero, as in a ReLU layer; the rest signed, so that zero products of either sign occur.
     const x = Float64Array.from({ length: n * d }, () => (random() < 0.5 ? 0 : 2 * random() - 1));
-    const sparse = fitLogistic(x, n, d, y, C, { iterations: 30, layout: 'sparse' });
-    const dense = fitLogistic(x, n, d, y, C, { iterations: 30, layout: 'dense' });
+    const sparse = fitLogistic(x, n, d, y, C, { layout: 'sparse' });
+    const dense = fitLogistic(x, n, d, y, C, { layout: 'dense' });
     expect(Array.from(sparse.weights)).toEqual(Array.from(dense.weights));
     expect(Array.from(sparse.bias)).toEqual(Array.from(dense.bias));
-    expect(Array.from(fitLogistic(x, n, d, y, C, { iterations: 30 }).weights)).toEqual(Array.from(dense.weights));
+    expect(Array.from(fitLogistic(x, n, d, y, C, {}).weights)).toEqual(Array.from(dense.weights));
   });
 
   it('copes with a constant feature', () => {
@@ -93,7 +94,30 @@ describe('fitLogistic', () => {
     const y = Int32Array.from({ length: n }, (_, i) => i % 2);
     // About a fifth of the pixels inked, as in MNIST; class 1 inks the first half more.
     const x = Float32Array.from({ length: n * d }, (_, k) => (random() < (y[Math.floor(k / d)] === 1 && k % d < 392 ? 0.3 : 0.15) ? random() : 0));
-    const model = fitLogistic(x, n, d, y, 2, { l2: 1e-4, iterations: 200, seed: 1 });
+    const model = fitLogistic(x, n, d, y, 2, { c: 1 });
     expect(accuracy(model, x, n, y)).toBeGreaterThanOrEqual(0.99);
+  });
+
+  it('converges: it stops on the gradient, reports the fit, and the gradient is zero at its answer', () => {
+    const { x, y, n } = blobs(60, 3, 4, 11);
+    const model = fitLogistic(x, n, 4, y, 3, { c: 0.5, tolerance: 1e-8 });
+    expect(model.fit).toMatchObject({ converged: true, c: 0.5 });
+    expect(model.fit.gradNorm).toBeLessThanOrEqual(1e-8);
+    expect(model.fit.iterations).toBeGreaterThan(0);
+    // Nudging any weight raises the objective: a minimum, not a stop on an iteration count.
+    const looser = fitLogistic(x, n, 4, y, 3, { c: 0.5, tolerance: 1e-2 });
+    expect(looser.fit.loss).toBeGreaterThanOrEqual(model.fit.loss - 1e-12);
+  });
+
+  it('fits one weight vector for two classes, a softmax for more', () => {
+    const two = blobs(40, 2, 3, 12);
+    expect(fitLogistic(two.x, two.n, 3, two.y, 2).weights).toHaveLength(3);
+    const three = blobs(40, 3, 3, 12);
+    expect(fitLogistic(three.x, three.n, 3, three.y, 3).weights).toHaveLength(9);
+  });
+
+  it('refuses to return an unconverged fit', () => {
+    const { x, y, n } = blobs(60, 3, 4, 13);
+    expect(() => fitLogistic(x, n, 4, y, 3, { maxIterations: 2, tolerance: 1e-12 })).toThrow(NotConverged);
   });
 });
