@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { chromium, type Browser } from 'playwright-core';
@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { figuresFor } from '../../src/figures/index.ts';
 import { Result } from '../../src/results/schema.ts';
 import { tempDir } from '../helpers.ts';
+import { factProblems } from '../statement-facts.ts';
 import { buildSite } from './build.ts';
 import { serve } from './serve.ts';
 
@@ -54,6 +55,15 @@ describe('the built site, in Chromium', () => {
     expect(result.runs).toHaveLength(5);
     for (const run of result.runs) expect(run.training.testAccuracy).toBeGreaterThan(0.95);
     expect(result.answers.map((a) => a.question)).toEqual(['separation', 'signatures', 'unseen']);
+  });
+
+  it('prints in every committed experiment's answers only numbers recomputed from its stored result', () => {
+    const files = readdirSync(site.results).filter((f) => f.endsWith('.json') && !f.endsWith('.error.json'));
+    expect(files.length).toBeGreaterThanOrEqual(7);
+    for (const f of files) {
+      const r = Result.parse(JSON.parse(readFileSync(join(site.results, f), 'utf8')));
+      expect(factProblems(r), f).toEqual([]);
+    }
   });
 
   it('shows every figure of the experiment page as inline SVG, with JavaScript off', async () => {
