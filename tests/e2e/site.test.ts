@@ -57,7 +57,7 @@ describe('the built site, in Chromium', () => {
     expect(result.answers.map((a) => a.question)).toEqual(['separation', 'signatures', 'unseen']);
   });
 
-  it('prints in every committed experiment's answers only numbers recomputed from its stored result', () => {
+  it("prints in every committed experiment's answers only numbers recomputed from its stored result", () => {
     const files = readdirSync(site.results).filter((f) => f.endsWith('.json') && !f.endsWith('.error.json'));
     expect(files.length).toBeGreaterThanOrEqual(7);
     for (const f of files) {
