@@ -74,7 +74,7 @@ export function separationAnswer(r: Draft): Answer {
   const nmi = layers.map((layer) => value(r, 'nmiAtClasses', { layer })?.mean ?? NaN);
   const first = probe.findIndex((v) => v >= threshold);
   const firstClusters = nmi.findIndex((v) => v >= nmiThreshold);
-  const names = classList(r, f);
+  const names = classList(r, f, true);
   const t = f.num(threshold, `${(100 * threshold).toFixed(1)} %`, 'spec.analysis.separationThreshold');
   const k = r.spec.dataset.classes.length;
   const clusterText = () =>
@@ -150,6 +150,9 @@ export function signaturesAnswer(r: Draft): Answer {
   return headline(r, 'signatures', 'ownPathShare', {}, statisticOf('ownPathShare').label, 'specific-overlap', statement, f);
 }
 
+/** A difference to three decimals, or four where three would print a signed zero ("-0.000"). */
+const signed = (x: number) => (x.toFixed(3) === '-0.000' ? x.toFixed(4) : x.toFixed(3));
+
 interface Candidate {
   layer: string;
   score: ScoreName;
@@ -198,24 +201,24 @@ export function unseenAnswer(r: Draft): Answer | null {
   const auc = (c: Candidate) => f.stat(`auc:${c.score}`, { layer: c.layer, probe });
 
   const comparisons: NonNullable<Answer['comparisons']> = [];
-  const compare = (against: 'runner-up' | 'raw pixels', other: Candidate) => {
+  const compare = (against: 'runner-up' | 'raw pixels' | 'runner-up, the raw pixels’ best', other: Candidate) => {
     const { difference, interval } = pairedDifference(r.runs, probe, best, other);
     comparisons.push({ against, layer: other.layer, score: other.score, auc: other.auc, difference, interval, distinguishable: interval[0] > 0 });
     const i = comparisons.length - 1;
     const src = (field: string) => `answers[unseen].comparisons[${i}].${field}`;
-    const d = `paired difference ${f.num(difference, difference.toFixed(3), src('difference'))}, 95 % CI ${f.num(interval[0], interval[0].toFixed(3), src('lo'))}–${f.num(interval[1], interval[1].toFixed(3), src('hi'))}`;
-    return interval[0] > 0 ? `better than ${against === 'runner-up' ? 'the runner-up' : "the raw pixels' best"}, the ${label(other)} (AUC ${auc(other)}; ${d})` : `not distinguishable from ${against === 'runner-up' ? 'the runner-up' : "the raw pixels' best"}, the ${label(other)} (AUC ${auc(other)}; ${d})`;
+    const d = `paired difference ${f.num(difference, signed(difference), src('difference'))}, 95 % CI ${f.num(interval[0], signed(interval[0]), src('lo'))}–${f.num(interval[1], signed(interval[1]), src('hi'))}`;
+    const who = against === 'raw pixels' ? "the raw pixels' best" : `the ${against}`;
+    return `${interval[0] > 0 ? 'better than' : 'not distinguishable from'} ${who}, the ${label(other)} (AUC ${auc(other)}; ${d})`;
   };
   const K = f.num(candidates.length, String(candidates.length), `candidates[${probe}]`);
-  let choice = `Of the ${K} layer × score pairs, the highest mean ROC AUC against the trained classes' test inputs is the ${label(best)}: ${auc(best)} (${f.ci(`auc:${best.score}`, { layer: best.layer, probe })}); a highest of many is biased upward. It is `;
+  let choice = `Of the ${K} layer × score pairs, the highest mean ROC AUC against the trained classes' test inputs is the ${label(best)}: ${auc(best)} (${f.ci(`auc:${best.score}`, { layer: best.layer, probe })}); a highest of many is biased upward.`;
   const runnerUp = ranked[1];
-  const parts: string[] = [];
-  if (runnerUp) parts.push(compare('runner-up', runnerUp));
   const rawBest = ranked.find((c) => c.layer === layers[0]);
-  if (best.layer === layers[0]) parts.push('itself on the raw pixels: no layer of the model tells them apart better');
-  else if (rawBest && rawBest !== runnerUp) parts.push(compare('raw pixels', rawBest));
-  else if (rawBest) parts.push('the runner-up is on the raw pixels');
-  choice += `${parts.join(', and ')}.`;
+  const parts: string[] = [];
+  if (best.layer === layers[0]) choice += ' It is on the raw pixels: no layer of the model has a higher mean AUC.';
+  if (runnerUp) parts.push(compare(runnerUp === rawBest && best.layer !== layers[0] ? 'runner-up, the raw pixels’ best' : 'runner-up', runnerUp));
+  if (best.layer !== layers[0] && rawBest && rawBest !== runnerUp) parts.push(compare('raw pixels', rawBest));
+  if (parts.length) choice += ` It is ${parts.join(', and ')}.`;
 
   const baselines = (['auc:msp', 'auc:energy', 'auc:pathRarity'] as const).filter((id) => storedStat(r, id, { probe }));
   const baseText = baselines.length ? ` Baselines: ${baselines.map((id) => `${statisticOf(id).label} AUC ${f.stat(id, { probe })}`).join(', ')}.` : '';
@@ -238,6 +241,6 @@ export function unseenAnswer(r: Draft): Answer | null {
     baseText +
     pathsText +
     farText;
-  const answer = headline(r, 'unseen', `auc:${best.score}`, { layer: best.layer, probe }, `ROC AUC of the ${SCORE_LABELS[best.score]} at ${best.layer}, ${name} against trained classes`, 'ood-auc', statement, f);
+  const answer = headline(r, 'unseen', `auc:${best.score}`, { layer: best.layer, probe }, `ROC AUC, ${name} against the trained classes (${SCORE_LABELS[best.score]})`, 'ood-auc', statement, f);
   return { ...answer, comparisons };
 }
