@@ -1,4 +1,4 @@
-import { linearCka } from '../stats/cka.ts';
+import { linearCkaMatrix } from '../stats/cka.ts';
 import type { Activations } from '../activations/index.ts';
 
 /** Linear CKA between every pair of layers of one model, over the trained classes' test inputs. */
@@ -8,13 +8,6 @@ export function ckaMatrix(acts: Activations, rows: number[], seed: number): numb
     rows.forEach((r, i) => out.set(l.values.subarray(r * l.units, (r + 1) * l.units), i * l.units));
     return { x: out, d: l.units };
   });
-  const n = rows.length;
-  const m = mats.map(() => new Array<number>(mats.length).fill(1));
-  for (let a = 0; a < mats.length; a++)
-    for (let b = a + 1; b < mats.length; b++) {
-      const v = linearCka(mats[a].x, n, mats[a].d, mats[b].x, mats[b].d, seed);
-      m[a][b] = v;
-      m[b][a] = v;
-    }
+  const m = linearCkaMatrix(mats, rows.length, seed);
   return m.map((row) => row.map((v) => Math.round(v * 1e4) / 1e4));
 }

@@ -2,7 +2,7 @@ import type { Activations } from '../activations/index.ts';
 import type { Result } from '../results/schema.ts';
 import type { Signatures } from '../signatures/index.ts';
 import { ari } from '../stats/ari.ts';
-import { linearCka } from '../stats/cka.ts';
+import { linearCkaMatrix } from '../stats/cka.ts';
 import { hungarian } from '../stats/hungarian.ts';
 import { meanOverSeedPairs, type Bounds } from '../stats/seeds.ts';
 import { pathKey } from './paths.ts';
@@ -75,13 +75,15 @@ export function stability(models: SeedModel[], rows: number[], seed: number): Re
       rows.forEach((r, i) => x.set(l.values.subarray(r * l.units, (r + 1) * l.units), i * l.units));
       return x;
     });
+    // Each model's self-similarity is computed once for all its pairs.
+    const ckaBetween = linearCkaMatrix(matrices.map((x) => ({ x, d: layer.units })), rows.length, seed);
     for (let a = 0; a < models.length; a++)
       for (let b = a + 1; b < models.length; b++) {
         const sa = models[a].sigs.layers[li].assignments;
         const sb = models[b].sigs.layers[li].assignments;
         clusterAri.push(ari(Int32Array.from(rows, (r) => sa[r]), Int32Array.from(rows, (r) => sb[r])));
         pathAri.push(ari(pathIds[a], pathIds[b]));
-        cka.push(linearCka(matrices[a], rows.length, layer.units, matrices[b], layer.units, seed));
+        cka.push(ckaBetween[a][b]);
         overlap.push(matchedOverlap(sa, sb, rows));
       }
     const n = models.length;

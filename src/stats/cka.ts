@@ -115,3 +115,55 @@ function centredGram(x: Float64Array, n: number, w: number): Float64Array {
     }
   return g;
 }
+
+/**
+ * Linear CKA between every pair of `layers` (n rows each, `d` columns),
+ * symmetric with ones on the diagonal. Each pair is computed as
+ * `linearCka` would (features when both are narrower than n, else Gram
+ * matrices), but each layer's centred Gram matrix and self-product norm is
+ * computed once, not once per pair.
+ */
+export function linearCkaMatrix(layers: { x: ArrayLike<number>; d: number }[], n: number, seed = 0, maxRows = 3000): number[][] {
+  let rows: Int32Array | null = null;
+  if (n > maxRows) {
+    rows = shuffle(Int32Array.from({ length: n }, (_, i) => i), seededRandom(seed)) as Int32Array;
+    rows = rows.subarray(0, maxRows).sort();
+  }
+  const m = rows ? rows.length : n;
+  const xs = layers.map((l) => gatherRows(l.x, l.d, rows, m));
+  const grams = new Map<number, { g: Float64Array; norm: number }>();
+  const gram = (a: number) => {
+    let found = grams.get(a);
+    if (!found) {
+      const g = centredGram(xs[a], m, layers[a].d);
+      found = { g, norm: squaredNorm(g) };
+      grams.set(a, found);
+    }
+    return found;
+  };
+  const selfNorms = new Map<number, number>();
+  const selfNorm = (a: number) => {
+    let v = selfNorms.get(a);
+    if (v === undefined) {
+      v = squaredNorm(centredCross(xs[a], layers[a].d, xs[a], layers[a].d, m));
+      selfNorms.set(a, v);
+    }
+    return v;
+  };
+  const out = layers.map(() => new Array<number>(layers.length).fill(1));
+  for (let a = 0; a < layers.length; a++)
+    for (let b = a + 1; b < layers.length; b++) {
+      let v: number;
+      if (layers[a].d < m && layers[b].d < m) v = ratio(squaredNorm(centredCross(xs[a], layers[a].d, xs[b], layers[b].d, m)), selfNorm(a), selfNorm(b));
+      else {
+        const ka = gram(a);
+        const kb = gram(b);
+        let kl = 0;
+        for (let i = 0; i < ka.g.length; i++) kl += ka.g[i] * kb.g[i];
+        v = ratio(kl, ka.norm, kb.norm);
+      }
+      out[a][b] = v;
+      out[b][a] = v;
+    }
+  return out;
+}

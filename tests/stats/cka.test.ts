@@ -78,3 +78,22 @@ describe('linearCka', () => {
     expect(linearCka([1, 2, 3], 3, 1, [4, 4, 4], 1)).toBe(0);
   });
 });
+
+describe('linearCkaMatrix', () => {
+  it('gives every pair what linearCka gives it, wide and narrow layers alike', async () => {
+    const { linearCkaMatrix } = await import('../../src/stats/cka.ts');
+    const { seededRandom } = await import('../../src/util/random.ts');
+    const random = seededRandom(8);
+    const n = 40;
+    const widths = [60, 5, 12, 1];
+    const layers = widths.map((d) => ({ x: Float64Array.from({ length: n * d }, () => (random() < 0.3 ? 0 : random())), d }));
+    const m = linearCkaMatrix(layers, n, 3);
+    for (let a = 0; a < layers.length; a++) {
+      expect(m[a][a]).toBe(1);
+      for (let b = a + 1; b < layers.length; b++) {
+        expect(m[a][b]).toBeCloseTo(linearCka(layers[a].x, n, layers[a].d, layers[b].x, layers[b].d, 3), 12);
+        expect(m[b][a]).toBe(m[a][b]);
+      }
+    }
+  });
+});
