@@ -1,6 +1,9 @@
-// Runs every experiment in experiments/ (or those named with --only), reusing
-// stored results whose hash has not changed. An invalid or failing experiment
-// never stops the others; the command exits non-zero at the end if any did.
+// Runs every experiment in experiments/ (or those named with --only, or the
+// shard of a sweep named with --shard I/N), reusing stored results whose hash
+// has not changed. An invalid or failing experiment never stops the others;
+// the command exits non-zero at the end if any did. With --plan it runs
+// nothing and prints, as JSON, which experiments it would run, their hashes,
+// and a key for a cache of their results.
 import { fork } from 'node:child_process';
 import { availableParallelism } from 'node:os';
 import { basename, resolve } from 'node:path';
@@ -9,11 +12,12 @@ import { parseArgs } from 'node:util';
 import { formatError, fromInvalid, runFailure, type RunFailure, needsData } from '../src/spec/errors.ts';
 import { checkWritable, clearFailure, writeFailure } from '../src/results/store.ts';
 import { loadExperiments, type LoadedExperiment } from '../src/spec/load.ts';
-import { seedsOf } from '../src/spec/schema.ts';
+import { sha256 } from '../src/util/hash.ts';
 import { engineLine, outcomeLine } from '../src/pipeline/outcome.ts';
 import type { WorkerMessage, WorkerTask } from '../src/pipeline/worker.ts';
 import { createProgress } from '../src/pipeline/progress.ts';
-import { currentResult, runExperiment } from '../src/pipeline/run.ts';
+import { currentResult, engineOf, hashesFor, runExperiment } from '../src/pipeline/run.ts';
+import { assignShards, parseShard, workOf, type Shard } from '../src/pipeline/shard.ts';
 import type { BackendChoice } from '../src/engine/index.ts';
 
 const { values } = parseArgs({
@@ -24,6 +28,8 @@ const { values } = parseArgs({
     experiments: { type: 'string', default: process.env.CHEMINS_EXPERIMENTS ?? 'experiments' },
     results: { type: 'string', default: process.env.CHEMINS_RESULTS ?? 'results' },
     jobs: { type: 'string', default: process.env.CHEMINS_JOBS ?? String(availableParallelism()) },
+    shard: { type: 'string' },
+    plan: { type: 'boolean', default: false },
   },
 });
 
@@ -38,6 +44,16 @@ if (!/^[1-9]\d*$/.test(values.jobs)) {
   process.exit(2);
 }
 
+let shard: Shard | null = null;
+if (values.shard !== undefined) {
+  const parsed = parseShard(values.shard);
+  if ('error' in parsed) {
+    console.error(parsed.error);
+    process.exit(2);
+  }
+  shard = parsed;
+}
+
 const progress = createProgress();
 let outcomes: ReturnType<typeof loadExperiments>;
 try {
@@ -48,9 +64,40 @@ try {
 }
 const only = values.only?.flatMap((o) => o.split(',')) ?? null;
 const idOf = (o: (typeof outcomes)[number]) => (o.ok ? o.experiment.id : basename(o.error.file).replace(/\.ya?ml$/, ''));
-const selected = outcomes.filter((o) => !only || only.includes(idOf(o)));
+// A shard of a sweep: the same split on every machine, balanced by estimated work.
+const shardOf = shard ? assignShards(outcomes.map((o) => ({ id: idOf(o), work: o.ok ? workOf(o.experiment.spec) : 0 })), shard.count) : null;
+const inShard = (o: (typeof outcomes)[number]) => !shard || shardOf?.get(idOf(o)) === shard.index;
+const selected = outcomes.filter((o) => (!only || only.includes(idOf(o))) && inShard(o));
 const known = new Set(outcomes.map(idOf));
 for (const id of only ?? []) if (!known.has(id)) console.error(`--only ${id}: there is no experiment file ${values.experiments}/${id}.yaml`);
+
+if (values.plan) {
+  // What this run would cover, and a key that changes when any of its results would: the result
+  // hash of each experiment (its meaning, data, pipeline and engine), or, for a file that does
+  // not load or whose data is missing here, what is wrong with it.
+  const experiments = selected.map((o) => {
+    const id = idOf(o);
+    let hash: string | null = null;
+    let problem = '';
+    if (o.ok) {
+      try {
+        hash = hashesFor(o.experiment, engineOf(o.experiment.spec, (values.backend as BackendChoice | undefined) ?? o.experiment.spec.training.backend)).hash;
+      } catch (err) {
+        problem = String((err as Error)?.message ?? err);
+      }
+    } else problem = formatError(o.error);
+    return { id, file: o.ok ? o.experiment.file : o.error.file, work: o.ok ? workOf(o.experiment.spec) : 0, hash, ...(problem ? { problem } : {}) };
+  });
+  const key = sha256(experiments.map((e) => `${e.id} ${e.hash ?? `problem ${sha256(e.problem ?? '')}`}`).join('\n'));
+  const paths = experiments.flatMap((e) => [`${values.results}/${e.id}.json`, `${values.results}/${e.id}.error.json`]);
+  console.log(JSON.stringify({ shard: shard ? `${shard.index}/${shard.count}` : null, key, experiments, paths }, null, 2));
+  process.exit(0);
+}
+if (shard) {
+  const work = (os: typeof outcomes) => os.reduce((sum, o) => sum + (o.ok ? workOf(o.experiment.spec) : 0), 0);
+  const share = Math.round((100 * work(outcomes.filter(inShard))) / Math.max(1, work(outcomes)));
+  progress.line(`Shard ${shard.index}/${shard.count}: ${outcomes.filter(inShard).map(idOf).join(', ') || 'no experiment'} (${share} % of the estimated work).`);
+}
 
 /** One line per experiment run, by id. */
 const summary = new Map<string, string>();
@@ -117,14 +164,6 @@ const jobs = Math.max(1, Math.min(Number(values.jobs), runnable.length));
 /** Seed lanes per experiment: the cores the experiments running at once leave (set once the pending ones are known). */
 let seedJobs = 1;
 const task = (experiment: LoadedExperiment): WorkerTask => ({ experiment, resultsDir, force: values.force, backend: values.backend as BackendChoice | undefined, seedJobs });
-
-/** A rough measure of an experiment's work, to start the largest first: inputs × seeds × how wide the inputs are. */
-function workOf({ spec }: LoadedExperiment): number {
-  const classes = spec.dataset.classes.length + spec.dataset.probes.length;
-  // The embedded set has about 1,000 digits per class.
-  const perClass = spec.dataset.name === 'mnist' ? Math.min(spec.dataset.samplesPerClass, 1000) : spec.dataset.samplesPerClass;
-  return classes * perClass * seedsOf(spec).length * (spec.model.type === 'cnn' ? 4 : 1);
-}
 
 /** In this process: the live epoch bar works, and a debugger sees everything. */
 async function runHere(experiment: LoadedExperiment): Promise<void> {
@@ -198,7 +237,7 @@ if (jobs === 1 || pending.length <= 1) {
 } else {
   progress.line(`Running ${pending.length} experiments, ${Math.min(jobs, pending.length)} at a time, each in its own process${seedJobs > 1 ? `, ${seedJobs} seeds at a time in each` : ''}.`);
   // The largest first, so that the last one running alone is a short one.
-  const queue = [...pending].sort((a, b) => workOf(b) - workOf(a));
+  const queue = [...pending].sort((a, b) => workOf(b.spec) - workOf(a.spec));
   await Promise.all(Array.from({ length: jobs }, async () => {
     for (let next = queue.shift(); next; next = queue.shift()) await runInWorker(next);
   }));

@@ -63,6 +63,12 @@ describe('npm run experiments', () => {
     expect(out.stderr).toMatch(/--jobs must be a whole number of at least 1/);
   });
 
+  it('refuses a --shard that names no shard', async () => {
+    const out = await experiments(['--shard', '4/3']);
+    expect(out.code).toBe(2);
+    expect(out.stderr).toMatch(/--shard 4\/3: there is no shard 4 of 3/);
+  });
+
   it('refuses an unknown backend', async () => {
     const out = await experiments(['--backend', 'gpu', '--only', 'none']);
     expect(out.code).toBe(2);

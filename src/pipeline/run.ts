@@ -11,7 +11,7 @@ import { acquireLock, type Lock } from '../results/lock.ts';
 import { RESULT_SCHEMA_VERSION, type Result } from '../results/schema.ts';
 import { PIPELINE_VERSION, readResult, removeLeftovers, resultHash, storeError, trainingHash, writeArtifacts, writeResult } from '../results/store.ts';
 import type { LoadedExperiment } from '../spec/load.ts';
-import { seedsOf } from '../spec/schema.ts';
+import { seedsOf, type ExperimentSpec } from '../spec/schema.ts';
 import { datasetSummary } from './dataset-summary.ts';
 import { emptyReuse, runSeed, type SeedHooks, type SeedOutput, type Stage } from './seed.ts';
 import { SeedThread } from './seed-threads.ts';
@@ -34,10 +34,24 @@ export interface RunOptions {
 /** `why`: for a result built, why the stored one could not be used (empty otherwise). */
 export type RunOutcome = { status: 'reused' | 'relabelled' | 'built'; result: Result; why: string };
 
-function hashesOf({ file, spec }: LoadedExperiment, choice: BackendChoice): { hash: string; trainHash: string } {
+/** The engine a result of `spec` records (`run.engine`) when built here: part of its hash. */
+export function engineOf(spec: ExperimentSpec, choice: BackendChoice): string {
+  return `${engineKey(choice)} ${trainingKey(spec)}`;
+}
+
+/**
+ * The hashes a result of `experiment` made on `engine` (as its `run.engine`
+ * records it) carries while it is current: the file as it is now, the data
+ * as it is here, this pipeline's version and analysis libraries. Throws when
+ * the data cannot be read here.
+ */
+export function hashesFor({ file, spec }: LoadedExperiment, engine: string): { hash: string; trainHash: string } {
   const identity = datasetIdentity(spec.dataset, dirname(resolve(file)));
-  const engine = `${engineKey(choice)} ${trainingKey(spec)}`;
   return { hash: resultHash(spec, identity, `${engine} ${analysisLibraries()}`), trainHash: trainingHash(spec, identity, engine) };
+}
+
+function hashesOf(experiment: LoadedExperiment, choice: BackendChoice): { hash: string; trainHash: string } {
+  return hashesFor(experiment, engineOf(experiment.spec, choice));
 }
 
 /**
@@ -180,7 +194,7 @@ async function build({ id, spec }: LoadedExperiment, options: RunOptions, { hash
     run: {
       backend: engine.backend,
       backendReason: engine.reason,
-      engine: `${engineKey(choice)} ${trainingKey(spec)}`,
+      engine: engineOf(spec, choice),
       loop: trainingLoop(spec),
       versions: toolVersions(),
       createdAt: new Date().toISOString(),

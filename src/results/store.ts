@@ -1,4 +1,4 @@
-import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readdirSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, cpSync, existsSync, fsyncSync, mkdirSync, openSync, readdirSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { z } from 'zod';
 import { StoreError, type RunFailure } from '../spec/errors.ts';
@@ -48,7 +48,8 @@ export function trainingHash(spec: ExperimentSpec, datasetIdentity: string, engi
   return sha256(canonicalJson({ dataset: spec.dataset, data: datasetIdentity, model: spec.model, training: spec.training, seeds: spec.seeds ?? [spec.training.seed], version: TRAINING_VERSION, engine }));
 }
 
-export type ReadOutcome = { ok: true; result: Result } | { ok: false; reason: string };
+/** `text`: the file as read, for a merge that copies it as it is. */
+export type ReadOutcome = { ok: true; result: Result; text: string } | { ok: false; reason: string };
 
 export function resultPath(dir: string, id: string): string {
   return join(dir, `${id}.json`);
@@ -135,7 +136,7 @@ function checkResult(path: string, id: string): ReadOutcome {
     const issue = parsed.error.issues[0];
     return { ok: false, reason: `${path} does not match the results schema (${issue?.path.join('.').slice(0, 120)}: ${issue?.message.slice(0, 200)}${parsed.error.issues.length > 1 ? `; ${parsed.error.issues.length - 1} more problem(s)` : ''})` };
   }
-  return { ok: true, result: parsed.data };
+  return { ok: true, result: parsed.data, text: read.text };
 }
 
 /**
@@ -266,6 +267,27 @@ export interface ArtifactSwap {
  * its artifacts always belong together. A failed write removes what it wrote.
  */
 export function writeArtifacts(dir: string, id: string, files: Record<string, string | Uint8Array>): ArtifactSwap {
+  return swapArtifacts(dir, id, (tmp, writing) => {
+    for (const [name, data] of Object.entries(files)) {
+      writing(join(dir, id, name));
+      storeIo.mkdir(dirname(join(tmp, name)));
+      storeIo.writeFile(join(tmp, name), data);
+    }
+  });
+}
+
+/**
+ * Brings the artifacts of a result made elsewhere (a shard's `results/<id>/`)
+ * into `results/<id>/`, copied and swapped in as writeArtifacts does. With
+ * `from` null the result comes without artifacts: the old folder is set
+ * aside all the same, since its models belong to another result.
+ */
+export function importArtifacts(dir: string, id: string, from: string | null): ArtifactSwap {
+  return swapArtifacts(dir, id, from === null ? null : (tmp) => cpSync(from, tmp, { recursive: true, errorOnExist: true }));
+}
+
+/** Fills a temporary folder (or, with `fill` null, none) and swaps it in for `results/<id>/`; see writeArtifacts. */
+function swapArtifacts(dir: string, id: string, fill: ((tmp: string, writing: (path: string) => void) => void) | null): ArtifactSwap {
   makeDir(dir);
   const tmp = join(dir, `.${id}.${process.pid}.tmp`);
   const target = join(dir, id);
@@ -273,16 +295,16 @@ export function writeArtifacts(dir: string, id: string, files: Record<string, st
   let writing = tmp;
   try {
     rmSync(tmp, { recursive: true, force: true });
-    storeIo.mkdir(tmp);
-    for (const [name, data] of Object.entries(files)) {
-      writing = join(target, name);
-      storeIo.mkdir(dirname(join(tmp, name)));
-      storeIo.writeFile(join(tmp, name), data);
+    if (fill) {
+      storeIo.mkdir(tmp);
+      fill(tmp, (path) => {
+        writing = path;
+      });
     }
     writing = target;
     if (existsSync(target)) storeIo.rename(target, old);
     try {
-      storeIo.rename(tmp, target);
+      if (fill) storeIo.rename(tmp, target);
     } catch (err) {
       if (existsSync(old)) renameSync(old, target);
       throw err;
@@ -305,6 +327,16 @@ export function writeArtifacts(dir: string, id: string, files: Record<string, st
       if (existsSync(old)) renameSync(old, target);
     },
   };
+}
+
+/**
+ * Writes the text of a result already checked by readResult (from a shard's
+ * store) as it is, byte for byte, sealed as it was: the commit point of a
+ * merge, as writeResult is of a build.
+ */
+export function writeResultText(dir: string, id: string, text: string): void {
+  makeDir(dir);
+  atomicWrite(resultPath(dir, id), text);
 }
 
 /** `results/<id>.error.json`: present while the experiment's last run failed, so the site can say so. */
