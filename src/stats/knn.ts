@@ -1,74 +1,87 @@
+import { DotKernel } from '../signatures/dots.ts';
+
 /**
- * Training rows copied to doubles with their squared norms. A squared
- * distance is first screened as ‖q‖² + ‖t‖² − 2 q·t, its dot product over the
- * query's non-zero values only (blank pixels, silent ReLUs); that form cancels
- * when the distance is tiny beside the norms (near-saturated softmax outputs),
- * so every row that could be among the k nearest, given the screen's rounding
- * bound, is measured again by direct differences, and only direct distances
- * are ranked and returned.
+ * Nearest training rows by Euclidean distance, exactly. A squared distance
+ * is first screened as ‖q‖² + ‖t‖² − 2 q·t, the dot products for a block of
+ * queries at once in WebAssembly SIMD (float32, the kernel k-means uses).
+ * That form cancels when the distance is tiny beside the norms (near-
+ * saturated softmax outputs), so every row that could be among the k
+ * nearest, given the screen's rounding bound, is measured again by direct
+ * differences in double precision, and only direct distances are ranked and
+ * returned.
  */
-const EPSILON = Number.EPSILON;
+
+/** Queries screened per kernel call. */
+const BLOCK = 32;
+/** float32's unit roundoff, for the screen's rounding bound. */
+const EPSILON32 = 2 ** -23;
 
 interface Reference {
   x: Float64Array;
   norms: Float64Array;
   n: number;
   d: number;
+  kernel: DotKernel;
 }
 
 function reference(x: ArrayLike<number>, n: number, d: number): Reference {
   const copy = Float64Array.from({ length: n * d }, (_, k) => x[k]);
   const norms = new Float64Array(n);
   for (let t = 0; t < n; t++) for (let j = 0; j < d; j++) norms[t] += copy[t * d + j] ** 2;
-  return { x: copy, norms, n, d };
+  return { x: copy, norms, n, d, kernel: new DotKernel(Float32Array.from(copy), d, BLOCK) };
 }
 
 /**
- * The `k` nearest training rows of query row `q`, as indices sorted nearest
- * first, with their squared distances; `k` is small, so an insertion into a
- * sorted buffer beats sorting all the distances. Returns how many were found.
+ * For every query row, in blocks: its `k` nearest training rows, nearest
+ * first, with their squared distances, handed to `visit` (buffers reused).
  */
-function nearest(ref: Reference, query: ArrayLike<number>, q: number, k: number, idx: Int32Array, dist: Float64Array, nzIndex: Int32Array, nzValue: Float64Array): number {
-  const { x, norms, n, d } = ref;
-  let nz = 0;
-  let queryNorm = 0;
-  for (let j = 0; j < d; j++) {
-    const v = query[q * d + j];
-    if (v === 0) continue;
-    nzIndex[nz] = j;
-    nzValue[nz++] = v;
-    queryNorm += v * v;
+function eachNearest(ref: Reference, query: ArrayLike<number>, nQuery: number, k: number, visit: (q: number, idx: Int32Array, dist: Float64Array, found: number) => void): void {
+  const { x, norms, n, d, kernel } = ref;
+  const idx = new Int32Array(k);
+  const dist = new Float64Array(k);
+  const block = new Float64Array(BLOCK * d);
+  const queryNorms = new Float64Array(BLOCK);
+  // (d + 2) roundings in the dot product, two more in the inputs' float32 copies, with room to spare.
+  const slack = 4 * (d + 4) * EPSILON32;
+  for (let first = 0; first < nQuery; first += BLOCK) {
+    const count = Math.min(BLOCK, nQuery - first);
+    for (let b = 0; b < count; b++) {
+      let s = 0;
+      for (let j = 0; j < d; j++) {
+        const v = query[(first + b) * d + j];
+        block[b * d + j] = v;
+        s += v * v;
+      }
+      queryNorms[b] = s;
+    }
+    kernel.setCentres(block, count);
+    const dots = kernel.dots(0, n, 0, count);
+    for (let b = 0; b < count; b++) {
+      const qo = b * d;
+      const qn = queryNorms[b];
+      let found = 0;
+      for (let t = 0; t < n; t++) {
+        const screened = qn + norms[t] - 2 * dots[t * count + b];
+        if (found === k && screened - slack * (qn + norms[t]) > dist[k - 1]) continue;
+        const to = t * d;
+        let s = 0;
+        for (let j = 0; j < d; j++) {
+          const e = block[qo + j] - x[to + j];
+          s += e * e;
+        }
+        if (found === k && s >= dist[k - 1]) continue;
+        let p = found < k ? found++ : k - 1;
+        while (p > 0 && dist[p - 1] > s) {
+          dist[p] = dist[p - 1];
+          idx[p] = idx[p - 1];
+          p--;
+        }
+        dist[p] = s;
+        idx[p] = t;
+      }
+      visit(first + b, idx, dist, found);
+    }
   }
-  let found = 0;
-  for (let t = 0; t < n; t++) {
-    const to = t * d;
-    let dot0 = 0;
-    let dot1 = 0;
-    let m = 0;
-    for (; m + 2 <= nz; m += 2) {
-      dot0 += nzValue[m] * x[to + nzIndex[m]];
-      dot1 += nzValue[m + 1] * x[to + nzIndex[m + 1]];
-    }
-    if (m < nz) dot0 += nzValue[m] * x[to + nzIndex[m]];
-    const screened = queryNorm + norms[t] - 2 * (dot0 + dot1);
-    // |rounding of the screen| ≤ (d + 2) ε (‖q‖² + ‖t‖²), with room to spare.
-    if (found === k && screened - 4 * (d + 2) * EPSILON * (queryNorm + norms[t]) > dist[k - 1]) continue;
-    let s = 0;
-    for (let j = 0; j < d; j++) {
-      const e = query[q * d + j] - x[to + j];
-      s += e * e;
-    }
-    if (found === k && s >= dist[k - 1]) continue;
-    let p = found < k ? found++ : k - 1;
-    while (p > 0 && dist[p - 1] > s) {
-      dist[p] = dist[p - 1];
-      idx[p] = idx[p - 1];
-      p--;
-    }
-    dist[p] = s;
-    idx[p] = t;
-  }
-  return found;
 }
 
 /**
@@ -79,16 +92,9 @@ export function knnAccuracy(trainX: ArrayLike<number>, trainY: ArrayLike<number>
   const nTrain = trainY.length;
   const nTest = testY.length;
   if (nTest === 0 || nTrain === 0) return NaN;
-  const kk = Math.min(k, nTrain);
-  const idx = new Int32Array(kk);
-  const dist = new Float64Array(kk);
-  const ref = reference(trainX, nTrain, d);
-  const nzIndex = new Int32Array(d);
-  const nzValue = new Float64Array(d);
   const votes = new Map<number, number>();
   let right = 0;
-  for (let q = 0; q < nTest; q++) {
-    const found = nearest(ref, testX, q, kk, idx, dist, nzIndex, nzValue);
+  eachNearest(reference(trainX, nTrain, d), testX, nTest, Math.min(k, nTrain), (q, idx, _, found) => {
     votes.clear();
     let best = trainY[idx[0]];
     let bestVotes = 0;
@@ -103,7 +109,7 @@ export function knnAccuracy(trainX: ArrayLike<number>, trainY: ArrayLike<number>
       }
     }
     if (best === testY[q]) right++;
-  }
+  });
   return right / nTest;
 }
 
@@ -118,14 +124,6 @@ export function kthNeighbourDistance(trainX: ArrayLike<number>, nTrain: number, 
   const out = new Float64Array(nQuery);
   const kk = Math.min(k, nTrain);
   if (kk < 1) return out.fill(NaN);
-  const idx = new Int32Array(kk);
-  const dist = new Float64Array(kk);
-  const ref = reference(trainX, nTrain, d);
-  const nzIndex = new Int32Array(d);
-  const nzValue = new Float64Array(d);
-  for (let q = 0; q < nQuery; q++) {
-    nearest(ref, queryX, q, kk, idx, dist, nzIndex, nzValue);
-    out[q] = Math.sqrt(dist[kk - 1]);
-  }
+  eachNearest(reference(trainX, nTrain, d), queryX, nQuery, kk, (q, _, dist) => (out[q] = Math.sqrt(dist[kk - 1])));
   return out;
 }
