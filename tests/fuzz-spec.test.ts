@@ -44,7 +44,7 @@ describe('hostile YAML, named', () => {
   it('still reads a file with a few ordinary aliases', () => {
     const out = parseExperiment('experiments/aliases.yaml', 'title: t\nseeds: &s [1, 2]\ndataset:\n  classes: [1, 7]\n  seed: 3\nsignatures: {k: 3, seed: 3}\n');
     expect(out.ok).toBe(true);
-    const shared = parseExperiment('experiments/aliases.yaml', 'title: t\nclasses: &c [1, 7]\n'.replace('classes', 'description') + 'dataset:\n  classes: [1, 7]\n');
+    const shared = parseExperiment('experiments/aliases.yaml', `${'title: t\nclasses: &c [1, 7]\n'.replace('classes', 'description')}dataset:\n  classes: [1, 7]\n`);
     expect(shared.ok).toBe(false); // a list is not a description: named, not thrown
   });
 
@@ -84,6 +84,7 @@ describe('hostile YAML, named', () => {
     expect(out.ok).toBe(false);
     if (out.ok) return;
     const shown = formatError(out.error);
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: the escape character must not reach the terminal.
     expect(shown).not.toMatch(/[\u001b\u202e]/);
     expect(shown).toContain('\\u{1b}[2J\\u{202e}');
     expect(checkText('"\\e[2J": 1\n').ok).toBe(true);

@@ -20,6 +20,7 @@ export interface ExperimentError {
  * would drive the terminal) and bidirectional overrides shown as `\u{…}`.
  */
 export function visible(s: string): string {
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is the point.
   return s.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/g, (c) => `\\u{${c.codePointAt(0)!.toString(16)}}`);
 }
 

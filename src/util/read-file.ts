@@ -32,7 +32,7 @@ export function kindOf(st: Stats): string {
 const codeOf = (e: unknown) => String((e as NodeJS.ErrnoException)?.code ?? 'EUNKNOWN');
 const reasonOf = (e: unknown) => String((e as Error)?.message ?? e);
 
-function fail(path: string, e: unknown): { ok: false } & ReadFailure {
+function fail(_path: string, e: unknown): { ok: false } & ReadFailure {
   const code = codeOf(e);
   if (code === 'EACCES' || code === 'EPERM') return { ok: false, cause: 'denied', code, message: `permission denied (${code})` };
   if (code === 'ELOOP') return { ok: false, cause: 'error', code, message: 'it is a loop of symbolic links (ELOOP)' };

@@ -9,16 +9,19 @@ const exec = promisify(execFile);
  * experiment in experiments/ is trained on the embedded data, then Astro
  * builds the site from those results.
  */
-export async function buildSite(root: string, dirs: { experiments?: string; content?: string } = {}): Promise<{ results: string; dist: string; log: string; code: number }> {
+export async function buildSite(root: string, dirs: { experiments?: string; content?: string; env?: Record<string, string> } = {}): Promise<{ results: string; dist: string; log: string; code: number }> {
   const results = join(root, 'results');
   const dist = join(root, 'dist');
+  // Vitest mirrors import.meta.env into process.env; a BASE_URL there would override Astro's base in the child build.
+  const { BASE_URL, MODE, DEV, PROD, SSR, ...inherited } = process.env;
   const env = {
-    ...process.env,
+    ...inherited,
     CHEMINS_RESULTS: results,
     CHEMINS_DIST: dist,
     ASTRO_TELEMETRY_DISABLED: '1',
     ...(dirs.experiments ? { CHEMINS_EXPERIMENTS: dirs.experiments } : {}),
     ...(dirs.content ? { CHEMINS_CONTENT: dirs.content } : {}),
+    ...dirs.env,
   };
   // A failing experiment makes the command exit 1 after building the others: the site is built all the same.
   const run = await exec(process.execPath, ['scripts/experiments.ts'], { env, maxBuffer: 1 << 26 }).catch((e: { code: number; stdout: string; stderr: string }) => {

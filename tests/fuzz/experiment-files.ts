@@ -170,7 +170,7 @@ const deepText = fc.record({ n: fc.integer({ min: 1, max: 1500 }), kind: fc.cons
   if (kind === '[') return `title: ${'['.repeat(n)}1${']'.repeat(n)}\n`;
   if (kind === '{') return `title: t\ndataset: ${'{a: '.repeat(n)}1${'}'.repeat(n)}\n`;
   if (kind === '- ') return `seeds:\n${Array.from({ length: Math.min(n, 300) }, (_, i) => `${'  '.repeat(i)}- `).join('\n')}1\n`;
-  return Array.from({ length: Math.min(n, 300) }, (_, i) => `${' '.repeat(i)}k${i}:`).join('\n') + ' 1\n';
+  return `${Array.from({ length: Math.min(n, 300) }, (_, i) => `${' '.repeat(i)}k${i}:`).join('\n')} 1\n`;
 });
 
 const yamlChars = fc.constantFrom(...':[]{}&*!|>-#\'"%@`,?\n\t \\'.split(''), 'a', '1', '.', '\u0085', '\u2028', '\ufeff');
