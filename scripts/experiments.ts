@@ -18,7 +18,7 @@ import type { WorkerMessage, WorkerTask } from '../src/pipeline/worker.ts';
 import { createProgress } from '../src/pipeline/progress.ts';
 import { currentResult, engineOf, hashesFor, runExperiment } from '../src/pipeline/run.ts';
 import { assignShards, parseShard, workOf, type Shard } from '../src/pipeline/shard.ts';
-import type { BackendChoice } from '../src/engine/index.ts';
+import { BACKENDS, noAdapter, resolveBackend, type BackendChoice } from '../src/engine/index.ts';
 
 const { values } = parseArgs({
   options: {
@@ -33,10 +33,19 @@ const { values } = parseArgs({
   },
 });
 
-const backends = ['auto', 'tensorflow', 'wasm', 'cpu'];
-if (values.backend && !backends.includes(values.backend)) {
-  console.error(`--backend must be one of ${backends.join(', ')} (got "${values.backend}")`);
+if (values.backend && !BACKENDS.includes(values.backend as BackendChoice)) {
+  console.error(`--backend must be one of ${BACKENDS.join(', ')} (got "${values.backend}")`);
   process.exit(2);
+}
+
+// WebGPU asked for on the command line where there is no adapter: said once, what to install, and nothing is run or written.
+if (values.backend === 'webgpu') {
+  const { missing } = resolveBackend('webgpu');
+  if (missing) {
+    const e = noAdapter(missing);
+    console.error(formatError({ id: '', file: '--backend webgpu', name: 'NoWebGPUAdapter', title: 'there is no WebGPU adapter on this machine; nothing was run or written.', problems: [{ path: '', message: e.message.slice(e.field.length + 2) }], hint: e.hint }));
+    process.exit(2);
+  }
 }
 
 if (!/^[1-9]\d*$/.test(values.jobs)) {

@@ -27,7 +27,7 @@ describe('a small CNN on the wasm engine', () => {
       { name: 'conv2', conv: true },
       { name: 'hidden1', conv: false },
     ]);
-    const acts = recordActivations(tf, trained.model, trained.hiddenLayers, data);
+    const acts = await recordActivations(tf, trained.model, trained.hiddenLayers, data);
     expect(acts.layers.map((l) => [l.name, l.units])).toEqual([['input', 784], ['conv1', 4], ['conv2', 6], ['hidden1', 8], ['output', 2]]);
     // The signature of a channel is its mean over the map: recompute one by hand from the layer's full output.
     const probe = tf.model({ inputs: trained.model.inputs, outputs: trained.model.getLayer('conv2').output as never });
@@ -35,10 +35,10 @@ describe('a small CNN on the wasm engine', () => {
     const channel3 = map[0].flat().reduce((s, px) => s + px[3], 0) / (14 * 14);
     expect(acts.layers[2].values[3]).toBeCloseTo(channel3, 5);
     // A channel's outgoing weight sums the next conv's kernel over its window: 6 outputs per input channel.
-    expect(outgoingWeights(trained.model, 'conv1')).toHaveLength(4 * 6);
-    expect(outgoingWeights(trained.model, 'conv2')).toHaveLength(6 * 8);
+    expect(await outgoingWeights(trained.model, 'conv1')).toHaveLength(4 * 6);
+    expect(await outgoingWeights(trained.model, 'conv2')).toHaveLength(6 * 8);
     const sigs = computeSignatures(acts, signatureOptions(spec));
-    const kernels = trained.hiddenLayers.map((n) => outgoingWeights(trained.model, n));
+    const kernels = await Promise.all(trained.hiddenLayers.map((n) => outgoingWeights(trained.model, n)));
     const a = analyse(spec, data, acts, sigs, kernels, { curves: false });
     expect(a.layers.find((l) => l.name === 'conv1')!.classes[0].mean).toHaveLength(4);
     trained.model.dispose();

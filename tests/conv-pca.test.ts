@@ -35,7 +35,7 @@ describe('conv signatures by PCA', () => {
     const { tf } = await selectEngine('wasm');
     const data = loadData(spec.dataset);
     const trained = await trainModel(tf, spec, data, 1);
-    const acts = recordActivations(tf, trained.model, trained.hiddenLayers, data, undefined, activationOptions(spec));
+    const acts = await recordActivations(tf, trained.model, trained.hiddenLayers, data, undefined, activationOptions(spec));
     expect(acts.layers.map((l) => [l.name, l.units])).toEqual([['input', 784], ['conv1', 5], ['conv2', 5], ['hidden1', 6], ['output', 2]]);
     // conv1 is read before its pooling (28 × 28 × 3), conv2 on the pooled map (14 × 14 × 4).
     expect(acts.layers[1].reduction).toMatchObject({ method: 'pca', mapUnits: 28 * 28 * 3, fitRows: data.train.count });
@@ -48,11 +48,11 @@ describe('conv signatures by PCA', () => {
       for (let r = 0; r < data.train.count; r++) s += conv1.values[r * 5 + c];
       expect(Math.abs(s / data.train.count)).toBeLessThan(1e-3);
     }
-    const again = recordActivations(tf, trained.model, trained.hiddenLayers, data, undefined, activationOptions(spec));
+    const again = await recordActivations(tf, trained.model, trained.hiddenLayers, data, undefined, activationOptions(spec));
     expect(again.layers[1].values).toEqual(conv1.values);
 
     const sigs = computeSignatures(acts, signatureOptions(spec));
-    const kernels = trained.hiddenLayers.map((n) => outgoingWeights(trained.model, n));
+    const kernels = await Promise.all(trained.hiddenLayers.map((n) => outgoingWeights(trained.model, n)));
     const a = analyse(spec, data, acts, sigs, kernels, { curves: false });
     trained.model.dispose();
     // A component has no outgoing weight of its own: no specific path, said so; the dense layer keeps its own.

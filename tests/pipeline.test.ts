@@ -19,7 +19,7 @@ beforeAll(async () => {
   const { tf } = await selectEngine('wasm');
   data = loadData(spec.dataset);
   trained = await trainModel(tf, spec, data, spec.training.seed);
-  acts = recordActivations(tf, trained.model, trained.hiddenLayers, data);
+  acts = await recordActivations(tf, trained.model, trained.hiddenLayers, data);
   sigs = computeSignatures(acts, signatureOptions(spec));
 });
 
@@ -74,8 +74,8 @@ describe('signatures stage', () => {
 });
 
 describe('analysis stage', () => {
-  it('measures every layer, the paths and the probes of one seed', () => {
-    const kernels = trained.hiddenLayers.map((name) => outgoingWeights(trained.model, name));
+  it('measures every layer, the paths and the probes of one seed', async () => {
+    const kernels = await Promise.all(trained.hiddenLayers.map((name) => outgoingWeights(trained.model, name)));
     const a = analyse(spec, data, acts, sigs, kernels, { curves: true });
     expect(a.layers.map((l) => l.name)).toEqual(['input', 'hidden1', 'hidden2', 'output']);
     for (const l of a.layers) {

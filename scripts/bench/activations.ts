@@ -43,7 +43,7 @@ export async function activationMatrix(path: string, quick: boolean): Promise<Ma
   const trained = await trainModel(tf, spec, data, seed);
   const x = allDigits();
   const rows = x.length / features;
-  const acts = recordActivations(tf, trained.model, trained.hiddenLayers, { ...data, train: { ...data.train, count: rows }, test: { ...data.test, count: 0 }, probe: { ...data.probe, count: 0 } }, x);
+  const acts = await recordActivations(tf, trained.model, trained.hiddenLayers, { ...data, train: { ...data.train, count: rows }, test: { ...data.test, count: 0 }, probe: { ...data.probe, count: 0 } }, x);
   const hidden1 = acts.layers.find((l) => l.name === 'hidden1')!;
   writeFileSync(path, hidden1.values);
   trained.model.dispose();

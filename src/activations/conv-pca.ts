@@ -26,7 +26,7 @@ export interface MapPca {
  * Fits a PCA with `components` components to each of `layers` (conv layers of
  * `model`), on the same seeded sample of the first `trainCount` rows of `x`.
  */
-export function fitMapPcas(tf: typeof tfType, model: tfType.LayersModel, layers: tfType.layers.Layer[], x: Float32Array, features: number, trainCount: number, components: number, seed: number): MapPca[] {
+export async function fitMapPcas(tf: typeof tfType, model: tfType.LayersModel, layers: tfType.layers.Layer[], x: Float32Array, features: number, trainCount: number, components: number, seed: number): Promise<MapPca[]> {
   const sizes = layers.map((l) => (l.outputShape as number[]).slice(1).reduce((a, b) => a * b, 1));
   const n = Math.min(trainCount, FIT_ROWS, Math.max(100, Math.floor(FIT_VALUES / Math.max(...sizes))));
   const rows = seededSample(
@@ -41,10 +41,9 @@ export function fitMapPcas(tf: typeof tfType, model: tfType.LayersModel, layers:
     const end = Math.min(rows.length, start + BATCH);
     for (let i = start; i < end; i++) batch.set(x.subarray(rows[i] * features, (rows[i] + 1) * features), (i - start) * features);
     const outs = tf.tidy(() => [reader.predict(tf.tensor2d(batch.subarray(0, (end - start) * features), [end - start, features]))].flat() as tfType.Tensor[]);
-    outs.forEach((t, li) => {
-      maps[li].set(t.dataSync(), start * sizes[li]);
-      t.dispose();
-    });
+    const values = await Promise.all(outs.map((t) => t.data() as Promise<Float32Array>));
+    tf.dispose(outs);
+    values.forEach((v, li) => maps[li].set(v, start * sizes[li]));
   }
   return maps.map((values, li) => {
     const d = sizes[li];

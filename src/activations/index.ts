@@ -56,7 +56,12 @@ export function activationOptions(spec: ExperimentSpec): ActivationOptions {
   return { conv: convSignatureOf(spec), seed: spec.signatures.seed };
 }
 
-export function recordActivations(tf: typeof tfType, model: tfType.Sequential, hiddenLayers: string[], data: Dataset, x = allInputs(data), options: ActivationOptions = {}): Activations {
+/**
+ * Reads back each batch's outputs asynchronously, all layers at once: on
+ * WebGPU a synchronous read is not possible in Node, and one wait per batch
+ * is all a GPU needs.
+ */
+export async function recordActivations(tf: typeof tfType, model: tfType.Sequential, hiddenLayers: string[], data: Dataset, x = allInputs(data), options: ActivationOptions = {}): Promise<Activations> {
   const count = x.length / data.features;
   const layers = hiddenLayers.map((name) => model.getLayer(name));
   const probe = tf.model({ inputs: model.inputs, outputs: [...layers.map((l) => l.output as tfType.SymbolicTensor), model.outputs[0]] });
@@ -66,7 +71,7 @@ export function recordActivations(tf: typeof tfType, model: tfType.Sequential, h
   const fits: (MapPca | null)[] = layers.map(() => null);
   if (conv.kind === 'pca' && isMap.some(Boolean)) {
     const maps = layers.filter((_, i) => isMap[i]);
-    const fitted = fitMapPcas(tf, model, maps, x, data.features, data.train.count, conv.components, options.seed ?? 1);
+    const fitted = await fitMapPcas(tf, model, maps, x, data.features, data.train.count, conv.components, options.seed ?? 1);
     maps.forEach((l, i) => (fits[layers.indexOf(l)] = fitted[i]));
   }
   const units = [...layers.map((l, i) => fits[i]?.fit.components.length ?? (l.outputShape as number[]).at(-1)!), data.classes.length];
@@ -77,15 +82,17 @@ export function recordActivations(tf: typeof tfType, model: tfType.Sequential, h
     const results = tf.tidy(() => {
       const batch = tf.tensor2d(x.subarray(start * data.features, end * data.features), [end - start, data.features]);
       const outputs = probe.predict(batch) as tfType.Tensor[];
-      logits.set(outputs[outputs.length - 1].dataSync(), start * data.classes.length);
-      outputs[outputs.length - 1] = tf.softmax(outputs[outputs.length - 1]);
-      return outputs.map((t, i) => (fits[i] ? t : isMap[i] ? t.mean([1, 2]) : t));
+      const rawLogits = outputs[outputs.length - 1];
+      outputs[outputs.length - 1] = tf.softmax(rawLogits);
+      return [...outputs.map((t, i) => (fits[i] ? t : isMap[i] ? t.mean([1, 2]) : t)), rawLogits];
     });
-    results.forEach((t, i) => {
+    const values = await Promise.all(results.map((t) => t.data() as Promise<Float32Array>));
+    tf.dispose(results);
+    logits.set(values.pop()!, start * data.classes.length);
+    values.forEach((v, i) => {
       const fit = fits[i];
-      if (fit) project(fit.fit, t.dataSync(), end - start, out[i], start);
-      else out[i].set(t.dataSync(), start * units[i]);
-      t.dispose();
+      if (fit) project(fit.fit, v, end - start, out[i], start);
+      else out[i].set(v, start * units[i]);
     });
   }
   const nTrain = data.train.count;

@@ -79,12 +79,12 @@ export function buildModel(tf: typeof tfType, spec: ExperimentSpec, shape: { fea
  * layer from every position: its weights are summed over positions (and over
  * the kernel window), so that a channel counts as one unit, as in its signature.
  */
-export function outgoingWeights(model: tfType.Sequential, name: string): Float32Array {
+export async function outgoingWeights(model: tfType.Sequential, name: string): Promise<Float32Array> {
   const at = model.layers.findIndex((l) => l.name === name);
   const units = (model.layers[at].outputShape as number[]).at(-1)!;
   const next = model.layers.slice(at + 1).find((l) => ['Dense', 'Conv2D'].includes(l.getClassName()))!;
   const kernel = next.getWeights()[0];
-  const values = kernel.dataSync() as Float32Array;
+  const values = (await kernel.data()) as Float32Array;
   const outputs = kernel.shape.at(-1)!;
   const rows = values.length / outputs;
   const out = new Float32Array(units * outputs);

@@ -54,9 +54,12 @@ export function checkStored(experiment: LoadedExperiment, dir: string): Checked 
   const file = relative(process.cwd(), experiment.file) || experiment.file;
   const where = join(dir, `${experiment.id}.json`);
   const { engine, backend } = result.run;
-  // The native engine is optional and its versions are the runner's: taken on the result's word, with this training loop.
-  const expectedEngine = backend === 'wasm' || backend === 'cpu' ? engineOf(experiment.spec, backend) : `${backend} … ${trainingKey(experiment.spec)}`;
-  const engineHolds = backend === 'wasm' || backend === 'cpu' ? engine === expectedEngine : backend === 'tensorflow' && engine.startsWith('tensorflow ') && engine.endsWith(` ${trainingKey(experiment.spec)}`);
+  // The native engine and WebGPU (with the runner's GPU) are the runner's: taken on the result's word, with this training loop.
+  const expectedEngine = backend === 'wasm' || backend === 'cpu' ? engineOf(experiment.spec, backend) : `${backend} … ${trainingKey(experiment.spec, backend)}`;
+  const engineHolds =
+    backend === 'wasm' || backend === 'cpu'
+      ? engine === expectedEngine
+      : (backend === 'tensorflow' || backend === 'webgpu') && engine.startsWith(`${backend} `) && engine.endsWith(` ${trainingKey(experiment.spec, backend)}`);
   if (!engineHolds) {
     return { ok: false, stale: true, reason: `${where} is out of date: it was made with engine "${engine}", and this version of Chemins runs "${expectedEngine}"` };
   }

@@ -5,7 +5,7 @@ import { separationAnswer, signaturesAnswer, unseenAnswer } from '../analysis/an
 import { statisticsTable } from '../analysis/catalogue.ts';
 import { stability, type SeedModel } from '../analysis/stability.ts';
 import { datasetIdentity, loadData } from '../data/index.ts';
-import { engineKey, selectEngine, type BackendChoice } from '../engine/index.ts';
+import { engineFailure, engineKey, resolveBackend, selectEngine, type BackendChoice } from '../engine/index.ts';
 import { trainingKey, trainingLoop, type TrainProgress } from '../model/train.ts';
 import { acquireLock, type Lock } from '../results/lock.ts';
 import { RESULT_SCHEMA_VERSION, type Result } from '../results/schema.ts';
@@ -34,9 +34,9 @@ export interface RunOptions {
 /** `why`: for a result built, why the stored one could not be used (empty otherwise). */
 export type RunOutcome = { status: 'reused' | 'relabelled' | 'built'; result: Result; why: string };
 
-/** The engine a result of `spec` records (`run.engine`) when built here: part of its hash. */
+/** The engine a result of `spec` records (`run.engine`) when built here (with its GPU, on WebGPU), and the training loop: part of its hash. */
 export function engineOf(spec: ExperimentSpec, choice: BackendChoice): string {
-  return `${engineKey(choice)} ${trainingKey(spec)}`;
+  return `${engineKey(choice)} ${trainingKey(spec, resolveBackend(choice).backend)}`;
 }
 
 /**
@@ -166,6 +166,9 @@ async function build({ id, spec }: LoadedExperiment, options: RunOptions, { hash
     });
     await Promise.all(running);
     if (failures.length) throw failures[0];
+  } catch (error) {
+    // A lost GPU device is named as such (and the engine starts afresh for the next experiment).
+    throw await engineFailure(error);
   } finally {
     await Promise.all(threads.map((t) => t.close()));
   }
@@ -194,8 +197,9 @@ async function build({ id, spec }: LoadedExperiment, options: RunOptions, { hash
     run: {
       backend: engine.backend,
       backendReason: engine.reason,
+      ...(engine.adapter ? { adapter: engine.adapter } : {}),
       engine: engineOf(spec, choice),
-      loop: trainingLoop(spec),
+      loop: trainingLoop(spec, engine.backend),
       versions: toolVersions(),
       createdAt: new Date().toISOString(),
       timings,

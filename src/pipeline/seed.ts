@@ -84,7 +84,7 @@ export async function runSeed(tf: typeof tfType, input: SeedInput, hooks: SeedHo
   const acts = await time('activations', () => recordActivations(tf, trained.model, trained.hiddenLayers, data, x, activationOptions(spec)));
   const sigs = await time('signatures', () => computeSignatures(acts, signatureOptions(spec), reuse.clusters));
   reuse.clusters.set('input', sigs.layers[0]);
-  const kernels = trained.hiddenLayers.map((name) => outgoingWeights(trained.model, name));
+  const kernels = await Promise.all(trained.hiddenLayers.map((name) => outgoingWeights(trained.model, name)));
   const { separations, ...analysis } = await time('analysis', () => analyse(spec, data, acts, sigs, kernels, { curves: input.index === 0, reuse: reuse.separation, inputScores: reuse.scores }));
   reuse.separation.set('input', separations.get('input')!);
   const last = trained.history[trained.history.length - 1];

@@ -18,6 +18,8 @@ export function toolVersions(): Record<string, string> {
     node: process.versions.node,
     '@tensorflow/tfjs': versionOf('@tensorflow/tfjs'),
     '@tensorflow/tfjs-backend-wasm': versionOf('@tensorflow/tfjs-backend-wasm'),
+    '@tensorflow/tfjs-backend-webgpu': versionOf('@tensorflow/tfjs-backend-webgpu'),
+    webgpu: versionOf('webgpu'),
     'ml-kmeans': versionOf('ml-kmeans'),
     'umap-js': versionOf('umap-js'),
     mnist: versionOf('mnist'),

@@ -186,6 +186,8 @@ export const Result = z.object({
   run: z.object({
     backend: z.string(),
     backendReason: z.string(),
+    /** On the webgpu engine: the adapter (GPU and driver) that computed the result; also in `engine`, so in the hash. */
+    adapter: z.object({ vendor: z.string(), architecture: z.string(), device: z.string(), description: z.string(), software: z.boolean() }).optional(),
     /** The engine and the versions that shape the numbers (part of the hash). */
     engine: z.string(),
     /** Which loop trained the models (see training.loop), and why. */

@@ -99,12 +99,12 @@ export const TrainingSpec = z
     loop: z
       .enum(['auto', 'fused', 'tfjs'])
       .default('auto')
-      .describe("Training loop. `fused`: Chemins' MLP kernel (WebAssembly SIMD, one call per step, skips products by zero inputs). `tfjs`: TF.js on the `backend` engine. `auto`: fused for an MLP without dropout or batch normalization, else tfjs. Activations and analysis run on `backend` either way."),
+      .describe("Training loop. `fused`: Chemins' MLP kernel (WebAssembly SIMD, one call per step, skips products by zero inputs). `tfjs`: TF.js on the `backend` engine. `auto`: fused for an MLP without dropout or batch normalization, else tfjs; on the webgpu engine, tfjs (on the GPU). Activations and analysis run on `backend` either way."),
     seed: z.int().min(0).default(1).describe('Seed of weight initialisation and batch order.'),
     backend: z
-      .enum(['auto', 'tensorflow', 'wasm', 'cpu'])
+      .enum(['auto', 'tensorflow', 'webgpu', 'wasm', 'cpu'])
       .default('auto')
-      .describe('Engine of TensorFlow.js: `auto` takes a native binding (@tensorflow/tfjs-node-gpu, then -node) when installed, else wasm. `npm run experiments -- --backend` overrides it.'),
+      .describe('Engine of TensorFlow.js: `auto` takes a native binding (@tensorflow/tfjs-node-gpu, then -node) when installed, else WebGPU on a hardware adapter (a GPU through its Vulkan driver), else wasm. `webgpu` trains on the GPU through Dawn (the `webgpu` package), on any adapter, a software one (lavapipe) included. The adapter is recorded in the result and part of its hash. `npm run experiments -- --backend` overrides it.'),
   })
   .strict();
 

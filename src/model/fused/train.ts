@@ -26,12 +26,14 @@ export async function trainFused(tf: typeof tfType, spec: ExperimentSpec, data: 
   // The model is the caller's only when training succeeds.
   try {
     const kernel = new MlpKernel(sizes, activations, Math.min(batchSize, data.train.count));
-    dense.forEach((layer, i) => {
+    for (const [i, layer] of dense.entries()) {
       const [w, b] = layer.getWeights();
+      // Read asynchronously (on WebGPU a synchronous read is not possible in Node), then into the kernel's memory.
+      const [wv, bv] = await Promise.all([w.data(), b.data()]);
       const { weights, biases } = kernel.layer(i + 1);
-      weights.set(w.dataSync());
-      biases.set(b.dataSync());
-    });
+      weights.set(wv);
+      biases.set(bv);
+    }
     const nClasses = data.classes.length;
     const x = kernel.float32(data.train.x);
     const y = kernel.int32(classIndex(data.train, data.classes));
