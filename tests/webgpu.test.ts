@@ -2,6 +2,7 @@ import { execFile } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import type { Tensor, Tensor4D } from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isSoftware, probeAdapter } from '../src/engine/adapter.ts';
 import { resolveBackend, selectEngine } from '../src/engine/index.ts';
@@ -48,14 +49,14 @@ type Inputs = Record<string, { values: Float32Array; shape: number[] }>;
  * every input (of the sum of the output weighted by fixed random values, so
  * that every output reaches the gradient).
  */
-async function run(backend: 'webgpu' | 'cpu', inputs: Inputs, f: (t: Record<string, import('@tensorflow/tfjs').Tensor>) => import('@tensorflow/tfjs').Tensor, weights: Float32Array) {
+async function run(backend: 'webgpu' | 'cpu', inputs: Inputs, f: (t: Record<string, Tensor>) => Tensor, weights: Float32Array) {
   const { tf } = await selectEngine(backend);
   expect(tf.getBackend()).toBe(backend);
   const names = Object.keys(inputs);
   const tensors = names.map((n) => tf.tensor(inputs[n].values, inputs[n].shape));
   const out = tf.tidy(() => f(Object.fromEntries(names.map((n, i) => [n, tensors[i]]))));
   const w = tf.tensor(weights, out.shape);
-  const grads = tf.grads((...xs: import('@tensorflow/tfjs').Tensor[]) => f(Object.fromEntries(names.map((n, i) => [n, xs[i]]))).mul(w).sum())(tensors);
+  const grads = tf.grads((...xs: Tensor[]) => f(Object.fromEntries(names.map((n, i) => [n, xs[i]]))).mul(w).sum())(tensors);
   const read = await Promise.all([out, ...grads].map((t) => t.data()));
   tf.dispose([...tensors, out, w, ...grads]);
   return { output: read[0], grads: Object.fromEntries(names.map((n, i) => [n, read[i + 1]])) };
@@ -90,7 +91,7 @@ describe.skipIf(!probe.ok)('the webgpu engine on this machine', () => {
     const [n, h, c, f] = [3, 12, 2, 4];
     const inputs = { x: { values: values(n * h * h * c), shape: [n, h, h, c] }, k: { values: values(3 * 3 * c * f, 0.5), shape: [3, 3, c, f] }, b: { values: values(f, 0.1), shape: [f] } };
     const { tf } = await selectEngine('cpu');
-    const conv = ({ x, k, b }: Record<string, import('@tensorflow/tfjs').Tensor>) => tf.maxPool(tf.relu(tf.conv2d(x as import('@tensorflow/tfjs').Tensor4D, k as import('@tensorflow/tfjs').Tensor4D, 1, 'same').add(b)), 2, 2, 'valid');
+    const conv = ({ x, k, b }: Record<string, Tensor>) => tf.maxPool(tf.relu(tf.conv2d(x as Tensor4D, k as Tensor4D, 1, 'same').add(b)) as Tensor4D, 2, 2, 'valid');
     await parity(inputs, conv, n * (h / 2) * (h / 2) * f);
   });
 
@@ -161,7 +162,7 @@ describe('webgpu without an adapter', () => {
   it('names what to install, runs nothing and writes nothing (--backend webgpu)', async () => {
     const root = tempDir();
     const results = join(root, 'results');
-    const env = { ...process.env, VK_ICD_FILENAMES: join(root, 'no-driver.json'), VK_DRIVER_FILES: join(root, 'no-driver.json') };
+    const env: NodeJS.ProcessEnv = { ...process.env, VK_ICD_FILENAMES: join(root, 'no-driver.json'), VK_DRIVER_FILES: join(root, 'no-driver.json') };
     delete env.CHEMINS_WEBGPU_PROBE;
     const out = await promisify(execFile)(process.execPath, ['scripts/experiments.ts', '--backend', 'webgpu', '--results', results, '--only', 'mnist-1-vs-7'], { env }).then(
       () => ({ code: 0, stderr: '' }),
