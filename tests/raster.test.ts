@@ -97,7 +97,7 @@ describe('rasterise', () => {
 describe('printableSvg', () => {
   it('names real font families before the generic one and keeps images pixelated', () => {
     const out = printableSvg(SVG);
-    expect(out).toMatch(/font-family="'Liberation Sans', Arial, Helvetica, 'DejaVu Sans', 'Noto Sans', sans-serif"/);
+    expect(out).toMatch(/font-family="Arimo, 'Liberation Sans', Arial, Helvetica, 'DejaVu Sans', 'Noto Sans', sans-serif"/);
     expect(out).not.toContain('system-ui');
     expect(out).toContain('image-rendering="optimizeSpeed"');
     expect(printableSvg('<svg font-family="monospace, Courier">')).toBe('<svg font-family="monospace, Courier">');

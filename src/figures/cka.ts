@@ -23,6 +23,7 @@ export const cka: FigureDef = {
     const names = layerNames(r);
     return r.runs[0].cka.flatMap((row, a) => row.map((value, b) => ({ layerA: names[a], layerB: names[b], cka: value })));
   },
+  key: () => ({ ramp: { label: 'Linear CKA', scheme: 'blues', domain: [0, 1] } }),
   plot: (r, rows) => {
     const names = layerNames(r);
     const cell = Math.max(44, Math.min(72, 520 / names.length));

@@ -32,6 +32,7 @@ export const confusion: FigureDef = {
       });
     });
   },
+  key: () => ({ ramp: { label: 'Share of the row', scheme: 'blues', domain: [0, 1], format: (x) => `${Math.round(100 * x)} %` } }),
   plot: (r, rows) => {
     const names = r.dataset.classes.map((l) => className(r, l));
     const cell = Math.max(40, Math.min(80, 480 / names.length));

@@ -4,6 +4,7 @@ import type { Result } from '../results/schema.ts';
 import { allLabels, className } from './labels.ts';
 import { classScale } from './palette.ts';
 import { greyPngDataUri } from './png.ts';
+import { classKey } from './key.ts';
 import type { FigureDef, Row } from './types.ts';
 
 const role = (r: Result, label: number) => (r.dataset.classes.includes(label) ? 'trained' : label < 0 ? 'outlier' : 'probe');
@@ -34,7 +35,7 @@ export const dataCounts: FigureDef = {
       Plot.ruleX([0]),
     ],
   }),
-  legend: allLabels,
+  key: (r) => classKey(r, allLabels(r)),
 };
 
 export const dataSamples: FigureDef = {
@@ -98,7 +99,7 @@ export const meanImages: FigureDef = {
       ],
     };
   },
-  legend: allLabels,
+  key: (r) => classKey(r, allLabels(r)),
 };
 
 /** Mean images in the page's class order: trained classes, then probes. */

@@ -4,6 +4,7 @@ import type { Result } from '../results/schema.ts';
 import { allLabels, className, pct, seedNote } from './labels.ts';
 import { classColor } from './palette.ts';
 import { greyPngDataUri } from './png.ts';
+import { classKey } from './key.ts';
 import type { FigureDef, Row } from './types.ts';
 
 // Each cluster of each layer as a few of its member digits, with the class
@@ -140,5 +141,5 @@ export const clusterExemplars: FigureDef = {
       ],
     };
   },
-  legend: allLabels,
+  key: (r) => classKey(r, allLabels(r)),
 };

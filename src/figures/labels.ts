@@ -41,3 +41,16 @@ export function across(values: number[], statistic: string): { mean: number; low
 }
 
 export { pct } from '../util/format.ts';
+
+/**
+ * Per-class values in a caption: each class's, in the classes' order, up to
+ * three classes ("12/15/9"); past that, their range ("from 43 to 46"), which a
+ * reader can take in (the figure's CSV holds each one).
+ */
+export function perClass(values: string[] | number[], format: (v: number) => string = String): string {
+  const nums = (values as (string | number)[]).map(Number);
+  if (nums.length <= 3) return nums.map(format).join('/');
+  const lo = Math.min(...nums);
+  const hi = Math.max(...nums);
+  return lo === hi ? `${format(lo)} for every class` : `${format(lo)} to ${format(hi)}`;
+}

@@ -3,6 +3,7 @@ import type { Result } from '../results/schema.ts';
 import { across, allLabels, className, intervalNote, seedNote, storedRow } from './labels.ts';
 import { layerCurveMarks, type SeriesPoint } from './marks.ts';
 import { classScale, seriesScale } from './palette.ts';
+import { classKey } from './key.ts';
 import type { FigureDef } from './types.ts';
 
 const SPLITS = ['train', 'test'] as const;
@@ -58,15 +59,23 @@ export const clusterComposition: FigureDef = {
   caption: (r) =>
     `Members of each k-means cluster by class, for every input: training, test and probes${seedNote(r)}. A cluster shared by two trained classes mixes them; probes show which trained signatures an unseen class borrows.`,
   rows: (r) => r.runs[0].layers.flatMap((l) => l.clusters.map((c) => ({ layer: l.name, cluster: `c${c.cluster}`, class: className(r, c.label), count: c.count }))),
-  plot: (r, rows) => ({
-    height: 300,
-    marginLeft: 56,
-    marginBottom: 40,
-    fx: { domain: r.runs[0].layers.map((l) => l.name), label: null },
-    x: { label: 'Cluster', type: 'band' },
-    y: { label: 'Inputs (count)', grid: true },
-    color: classScale(allLabels(r), (l) => className(r, l)),
-    marks: [Plot.barY(rows, { fx: 'layer', x: 'cluster', y: 'count', fill: 'class', title: (d) => `${d.layer} ${d.cluster}: ${d.count} × ${d.class}` }), Plot.ruleY([0])],
-  }),
-  legend: allLabels,
+  plot: (r, rows) => {
+    const layers = r.runs[0].layers;
+    const most = Math.max(...layers.map((l) => l.k));
+    // Clusters in number order (c2 before c10), and wide enough a band for each name.
+    const clusters = Array.from({ length: most }, (_, i) => `c${i}`);
+    const many = most > 6;
+    return {
+      width: Math.max(640, 70 + layers.length * (most * (many ? 16 : 24) + 24)),
+      height: 300,
+      marginLeft: 56,
+      marginBottom: 40,
+      fx: { domain: layers.map((l) => l.name), label: null, padding: 0.08 },
+      x: { label: many ? 'Cluster number' : 'Cluster', type: 'band', domain: clusters, tickFormat: (c: string) => (many ? c.slice(1) : c), padding: 0.15 },
+      y: { label: 'Inputs (count)', grid: true },
+      color: classScale(allLabels(r), (l) => className(r, l)),
+      marks: [Plot.barY(rows, { fx: 'layer', x: 'cluster', y: 'count', fill: 'class', title: (d) => `${d.layer} ${d.cluster}: ${d.count} × ${d.class}` }), Plot.ruleY([0])],
+    };
+  },
+  key: (r) => classKey(r, allLabels(r)),
 };

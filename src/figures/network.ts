@@ -1,6 +1,6 @@
 import * as Plot from '@observablehq/plot';
 import type { Result } from '../results/schema.ts';
-import { className, pct, seedNote } from './labels.ts';
+import { className, pct, perClass, seedNote } from './labels.ts';
 import { classColor } from './palette.ts';
 import { facetGrid } from './projections.ts';
 import type { FigureDef, Row } from './types.ts';
@@ -55,8 +55,8 @@ export const specificNetwork: FigureDef = {
           })
           .join(' ')
       : '';
-    const sizes = layers.map((l) => `${l.name} ${l.classes.map((c) => `${c.specific.length}`).join('/')} of ${l.units}`).join(', ');
-    const shares = layers.map((l) => l.classes.map((c) => pct(c.specificShare, 0)).join('/')).join(', ');
+    const sizes = layers.map((l) => `${l.name} ${perClass(l.classes.map((c) => c.specific.length))} of ${l.units}`).join(', ');
+    const shares = layers.map((l) => perClass(l.classes.map((c) => c.specificShare), (x) => pct(x, 0))).join(', ');
     return (
       `One panel per trained class (${r.dataset.classes.map((l) => className(r, l)).join(', ')})${seedNote(r)}: the hidden layers as columns of neurons, in the same order in every panel. ` +
       `Filled in the class's colour, the neurons of its specific path: the fewest that carry ${pct(r.spec.analysis.coverage, 0)} of its contribution (mean |activation| × outgoing weight) to the next layer (${sizes} neurons, class by class, carrying ${shares} of it). ` +
@@ -75,6 +75,13 @@ export const specificNetwork: FigureDef = {
         });
       }),
     ),
+  key: () => ({
+    items: [
+      { label: "on the panel's class path", color: 'currentColor', shape: 'dot' },
+      { label: "also on another class's path (ringed)", color: 'currentColor', shape: 'ring' },
+      { label: 'on neither (hollow, faint)', color: '#999', shape: 'ring' },
+    ],
+  }),
   plot: (r, rows) => {
     const layers = hidden(r);
     const classes = r.dataset.classes.filter((label) => rows.some((d) => d.class === className(r, label)));

@@ -5,6 +5,7 @@ import { SCORES } from '../analysis/ood.ts';
 import { className, intervalNote, storedRow } from './labels.ts';
 import { layerCurveMarks, seriesKey, type SeriesPoint } from './marks.ts';
 import { classScale, seriesScale } from './palette.ts';
+import { classKey } from './key.ts';
 import type { FigureDef, Row } from './types.ts';
 
 const scoreName = (r: Result, s: string) => (s === 'knn' ? `${r.spec.analysis.neighbours}th-neighbour distance` : (SCORE_LABELS[s as keyof typeof SCORE_LABELS] ?? s));
@@ -154,5 +155,5 @@ export const oodHistograms: FigureDef = {
       ],
     };
   },
-  legend: probeLabels,
+  key: (r) => ({ items: [{ label: "trained classes' test inputs", color: '#999', shape: 'square' }, ...classKey(r, probeLabels(r)).items!] }),
 };

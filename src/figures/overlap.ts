@@ -1,7 +1,7 @@
 import * as Plot from '@observablehq/plot';
 import type { Result } from '../results/schema.ts';
 import { across, className, intervalNote } from './labels.ts';
-import { layerCurveMarks, seriesKey, type SeriesPoint } from './marks.ts';
+import { layerCurveMarks, type SeriesPoint } from './marks.ts';
 import { seriesScale } from './palette.ts';
 import type { FigureDef } from './types.ts';
 
@@ -57,6 +57,11 @@ export const specificOverlap: FigureDef = {
       return { layer, pair, measure, mean: s.mean, low: s.low, high: s.high, permutationP: Number.isFinite(p) ? p : null };
     });
   },
+  key: (r) => {
+    const pairs = [...new Set(specificOverlap.rows(r).map((d) => String(d.pair)))];
+    const colors = seriesScale(pairs);
+    return { items: pairs.map((p, i) => ({ label: p, color: colors.range[i], shape: 'line' as const })) };
+  },
   plot: (r, rows) => {
     const layers = hiddenIndices(r).map((i) => r.runs[0].layers[i].name);
     const pairs = [...new Set(rows.map((d) => String(d.pair)))];
@@ -67,18 +72,19 @@ export const specificOverlap: FigureDef = {
       .map((i) => ({ layer: r.runs[0].layers[i].name, p: worstP(r, i) }))
       .filter((d) => Number.isFinite(d.p));
     return {
-      height: 380,
+      width: Math.max(640, 120 + 2 * (60 + 70 * layers.length)),
+      height: 320,
       marginTop: 40,
       marginLeft: 56,
-      marginRight: 190,
+      marginRight: 20,
       x: { type: 'point', domain: layers, label: 'Hidden layer', padding: 0.3 },
       y: { label: 'Jaccard index · cosine distance', domain: [0, top], grid: true },
-      fy: { domain: [...MEASURES], label: null, padding: 0.15 },
+      fx: { domain: [...MEASURES], label: null, padding: 0.12 },
       color: colors,
       marks: [
-        ...layerCurveMarks(points, perSeed(r), { fy: 'measure' }),
-        Plot.text(perm, { x: 'layer', fy: () => MEASURES[0], frameAnchor: 'top', dy: -8, text: (d) => `p ≤ ${d.p.toFixed(3)}` }),
-        ...seriesKey(pairs.map((p, i) => ({ label: p, color: colors.range[i] })), { dy: -30 }),
+        Plot.frame({ strokeOpacity: 0.25 }),
+        ...layerCurveMarks(points, perSeed(r), { fx: 'measure' }),
+        Plot.text(perm, { x: 'layer', fx: () => MEASURES[0], frameAnchor: 'top', dy: -8, text: (d) => `p ≤ ${d.p.toFixed(3)}` }),
       ],
     };
   },

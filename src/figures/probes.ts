@@ -2,6 +2,7 @@ import * as Plot from '@observablehq/plot';
 import type { Result } from '../results/schema.ts';
 import { className, storedRow } from './labels.ts';
 import { classScale } from './palette.ts';
+import { classKey } from './key.ts';
 import type { FigureDef } from './types.ts';
 
 const probeLabels = (r: Result) => r.runs[0].probes.filter((p) => p.count > 0).map((p) => p.label);
@@ -38,7 +39,7 @@ export const probePredictions: FigureDef = {
     return {
       height: 40 + probes.length * (30 + 34 * r.dataset.classes.length),
       marginLeft: 110,
-      marginRight: 140,
+      marginRight: 70,
       x: { label: 'Share of probes (%)', percent: true, domain: [0, 100], grid: true },
       y: { label: null, type: 'band', domain: r.dataset.classes.map((c) => row({ predicted: className(r, c) })), padding: 0.2 },
       fy: { label: null, domain: probes, tickFormat: (p: string) => `probes: ${p}` },
@@ -47,9 +48,10 @@ export const probePredictions: FigureDef = {
         Plot.barX(rows, { x: 'share', y: row, fy: 'probe', fill: 'predicted' }),
         Plot.ruleY(rows, { x1: 'low', x2: 'high', y: row, fy: 'probe', stroke: 'currentColor', strokeWidth: 1.5 }),
         Plot.dot(seeds, { x: 'share', y: row, fy: 'probe', r: 2, fill: 'currentColor', fillOpacity: 0.6 }),
-        Plot.text(rows, { x: 'high', y: row, fy: 'probe', text: (d) => `${(100 * Number(d.share)).toFixed(1)} %`, textAnchor: 'start', dx: 6 }),
+        // The share in a column of its own right of the frame: never over a bar, a whisker or a seed's dot.
+        Plot.text(rows, { x: 100, y: row, fy: 'probe', text: (d) => `${(100 * Number(d.share)).toFixed(1)} %`, textAnchor: 'start', dx: 8, fontWeight: 'bold' }),
       ],
     };
   },
-  legend: (r) => r.dataset.classes,
+  key: (r) => classKey(r, r.dataset.classes),
 };

@@ -3,6 +3,7 @@ import type { Result } from '../results/schema.ts';
 import { allLabels, className, pct, seedNote } from './labels.ts';
 import { seriesKey } from './marks.ts';
 import { classColor } from './palette.ts';
+import { classKey } from './key.ts';
 import type { FigureDef, Row } from './types.ts';
 
 type Method = 'pca' | 'umap';
@@ -162,7 +163,7 @@ function projectionFigure(method: Method): FigureDef {
         ],
       };
     },
-    legend: allLabels,
+    key: (r) => classKey(r, allLabels(r)),
   };
 }
 

@@ -1,5 +1,6 @@
 import { Resvg } from '@resvg/resvg-js';
 import { crc32 } from 'node:zlib';
+import { FIGURE_FONTS } from './fonts.ts';
 
 // Figures as PNG for print: a standalone SVG drawn by resvg (no browser, no
 // canvas) at 300 dpi or more at the figure's own size.
@@ -13,7 +14,7 @@ const CSS_DPI = 96;
  * `system-ui`, and its own `sans-serif` default (Arial) is often missing on
  * Linux; the first installed family of this list is used.
  */
-export const PRINT_SANS = ['Liberation Sans', 'Arial', 'Helvetica', 'DejaVu Sans', 'Noto Sans'];
+export const PRINT_SANS = ['Arimo', 'Liberation Sans', 'Arial', 'Helvetica', 'DejaVu Sans', 'Noto Sans'];
 
 export interface RasterOptions {
   /** The least resolution, at the figure's own size. Default 300. */
@@ -73,7 +74,7 @@ export function svgWidth(svg: string): number | undefined {
  * a word processor places it at the SVG's own size.
  */
 export function rasterise(svg: string, options: RasterOptions = {}): Raster {
-  const { dpi = 300, minWidth = 2400, fontFiles = [] } = options;
+  const { dpi = 300, minWidth = 2400, fontFiles = [FIGURE_FONTS.regular, FIGURE_FONTS.bold] } = options;
   const input = printableSvg(svg);
   const cssWidth = svgWidth(input) ?? new Resvg(input).width;
   const width = Math.max(minWidth, Math.ceil((cssWidth * dpi) / CSS_DPI));

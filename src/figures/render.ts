@@ -1,15 +1,32 @@
 import * as Plot from '@observablehq/plot';
 import { parseHTML } from 'linkedom';
 import type { Result } from '../results/schema.ts';
+import { drawKey } from './key.ts';
 import type { FigureDef } from './types.ts';
 
-/** Renders a figure of a result to an SVG string, on a server-side DOM. */
+// The page, the SVG, the PNG and the PDF of a figure are drawn from one
+// rendering: kept per result object and figure for the build's lifetime.
+const rendered = new WeakMap<Result, Map<string, string>>();
+
+/** Renders a figure of a result to an SVG string, on a server-side DOM, its key drawn inside it. */
 export function renderSvg(def: FigureDef, result: Result): string {
+  let done = rendered.get(result);
+  if (!done) rendered.set(result, (done = new Map()));
+  const hit = done.get(def.name);
+  if (hit !== undefined) return hit;
+  const svg = draw(def, result);
+  done.set(def.name, svg);
+  return svg;
+}
+
+function draw(def: FigureDef, result: Result): string {
   const { document } = parseHTML('<!doctype html><html><body></body></html>');
   const rows = def.rows(result);
   const options = def.plot(result, rows);
   const el = Plot.plot({ ...options, document, ariaLabel: def.title, ariaDescription: def.caption(result) } as Plot.PlotOptions) as unknown as Element;
   if (el.localName !== 'svg') throw new Error(`figure ${def.name} rendered a <${el.localName}>, expected an <svg>`);
+  const key = def.key?.(result);
+  if (key) drawKey(el, key);
   el.setAttribute('role', 'img');
   // Inside role="img" the marks are presentational: labels on them are not read, and ARIA forbids them on a bare <g>.
   for (const child of el.querySelectorAll('[aria-label]')) child.removeAttribute('aria-label');

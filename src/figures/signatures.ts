@@ -1,6 +1,7 @@
 import * as Plot from '@observablehq/plot';
 import type { Result } from '../results/schema.ts';
-import { className, pct, seedNote } from './labels.ts';
+import { className, pct, perClass, seedNote } from './labels.ts';
+import { textWidth } from './key.ts';
 import type { FigureDef, Row } from './types.ts';
 
 const hidden = (r: Result) => r.runs[0].layers.filter((l) => l.kind === 'hidden' && l.classes.length > 0);
@@ -37,7 +38,7 @@ export const signatures: FigureDef = {
   applies: (r) => hidden(r).length > 0,
   caption: (r) => {
     const layers = hidden(r);
-    const counts = layers.map((l) => (l.noSpecificPath ? `${l.name}: none, its ${l.units} columns are principal components` : `${l.name}: ${l.classes.map((c) => `${c.specific.length} for ${className(r, c.label)}`).join(', ')} of ${l.units}`)).join('; ');
+    const counts = layers.map((l) => (l.noSpecificPath ? `${l.name}: none, its ${l.units} columns are principal components` : l.classes.length > 3 ? `${l.name}: ${perClass(l.classes.map((c) => c.specific.length))} of ${l.units} per class` : `${l.name}: ${l.classes.map((c) => `${c.specific.length} for ${className(r, c.label)}`).join(', ')} of ${l.units}`)).join('; ');
     const cut = layers.filter((l) => l.units > MAX_NEURONS).map((l) => l.name);
     const cutNote = cut.length ? ` In ${cut.join(', ')}, only ${MAX_NEURONS} neurons are drawn: the specific ones, then the most active.` : '';
     return (
@@ -54,6 +55,13 @@ export const signatures: FigureDef = {
         l.classes.map((c) => ({ layer: l.name, neuron, position, class: className(r, c.label), mean: c.mean[neuron], scaled: c.mean[neuron] / scale, specific: c.specific.includes(neuron) })),
       );
     }),
+  key: (r) => {
+    const signed = signatures.rows(r).some((d) => Number(d.scaled) < 0);
+    return {
+      items: [{ label: "on the class's specific path", color: 'currentColor', shape: 'dot' }],
+      ramp: { label: 'Mean activation / layer max', scheme: signed ? 'rdbu' : 'blues', reverse: signed, domain: signed ? [-1, 1] : [0, 1] },
+    };
+  },
   plot: (r, rows) => {
     const layers = hidden(r);
     const classes = r.dataset.classes.map((l) => className(r, l));
@@ -62,15 +70,17 @@ export const signatures: FigureDef = {
     const cellH = classes.length > 5 ? 14 : 22;
     const signed = rows.some((d) => Number(d.scaled) < 0);
     const marked = rows.filter((d) => d.specific);
+    // Room for the longest class name left of the rows (Fashion-MNIST's "Ankle boot").
+    const marginLeft = Math.max(40, 14 + Math.max(...classes.map((c) => textWidth(c, 10))));
     const contrast = (dark: boolean) => (d: Row) => (Math.abs(Number(d.scaled)) > 0.55) === dark;
     return {
-      width: 110 + widest * cellW + 20,
+      width: marginLeft + 60 + widest * cellW + 20,
       height: 50 + layers.length * (classes.length * cellH + 24),
-      marginLeft: 50,
+      marginLeft,
       marginRight: 130,
       marginBottom: 40,
       x: { domain: [0, widest], label: 'Neuron (grouped by the class it responds to most) →', ticks: [] },
-      y: { type: 'band', domain: classes, label: 'Class', padding: 0 },
+      y: { type: 'band', domain: classes, label: null, padding: 0 },
       fy: { domain: layers.map((l) => l.name), label: null, padding: 0.15, tickFormat: (name: string) => `${name} (${layers.find((l) => l.name === name)?.units} units)` },
       color: signed ? { type: 'linear', scheme: 'rdbu', reverse: true, domain: [-1, 1], label: 'Mean activation / layer max' } : { type: 'linear', scheme: 'blues', domain: [0, 1], label: 'Mean activation / layer max' },
       marks: [

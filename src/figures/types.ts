@@ -1,4 +1,5 @@
 import type { Result } from '../results/schema.ts';
+import type { FigureKey } from './key.ts';
 
 export type PlotOptions = Record<string, unknown> & { marks: unknown[] };
 export type Row = Record<string, string | number | boolean | null>;
@@ -15,6 +16,6 @@ export interface FigureDef {
   applies?: (r: Result) => boolean;
   rows: (r: Result) => Row[];
   plot: (r: Result, rows: Row[]) => PlotOptions;
-  /** Classes shown, for the legend beside the figure. */
-  legend?: (r: Result) => number[];
+  /** The key drawn inside the figure, above the plot (classes, series or a colour ramp). */
+  key?: (r: Result) => FigureKey;
 }
