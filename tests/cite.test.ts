@@ -1,17 +1,21 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { buildCommit, citableSite } from '../src/site/build-info.ts';
-import { bibtex, bibtexKey, citationText, escapeBibtex, figurePath, figureUrl, plainCitation, type FigureCitation } from '../src/site/cite.ts';
+import { bibtex, bibtexKey, citationText, citationUrl, escapeBibtex, figurePath, plainCitation, sentence, type Citation } from '../src/site/cite.ts';
+import { readCitationFile } from '../src/site/citation-file.ts';
 
-const purity: FigureCitation = {
+const purity: Citation = {
   id: 'mnist-1-vs-7/purity',
-  title: 'Cluster purity per layer',
-  number: 5,
-  experimentId: 'mnist-1-vs-7',
-  experimentTitle: 'MNIST 1 vs 7, probed with 3',
+  title: 'Figure 5: Cluster purity per layer',
+  within: ['MNIST 1 vs 7, probed with 3', 'Chemins: specific paths'],
+  authors: [{ family: 'Doe', given: 'Jane Ann' }, { family: 'Roe', given: 'Richard' }, { name: 'Paths Lab & Co' }],
+  path: '/experiments/mnist-1-vs-7/#fig-purity',
   site: 'https://paths.example.net/chemins',
-  base: '/',
   date: '2026-11-25',
   commit: 'e9cab17',
+  note: 'figure id mnist-1-vs-7/purity',
 };
 
 /** Braces balanced, outside of escapes: what BibTeX needs to read an entry. */
@@ -40,23 +44,25 @@ describe('escapeBibtex', () => {
   });
 });
 
-describe('figure citations', () => {
+describe('citations', () => {
   it('link the figure on its experiment page, under the site and base', () => {
-    expect(figurePath(purity)).toBe('/experiments/mnist-1-vs-7/#fig-purity');
-    expect(figurePath({ ...purity, base: '/docs' })).toBe('/docs/experiments/mnist-1-vs-7/#fig-purity');
-    expect(figureUrl(purity)).toBe('https://paths.example.net/chemins/experiments/mnist-1-vs-7/#fig-purity');
-    expect(figureUrl({ ...purity, site: new URL('https://a.test') })).toBe('https://a.test/experiments/mnist-1-vs-7/#fig-purity');
-    expect(figureUrl({ ...purity, site: undefined })).toBeUndefined();
+    expect(figurePath({ id: 'mnist-1-vs-7/purity', experimentId: 'mnist-1-vs-7' })).toBe('/experiments/mnist-1-vs-7/#fig-purity');
+    expect(figurePath({ id: 'mnist-1-vs-7/purity', experimentId: 'mnist-1-vs-7', base: '/docs' })).toBe('/docs/experiments/mnist-1-vs-7/#fig-purity');
+    expect(citationUrl(purity)).toBe('https://paths.example.net/chemins/experiments/mnist-1-vs-7/#fig-purity');
+    expect(citationUrl({ ...purity, site: new URL('https://a.test') })).toBe('https://a.test/experiments/mnist-1-vs-7/#fig-purity');
+    expect(citationUrl({ ...purity, site: undefined })).toBeUndefined();
   });
 
-  it('give a BibTeX entry with the id, title, number, experiment, date and commit', () => {
+  it('give a BibTeX entry with real authors, a clean title, an absolute url and the access date', () => {
     const entry = bibtex(purity);
     expect(entry).toMatch(/^@misc\{chemins:mnist-1-vs-7:purity,\n/);
+    expect(entry).toContain('author       = {Doe, Jane Ann and Roe, Richard and {Paths Lab \\& Co}}');
     expect(entry).toContain('title        = {{Figure 5: Cluster purity per layer}}');
     expect(entry).toContain('url          = {https://paths.example.net/chemins/experiments/mnist-1-vs-7/#fig-purity}');
+    expect(entry).toContain('urldate      = {2026-11-25}');
     expect(entry).toContain('year         = {2026}');
     expect(entry).toContain('month        = nov,');
-    expect(entry).toContain("``MNIST 1 vs 7, probed with 3''");
+    expect(entry).toContain('In MNIST 1 vs 7, probed with 3, Chemins: specific paths');
     expect(entry).toContain('figure id mnist-1-vs-7/purity');
     expect(entry).toContain('built 2026-11-25 from commit e9cab17');
     expect(entry.trimEnd().endsWith('}')).toBe(true);
@@ -64,28 +70,51 @@ describe('figure citations', () => {
   });
 
   it('escape titles with braces and specials, so the entry still parses', () => {
-    const entry = bibtex({ ...purity, title: 'Purity {k} at 95 % & more_1 }', experimentTitle: 'A $5 #test ~ \\' });
-    expect(entry).toContain('{{Figure 5: Purity \\{k\\} at 95 \\% \\& more\\_1 \\}}}');
+    const entry = bibtex({ ...purity, title: 'Purity {k} at 95 % & more_1 }', within: ['A $5 #test ~ \\'] });
+    expect(entry).toContain('{{Purity \\{k\\} at 95 \\% \\& more\\_1 \\}}}');
     expect(entry).toContain('A \\$5 \\#test \\textasciitilde{} \\textbackslash{}');
     expect(balanced(entry)).toBe(true);
   });
 
-  it('fall back to a path relative to the site when its address is unknown', () => {
+  it('say where it stands on the site when the address is unknown, and how to set it', () => {
     const offline = { ...purity, site: undefined };
     const entry = bibtex(offline);
     expect(entry).not.toMatch(/\burl\s*=/);
-    expect(entry).toContain('at /experiments/mnist-1-vs-7/\\#fig-purity on the site');
-    expect(plainCitation(offline)).toContain('/experiments/mnist-1-vs-7/#fig-purity (relative to the site');
+    expect(entry).toContain('CHEMINS\\_SITE');
+    expect(plainCitation(offline)).toContain('/experiments/mnist-1-vs-7/#fig-purity on the site');
     expect(balanced(entry)).toBe(true);
   });
 
-  it('give a plain-text citation, and both in the text file', () => {
+  it('give a plain-text citation that never doubles a question mark into "?."', () => {
     expect(plainCitation(purity)).toBe(
-      'Chemins (2026). Figure 5: Cluster purity per layer. In MNIST 1 vs 7, probed with 3 [experiment mnist-1-vs-7]. Figure id mnist-1-vs-7/purity, built 2026-11-25 from commit e9cab17. https://paths.example.net/chemins/experiments/mnist-1-vs-7/#fig-purity',
+      'Doe, J. A., Roe, R., & Paths Lab & Co (2026). Figure 5: Cluster purity per layer. In MNIST 1 vs 7, probed with 3, Chemins: specific paths. Figure id mnist-1-vs-7/purity. Built from commit e9cab17. Retrieved 2026-11-25, from https://paths.example.net/chemins/experiments/mnist-1-vs-7/#fig-purity',
     );
+    const q = plainCitation({ ...purity, title: 'Figure 7: From which layer are the classes separated?' });
+    expect(q).toContain('separated? In');
+    expect(q).not.toContain('?.');
+    expect(sentence('Why?')).toBe('Why?');
+    expect(sentence('Done')).toBe('Done.');
     const text = citationText(purity);
     expect(text).toContain(plainCitation(purity));
     expect(text).toContain(bibtex(purity));
+  });
+});
+
+describe('CITATION.cff', () => {
+  it('gives the title, the authors (persons and entities) and the address', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cff-'));
+    const file = join(dir, 'CITATION.cff');
+    writeFileSync(file, 'cff-version: 1.2.0\ntitle: My report\nurl: https://r.test/x/\nauthors:\n  - family-names: Curie\n    given-names: Marie\n    name-particle: de\n  - name: The Lab\n');
+    expect(readCitationFile(file)).toEqual({ title: 'My report', authors: [{ family: 'de Curie', given: 'Marie' }, { name: 'The Lab' }], url: 'https://r.test/x/', doi: undefined, version: undefined });
+    expect(readCitationFile(join(dir, 'none.cff')).authors.length).toBeGreaterThan(0);
+    writeFileSync(file, 'title: [unclosed');
+    expect(() => readCitationFile(file)).toThrow(/CitationFile/);
+  });
+
+  it('the repository has one, with a title and authors', () => {
+    const cff = readCitationFile('CITATION.cff');
+    expect(cff.title).toMatch(/Chemins/);
+    expect(cff.authors.length).toBeGreaterThan(0);
   });
 });
 

@@ -2,7 +2,8 @@ import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { decodePixels } from '../src/data/image.ts';
 import { FIGURES, figureByName, figuresFor } from '../src/figures/index.ts';
-import { flowLayout } from '../src/figures/flow.ts';
+import { crossings, flowLayout } from '../src/figures/flow.ts';
+import { svgToPdf } from '../src/figures/pdf.ts';
 import { drawnNeurons, MAX_DRAWN } from '../src/figures/network.ts';
 import { mapsOf } from '../src/figures/projections.ts';
 import { className } from '../src/figures/labels.ts';
@@ -110,6 +111,49 @@ describe('figures', () => {
     }
     const total = result.dataset.counts.reduce((s, c) => s + c.count, 0);
     for (const layer of [0, 1]) expect(nodes.filter((n) => n.layer === layer).reduce((s, n) => s + n.size, 0)).toBe(total);
+  });
+
+  it('order the clusters of each column so that bands cross no more than in cluster-number order', () => {
+    const run = result.runs[0];
+    const ordered = flowLayout(run);
+    // The same layout with every column in number order: the starting point of the sweeps.
+    const byNumber = { ...ordered, nodes: ordered.nodes.map((n) => ({ ...n, rank: [...ordered.nodes].filter((m) => m.layer === n.layer && m.cluster < n.cluster).length })) };
+    expect(crossings(ordered)).toBeLessThanOrEqual(crossings(byNumber));
+    // A column's ranks are 0..k-1 and its blocks are stacked in rank order.
+    for (const layer of new Set(ordered.nodes.map((n) => n.layer))) {
+      const col = ordered.nodes.filter((n) => n.layer === layer).sort((a, b) => a.rank - b.rank);
+      expect(col.map((n) => n.rank)).toEqual(col.map((_, i) => i));
+      for (let i = 1; i < col.length; i++) expect(col[i].y1).toBeGreaterThan(col[i - 1].y2);
+    }
+  });
+
+  it("draw every figure's key inside its standalone SVG: each class by name, and colour ramps", () => {
+    for (const def of figuresFor(result)) {
+      const svg = standaloneSvg(renderSvg(def, result));
+      const key = def.key?.(result);
+      if (!key) continue;
+      const g = /<g[^>]*class="figure-key"[\s\S]*?<\/g>/.exec(svg)?.[0] ?? "";
+      expect(g, def.name).not.toBe('');
+      for (const item of key.items ?? []) expect(g, `${def.name}: ${item.label}`).toContain(`>${item.label.replace(/&/g, '&amp;')}<`);
+      if (key.ramp) expect(g, def.name).toContain(key.ramp.label);
+    }
+    // Figures coloured by class name every class of the experiment, probes marked as such.
+    const flow = standaloneSvg(renderSvg(figure('paths-flow'), result));
+    for (const l of result.dataset.classes) expect(flow).toContain(`>${className(result, l)}<`);
+    for (const l of result.dataset.probes) expect(flow).toContain(`>${className(result, l)} (${l < 0 ? 'far outlier' : 'probe'})<`);
+  });
+
+  it('write each figure as a one-page vector PDF with its font embedded', async () => {
+    for (const name of ['separation', 'paths-flow', 'cluster-exemplars']) {
+      const pdf = await svgToPdf(standaloneSvg(renderSvg(figure(name), result)), { title: name, date: '2026-01-02' });
+      const text = pdf.toString('latin1');
+      expect(text.startsWith('%PDF-'), name).toBe(true);
+      expect(text.match(/\/Type \/Page\b/g), name).toHaveLength(1);
+      expect(text, name).toMatch(/\/FontFile2 \d+ 0 R/);
+      expect(text, name).toMatch(/\/BaseFont \/[A-Z]{6}\+Arimo-Regular/);
+      // Same input, same bytes: the date is the build's, the font subset's tag is derived.
+      expect(pdf.equals(await svgToPdf(standaloneSvg(renderSvg(figure(name), result)), { title: name, date: '2026-01-02' })), name).toBe(true);
+    }
   });
 
   it('encode digits as valid PNG', () => {

@@ -60,9 +60,17 @@ function load(): SiteState {
   return { results, failures };
 }
 
+/** The original study (the default experiment): listed first, the others after it by id. */
+export const ORIGINAL_STUDY = 'mnist-1-vs-7';
+
 export function loadResults(): Result[] {
   cache ??= load();
   return cache.results;
+}
+
+/** Results in the order the site lists them: the original study first. */
+export function listedResults(): Result[] {
+  return [...loadResults()].sort((a, b) => Number(b.id === ORIGINAL_STUDY) - Number(a.id === ORIGINAL_STUDY) || a.id.localeCompare(b.id));
 }
 
 export function loadFailures(): SiteFailure[] {

@@ -1,6 +1,6 @@
 import type { APIRoute } from 'astro';
 import { citationText } from '../../../site/cite.ts';
-import { figureCitation } from '../../../site/figure-cite.ts';
+import { figureCitation } from '../../../site/citations.ts';
 import { figurePaths, type FigureProps } from '../../../site/figure-paths.ts';
 
 export const getStaticPaths = figurePaths;
