@@ -13,6 +13,7 @@ const TYPES: Record<string, string> = {
   '.png': 'image/png',
   '.txt': 'text/plain; charset=utf-8',
   '.bib': 'application/x-bibtex; charset=utf-8',
+  '.pdf': 'application/pdf',
 };
 
 /** A static file server for the built site, as a host would serve it. */

@@ -1,6 +1,7 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
 import { chromium, type Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { figuresFor } from '../../src/figures/index.ts';
@@ -22,7 +23,7 @@ let result: Result;
 
 // Training every committed experiment takes minutes on two shared cores: the build gets its own time limit.
 beforeAll(async () => {
-  site = await buildSite(tempDir('chemins-site-'));
+  site = await buildSite(tempDir('chemins-site-'), { env: { CHEMINS_SITE: 'https://chemins.test' } });
   result = Result.parse(JSON.parse(readFileSync(join(site.results, 'mnist-1-vs-7.json'), 'utf8')));
   server = await serve(site.dist);
   if (!existsSync(CHROMIUM)) throw new Error(`no Chromium at ${CHROMIUM}: install Debian's chromium (.ci/run does) or set CHROMIUM_PATH`);
@@ -82,7 +83,7 @@ describe('the built site, in Chromium', () => {
 
   it('prints the answers stored in the result, not typed-in text', async () => {
     const { page, context } = await visit('/experiments/mnist-1-vs-7/');
-    const shown = await page.$$eval('.answer p:nth-of-type(3)', (els) => els.map((e) => e.textContent?.trim()));
+    const shown = await page.$$eval('.answer .statement', (els) => els.map((e) => e.textContent?.trim()));
     expect(shown).toEqual(result.answers.map((a) => a.statement));
     const served = await page.request.get(`${server.url}/experiments/mnist-1-vs-7/result.json`);
     expect(served.headers()['content-type']).toContain('application/json');
@@ -205,7 +206,7 @@ describe('figures for print and citation, in Chromium', () => {
     expect(mine.map((c) => c.id)).toEqual(figureIds());
     for (const card of mine) {
       expect(card.thumb).toBe(`/figures/${card.id}.svg`);
-      expect(card.downloads).toBe(5);
+      expect(card.downloads).toBe(6);
       const res = await page.request.get(server.url + card.thumb);
       expect(res.headers()['content-type']).toBe('image/svg+xml');
     }
@@ -220,17 +221,23 @@ describe('figures for print and citation, in Chromium', () => {
     const foreign: string[] = [];
     page.on('request', (r) => !r.url().startsWith(server.url) && !r.url().startsWith('data:') && foreign.push(r.url()));
     expect((await page.goto(`${server.url}/report/`))?.status()).toBe(200);
+    // The report numbers the figures it embeds in its own order; a reference to one of them follows that number.
+    const numbers = await page.$$eval('figure.figure', (els) => els.map((e) => ({ id: e.getAttribute('data-figure-id'), anchor: e.id, label: e.querySelector('figcaption strong')?.textContent?.trim() })));
+    expect(numbers.length).toBeGreaterThan(5);
+    expect(numbers.map((n) => n.label)).toEqual(numbers.map((_, i) => `Figure ${i + 1}.`));
+    expect(new Set(numbers.map((n) => n.label)).size).toBe(numbers.length);
     const refs = await page.$$eval('a.figure-ref', (els) => els.map((e) => ({ text: e.textContent, href: (e as HTMLAnchorElement).href, id: e.getAttribute('data-figure-ref') })));
     expect(refs.length).toBeGreaterThan(0);
     for (const ref of refs) {
-      const [, name] = ref.id!.split('/');
-      const number = figuresFor(result).findIndex((f) => f.name === name) + 1;
-      expect(ref.text?.replace(/\s/g, ' ')).toBe(`Figure ${number}`);
-      const url = new URL(ref.href);
-      expect(url.pathname + url.hash).toBe(`/experiments/mnist-1-vs-7/#fig-${name}`);
-      const target = await page.request.get(server.url + url.pathname);
-      expect(await target.text()).toContain(`id="fig-${name}"`);
+      const at = numbers.findIndex((n) => n.id === ref.id);
+      expect(at, ref.id!).toBeGreaterThanOrEqual(0);
+      expect(ref.text?.replace(/\s/g, ' ')).toBe(`Figure ${at + 1}`);
+      expect(new URL(ref.href).hash).toBe(`#${numbers[at].anchor}`);
     }
+    // Every citation resolves to an entry of the references list.
+    const cites = await page.$$eval('.cite a', (els) => els.map((e) => e.getAttribute('href')));
+    expect(cites.length).toBeGreaterThan(8);
+    for (const href of cites) expect(await page.locator(`li${href}`).count(), href!).toBe(1);
     expect(await page.locator('.katex-display').count()).toBeGreaterThan(0);
     expect(await page.locator('.katex math').count()).toBeGreaterThan(0);
     expect(await page.$$eval('script', (els) => els.filter((e) => /katex/i.test(e.outerHTML)).length)).toBe(0);
@@ -243,6 +250,110 @@ describe('figures for print and citation, in Chromium', () => {
     expect(fonts).toContain('KaTeX_Main');
     expect(foreign).toEqual([]);
     await page.screenshot({ path: `${SHOTS}/report-math.png`, fullPage: false });
+    await context.close();
+  });
+});
+
+describe('figures that go into a thesis, pages that read on paper and on a phone', () => {
+  const budget = { gzip: 250 * 1024, elements: 12_000 };
+
+  it("carries each figure's key inside its standalone SVG: the name of every class it colours", async () => {
+    const { page, context } = await visit('/experiments/mnist-1-vs-7/');
+    const names = [...result.dataset.classes, ...result.dataset.probes].map((l) => result.dataset.names[String(l)] ?? String(l));
+    for (const def of figuresFor(result)) {
+      const key = def.key?.(result);
+      if (!key) continue;
+      // The SVG file alone, as a thesis takes it: no page, no stylesheet.
+      const res = await page.request.get(`${server.url}/figures/mnist-1-vs-7/${def.name}.svg`);
+      const svg = await res.text();
+      const alone = await browser.newPage();
+      await alone.setContent(svg);
+      const texts = await alone.$$eval('g.figure-key text', (els) => els.map((e) => e.textContent ?? ''));
+      for (const item of key.items ?? []) expect(texts, `${def.name}: ${item.label}`).toContain(item.label);
+      if ((key.items ?? []).some((i) => i.shape === 'square')) for (const n of names.filter((n) => texts.some((t) => t.startsWith(n)))) expect(texts.join('|'), def.name).toContain(n);
+      await alone.close();
+    }
+    for (const name of ['paths-flow', 'cluster-composition', 'projections-pca', 'probe-predictions']) {
+      const svg = await (await page.request.get(`${server.url}/figures/mnist-1-vs-7/${name}.svg`)).text();
+      for (const l of result.dataset.classes) expect(svg, name).toContain(`>${result.dataset.names[String(l)] ?? l}<`);
+    }
+    await context.close();
+  });
+
+  it('serves a vector PDF of every figure, its font embedded', async () => {
+    const { page, context } = await visit('/experiments/mnist-1-vs-7/');
+    const hrefs = (await page.$$eval('figure.figure .downloads a', (els) => els.map((e) => (e as HTMLAnchorElement).href))).filter((h) => h.endsWith('.pdf'));
+    expect(hrefs).toHaveLength(figuresFor(result).length);
+    for (const href of hrefs) {
+      const res = await page.request.get(href);
+      expect(res.headers()['content-type'], href).toBe('application/pdf');
+      const pdf = (await res.body()).toString('latin1');
+      expect(pdf.startsWith('%PDF-'), href).toBe(true);
+      expect(pdf, href).toMatch(/\/FontFile2 \d+ 0 R/);
+      // Vector content: a compressed content stream and no page-sized raster.
+      expect(pdf, href).toMatch(/\/Contents \d+ 0 R/);
+      expect(pdf.match(/\/Type \/Page\b/g), href).toHaveLength(1);
+    }
+    await context.close();
+  });
+
+  it('gives figures, experiment pages and the report BibTeX with an absolute url, real authors and no doubled stop', async () => {
+    const { page, context } = await visit('/experiments/mnist-1-vs-7/');
+    for (const path of ['/figures/mnist-1-vs-7/separation.bib', '/experiments/mnist-1-vs-7/cite.bib', '/report/cite.bib']) {
+      const bib = await (await page.request.get(server.url + path)).text();
+      expect(bib, path).toMatch(/url\s+= \{https:\/\/chemins\.test\/reports\//);
+      expect(bib, path).toMatch(/urldate\s+= \{\d{4}-\d{2}-\d{2}\}/);
+      expect(bib, path).not.toContain('author       = {{Chemins}}');
+    }
+    const text = await (await page.request.get(`${server.url}/figures/mnist-1-vs-7/separation.cite.txt`)).text();
+    expect(text).not.toContain('?.');
+    expect(await page.locator('.cite-this').count()).toBe(1);
+    await context.close();
+  });
+
+  it('keeps every experiment page within its weight (gzipped HTML) and element budget', async () => {
+    const ids = readdirSync(site.results).filter((f) => f.endsWith('.json') && !f.endsWith('.error.json')).map((f) => f.replace(/\.json$/, ''));
+    for (const id of ids) {
+      const html = readFileSync(join(site.dist, 'experiments', id, 'index.html'));
+      expect(gzipSync(html, { level: 9 }).length, id).toBeLessThanOrEqual(budget.gzip);
+      const { page, context } = await visit(`/experiments/${id}/`, { javaScriptEnabled: false });
+      expect(await page.evaluate(() => document.getElementsByTagName('*').length), id).toBeLessThanOrEqual(budget.elements);
+      await context.close();
+    }
+  });
+
+  it('never scrolls sideways on a 390 px phone, and keeps figure text at 8 px or more', async () => {
+    for (const path of ['/', '/experiments/mnist-1-vs-7/', '/experiments/mnist-nine-digits/', '/report/', '/figures/']) {
+      const context = await browser.newContext({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true });
+      const page = await context.newPage();
+      await page.goto(server.url + path);
+      const { scroll, width } = await page.evaluate(() => ({ scroll: document.documentElement.scrollWidth, width: window.innerWidth }));
+      expect(scroll, path).toBeLessThanOrEqual(width);
+      if (path.startsWith('/experiments/')) {
+        const smallest = await page.$$eval('figure.figure .plot svg', (svgs) =>
+          Math.min(...svgs.map((svg) => svg.getBoundingClientRect().width / Number(svg.getAttribute('width')) * 10)),
+        );
+        expect(smallest, path).toBeGreaterThanOrEqual(7.9);
+      }
+      if (path === '/experiments/mnist-1-vs-7/') await page.screenshot({ path: `${SHOTS}/phone-experiment.png`, fullPage: false });
+      await context.close();
+    }
+  });
+
+  it('prints without download links or navigation, each answer card and figure whole', async () => {
+    const context = await browser.newContext({ viewport: { width: 1200, height: 900 } });
+    const page = await context.newPage();
+    await page.goto(`${server.url}/experiments/mnist-1-vs-7/`);
+    await page.emulateMedia({ media: 'print' });
+    const shown = await page.evaluate(() => ({
+      downloads: [...document.querySelectorAll('.downloads, nav.toc, header.site nav')].filter((e) => getComputedStyle(e).display !== 'none').length,
+      answer: getComputedStyle(document.querySelector('.answer')!).breakInside,
+      figure: getComputedStyle(document.querySelector('figure.figure')!).breakInside,
+      heading: getComputedStyle(document.querySelector('h2')!).breakAfter,
+    }));
+    expect(shown).toEqual({ downloads: 0, answer: 'avoid', figure: 'avoid', heading: 'avoid' });
+    const pdf = await page.pdf({ format: 'A4', printBackground: true });
+    expect(pdf.length).toBeGreaterThan(10_000);
     await context.close();
   });
 });
