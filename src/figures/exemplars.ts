@@ -3,7 +3,7 @@ import { decodePixels } from '../data/image.ts';
 import type { Result } from '../results/schema.ts';
 import { allLabels, className, pct, seedNote } from './labels.ts';
 import { classColor } from './palette.ts';
-import { greyPngDataUri } from './png.ts';
+import { greySheetDataUri } from './png.ts';
 import { classKey } from './key.ts';
 import type { FigureDef, Row } from './types.ts';
 
@@ -20,6 +20,14 @@ const TITLE_H = 16;
 const TEXT_H = 12;
 
 const exemplarsOf = (r: Result) => r.runs[0].exemplars;
+
+/** Past this many clusters in all, each shows one row of members: the page stays light (nine digits: 60 clusters). */
+const MANY_CLUSTERS = 32;
+
+/** The members drawn for a cluster: all stored, or the first row of them when the figure has many clusters. */
+function shownImages(r: Result, images: number[]): number[] {
+  return (exemplarsOf(r)?.clusters.length ?? 0) > MANY_CLUSTERS ? images.slice(0, PER_ROW) : images;
+}
 
 /** The layers of the first seed that have exemplars, in network order. */
 function layersOf(r: Result) {
@@ -48,7 +56,7 @@ interface Block {
 /** Where each cluster's block goes: a line per layer (more when it has many clusters). */
 function layout(r: Result): { blocks: Block[]; titles: { layer: string; y: number; k: number }[]; width: number; height: number; rowsOfImages: number } {
   const ex = exemplarsOf(r)!;
-  const most = Math.max(1, ...ex.clusters.map((c) => c.images.length));
+  const most = Math.max(1, ...ex.clusters.map((c) => shownImages(r, c.images).length));
   const rowsOfImages = Math.ceil(most / PER_ROW);
   const blockH = rowsOfImages * (SIZE + PAD) + (1 + MIX_LINES) * TEXT_H + 10;
   const blocks: Block[] = [];
@@ -62,7 +70,7 @@ function layout(r: Result): { blocks: Block[]; titles: { layer: string; y: numbe
     clusters.forEach((c, i) => {
       const column = i % CLUSTERS_PER_LINE;
       if (i > 0 && column === 0) y += blockH;
-      blocks.push({ layer: layer.name, cluster: c.cluster, images: c.images, x: column * BLOCK_W, y });
+      blocks.push({ layer: layer.name, cluster: c.cluster, images: shownImages(r, c.images), x: column * BLOCK_W, y });
       widest = Math.max(widest, column + 1);
     });
     y += blockH + 8;
@@ -76,7 +84,7 @@ export const clusterExemplars: FigureDef = {
   applies: (r) => (exemplarsOf(r)?.clusters.length ?? 0) > 0 && layersOf(r).length > 0,
   caption: (r) => {
     const ex = exemplarsOf(r)!;
-    const most = Math.max(...ex.clusters.map((c) => c.images.length));
+    const most = Math.max(...ex.clusters.map((c) => shownImages(r, c.images).length));
     // The purest cluster of the last hidden layer, to anchor the reading.
     const hidden = layersOf(r).filter((l) => l.kind === 'hidden');
     const last = hidden[hidden.length - 1];
@@ -100,20 +108,28 @@ export const clusterExemplars: FigureDef = {
         .sort((a, b) => a.cluster - b.cluster)
         .flatMap((c) => {
           const size = mixOf(r, l.name, c.cluster).reduce((s, m) => s + m.count, 0);
-          return c.images.map((img, slot) => ({ layer: l.name, cluster: `c${c.cluster}`, slot, class: className(r, ex.images[img].label), clusterInputs: size, image: img }));
+          return shownImages(r, c.images).map((img, slot) => ({ layer: l.name, cluster: `c${c.cluster}`, slot, class: className(r, ex.images[img].label), clusterInputs: size, image: img }));
         }),
     );
   },
   plot: (r) => {
     const ex = exemplarsOf(r)!;
     const { blocks, titles, width, height, rowsOfImages } = layout(r);
-    const images: Row[] = blocks.flatMap((b) =>
-      b.images.map((img, slot) => ({
-        x: b.x + (slot % PER_ROW) * (SIZE + PAD) + SIZE / 2,
-        y: b.y + Math.floor(slot / PER_ROW) * (SIZE + PAD) + SIZE / 2,
-        src: greyPngDataUri(decodePixels(ex.images[img].pixels), r.dataset.width, r.dataset.height),
-        title: `${b.layer} c${b.cluster}: ${className(r, ex.images[img].label)}`,
-      })),
+    // Every digit on one sheet at its own resolution, drawn as one image over the figure: a grid of
+    // digits is one raster, not an element per digit (the same picture, a fraction of the page's weight).
+    const scale = r.dataset.width / SIZE;
+    const sheet = greySheetDataUri(
+      Math.ceil(width * scale),
+      Math.ceil(height * scale),
+      blocks.flatMap((b) =>
+        b.images.map((img, slot) => ({
+          x: Math.round((b.x + (slot % PER_ROW) * (SIZE + PAD)) * scale),
+          y: Math.round((b.y + Math.floor(slot / PER_ROW) * (SIZE + PAD)) * scale),
+          width: r.dataset.width,
+          height: r.dataset.height,
+          pixels: decodePixels(ex.images[img].pixels),
+        })),
+      ),
     );
     const textTop = (b: Block) => b.y + rowsOfImages * (SIZE + PAD) + 2;
     const heads = blocks.map((b) => ({ x: b.x, y: textTop(b), text: `c${b.cluster} · ${mixOf(r, b.layer, b.cluster).reduce((s, m) => s + m.count, 0)} inputs` }));
@@ -134,7 +150,7 @@ export const clusterExemplars: FigureDef = {
       y: { domain: [height, 0], axis: null },
       marks: [
         Plot.text(titles, { x: 0, y: 'y', text: (d) => `${d.layer} (k = ${d.k})`, textAnchor: 'start', lineAnchor: 'top', fontWeight: 'bold', fontSize: 12 }),
-        Plot.image(images, { x: 'x', y: 'y', src: 'src', width: SIZE, height: SIZE, imageRendering: 'pixelated', title: 'title' }),
+        Plot.image([sheet], { x: Math.ceil(width * scale) / scale / 2, y: Math.ceil(height * scale) / scale / 2, src: (d) => d, width: Math.ceil(width * scale) / scale, height: Math.ceil(height * scale) / scale, imageRendering: 'pixelated' }),
         Plot.text(heads, { x: 'x', y: 'y', text: 'text', textAnchor: 'start', lineAnchor: 'top', fontSize: 10 }),
         Plot.text(mixes, { x: 'x', y: 'y', text: () => '■', textAnchor: 'start', lineAnchor: 'top', fontSize: 10, fill: 'color' }),
         Plot.text(mixes, { x: 'x', y: 'y', dx: 11, text: 'text', textAnchor: 'start', lineAnchor: 'top', fontSize: 10 }),

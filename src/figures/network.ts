@@ -2,6 +2,7 @@ import * as Plot from '@observablehq/plot';
 import type { Result } from '../results/schema.ts';
 import { className, pct, perClass, seedNote } from './labels.ts';
 import { classColor } from './palette.ts';
+import { pointsAsPath } from './marks.ts';
 import { facetGrid } from './projections.ts';
 import type { FigureDef, Row } from './types.ts';
 
@@ -122,7 +123,8 @@ export const specificNetwork: FigureDef = {
         Plot.text(counts, { ...facet, x: 'layer', y: half + 0.6, text: 'text', fontSize: 10 }),
         Plot.dot(
           points.filter((d) => !d.specific),
-          { ...facet, x: 'layer', y: 'yy', r: step * 0.36, fill: 'none', stroke: 'currentColor', strokeOpacity: 0.35 },
+          // Neurons on no path of the panel's class: hundreds of rings, drawn as one path per panel.
+          { ...facet, x: 'layer', y: 'yy', render: pointsAsPath({ r: +(step * 0.36).toFixed(2), stroke: 'currentColor', strokeWidth: 1, opacity: 0.35 }) },
         ),
         ...[false, true].map((shared) =>
           Plot.dot(

@@ -30,3 +30,46 @@ export function greyPngDataUri(pixels: Uint8Array, width: number, height: number
   const png = Buffer.concat([Buffer.from([137, 80, 78, 71, 13, 10, 26, 10]), chunk('IHDR', header), chunk('IDAT', deflateSync(raw)), chunk('IEND', new Uint8Array())]);
   return `data:image/png;base64,${png.toString('base64')}`;
 }
+
+function png(width: number, height: number, header: { depth: number; type: number }, raw: Buffer, extra: Buffer[] = []): Buffer {
+  const ihdr = Buffer.alloc(13);
+  ihdr.writeUInt32BE(width, 0);
+  ihdr.writeUInt32BE(height, 4);
+  ihdr[8] = header.depth;
+  ihdr[9] = header.type;
+  return Buffer.concat([Buffer.from([137, 80, 78, 71, 13, 10, 26, 10]), chunk('IHDR', ihdr), ...extra, chunk('IDAT', deflateSync(raw, { level: 9 })), chunk('IEND', new Uint8Array())]);
+}
+
+/** An RGB image (row-major, 3 bytes a pixel) as a PNG data URI: a heat map drawn as one image instead of a rectangle per cell. */
+export function rgbPngDataUri(rgb: Uint8Array, width: number, height: number): string {
+  const raw = Buffer.alloc((3 * width + 1) * height);
+  for (let y = 0; y < height; y++) Buffer.from(rgb.subarray(3 * y * width, 3 * (y + 1) * width)).copy(raw, y * (3 * width + 1) + 1);
+  return `data:image/png;base64,${png(width, height, { depth: 8, type: 2 }, raw).toString('base64')}`;
+}
+
+/**
+ * Many grey images on one transparent sheet, as one PNG data URI: each at
+ * (x, y) in sheet pixels, dark on light, in 15 grey levels (4-bit palette,
+ * the 16th entry transparent), which a digit needs and deflate packs tightly.
+ */
+export function greySheetDataUri(width: number, height: number, images: { x: number; y: number; width: number; height: number; pixels: Uint8Array }[]): string {
+  const TRANSPARENT = 15;
+  const index = new Uint8Array(width * height).fill(TRANSPARENT);
+  for (const im of images)
+    for (let y = 0; y < im.height; y++)
+      for (let x = 0; x < im.width; x++) {
+        const X = im.x + x;
+        const Y = im.y + y;
+        if (X < 0 || Y < 0 || X >= width || Y >= height) continue;
+        index[Y * width + X] = Math.round(((255 - im.pixels[y * im.width + x]) / 255) * 14);
+      }
+  const stride = Math.ceil(width / 2) + 1;
+  const raw = Buffer.alloc(stride * height);
+  for (let y = 0; y < height; y++)
+    for (let x = 0; x < width; x += 2) raw[y * stride + 1 + x / 2] = (index[y * width + x] << 4) | (x + 1 < width ? index[y * width + x + 1] : TRANSPARENT);
+  const palette = Buffer.alloc(16 * 3);
+  for (let i = 0; i < 15; i++) palette.fill(Math.round((i / 14) * 255), 3 * i, 3 * i + 3);
+  const alpha = Buffer.alloc(16, 255);
+  alpha[TRANSPARENT] = 0;
+  return `data:image/png;base64,${png(width, height, { depth: 4, type: 3 }, raw, [chunk('PLTE', palette), chunk('tRNS', alpha)]).toString('base64')}`;
+}

@@ -1,7 +1,7 @@
 import * as Plot from '@observablehq/plot';
 import type { Result } from '../results/schema.ts';
 import { allLabels, className, pct, seedNote } from './labels.ts';
-import { seriesKey } from './marks.ts';
+import { pointsAsPath } from './marks.ts';
 import { classColor } from './palette.ts';
 import { classKey } from './key.ts';
 import type { FigureDef, Row } from './types.ts';
@@ -59,15 +59,6 @@ function sampleText(r: Result): string {
   return `a seeded sample of the test inputs (${counts('test', r.dataset.classes)})${probes ? ` and of the probes (${probes})` : ''}`;
 }
 
-/**
- * A render transform that rounds the dots' positions to a tenth of a pixel
- * before drawing: thousands of points print a third smaller, and look the same.
- */
-const tenthOfPixel: Plot.RenderFunction = (index, scales, values, dimensions, context, next) => {
-  const round = (v: unknown) => (v ? Float64Array.from(v as ArrayLike<number>, (a) => Math.round(a * 10) / 10) : v);
-  return next!(index, scales, { ...values, x: round(values.x), y: round(values.y) } as typeof values, dimensions, context);
-};
-
 const axisNames = (method: Method) => (method === 'pca' ? ['PC1', 'PC2'] : ['UMAP 1', 'UMAP 2']);
 
 function projectionFigure(method: Method): FigureDef {
@@ -119,12 +110,11 @@ function projectionFigure(method: Method): FigureDef {
         return { ...d, fx: f.fx, fy: f.fy, sx: (Number(d.x) - f.cx) / f.half, sy: (Number(d.y) - f.cy) / f.half };
       }) as (Row & { fx: number; fy: number; sx: number; sy: number })[];
       const size = 210;
-      const hasProbes = points.some((d) => d.split === 'probe');
       const facet = { fx: 'fx', fy: 'fy' };
       return {
         width: 40 + grid.columns * (size + 40),
         height: 50 + grid.rows * (size + 62),
-        marginTop: 44,
+        marginTop: 24,
         marginLeft: 34,
         marginRight: 10,
         marginBottom: 30,
@@ -134,7 +124,7 @@ function projectionFigure(method: Method): FigureDef {
         fy: { domain: Array.from({ length: grid.rows }, (_, i) => i), axis: null, padding: 0.26 },
         marks: [
           Plot.rect(frames, { ...facet, x1: -1.06, x2: 1.06, y1: -1.06, y2: 1.06, fill: 'none', stroke: 'currentColor', strokeOpacity: 0.35 }),
-          Plot.text(frames, { ...facet, frameAnchor: 'top', dy: -10, text: 'layer', fontWeight: 'bold', fontSize: 12 }),
+          Plot.text(frames, { ...facet, frameAnchor: 'top', dy: -14, text: 'layer', fontWeight: 'bold', fontSize: 12 }),
           Plot.text(frames, { ...facet, frameAnchor: 'bottom', dy: 12, text: 'xLabel', fill: 'currentColor' }),
           Plot.text(frames, { ...facet, frameAnchor: 'left', dx: -10, rotate: -90, text: 'yLabel', fill: 'currentColor' }),
           // One mark per class and kind, so that the colour is set once per group rather than on each of thousands of
@@ -142,28 +132,23 @@ function projectionFigure(method: Method): FigureDef {
           ...r.dataset.probes.map((label) =>
             Plot.dot(
               points.filter((d) => d.split === 'probe' && d.class === className(r, label)),
-              { ...facet, x: 'sx', y: 'sy', r: 2.1, fill: 'none', stroke: classColor(label), strokeWidth: 1, strokeOpacity: 0.85, render: tenthOfPixel },
+              { ...facet, x: 'sx', y: 'sy', render: pointsAsPath({ r: 2.1, stroke: classColor(label), strokeWidth: 1, opacity: 0.85 }) },
             ),
           ),
           ...r.dataset.classes.map((label) =>
             Plot.dot(
               points.filter((d) => d.split === 'test' && d.class === className(r, label)),
-              { ...facet, x: 'sx', y: 'sy', r: 1.7, fill: classColor(label), fillOpacity: 0.75, render: tenthOfPixel },
+              { ...facet, x: 'sx', y: 'sy', render: pointsAsPath({ r: 1.7, fill: classColor(label), opacity: 0.75 }) },
             ),
           ),
-          ...(hasProbes
-            ? seriesKey(
-                [
-                  { label: 'test input', color: 'currentColor', glyph: '●' },
-                  { label: 'probe', color: 'currentColor', glyph: '○' },
-                ],
-                { dy: -34 },
-              )
-            : []),
         ],
       };
     },
-    key: (r) => classKey(r, allLabels(r)),
+    key: (r) => {
+      const probes = projectionsOf(r)?.rows.some((d) => d.split === 'probe');
+      const marks = probes ? [{ label: 'test input (dot)', color: 'currentColor', shape: 'dot' as const }, { label: 'probe (ring)', color: 'currentColor', shape: 'ring' as const }] : [];
+      return { items: [...classKey(r, allLabels(r)).items!, ...marks] };
+    },
   };
 }
 

@@ -2,6 +2,7 @@ import * as Plot from '@observablehq/plot';
 import type { Result } from '../results/schema.ts';
 import { className, pct, perClass, seedNote } from './labels.ts';
 import { textWidth } from './key.ts';
+import { rgbPngDataUri } from './png.ts';
 import type { FigureDef, Row } from './types.ts';
 
 const hidden = (r: Result) => r.runs[0].layers.filter((l) => l.kind === 'hidden' && l.classes.length > 0);
@@ -68,25 +69,47 @@ export const signatures: FigureDef = {
     const widest = Math.max(...layers.map((l) => Math.min(MAX_NEURONS, l.units)));
     const cellW = Math.max(2, Math.min(14, 720 / widest));
     const cellH = classes.length > 5 ? 14 : 22;
+    const GAP = 26;
     const signed = rows.some((d) => Number(d.scaled) < 0);
-    const marked = rows.filter((d) => d.specific);
+    const color = Plot.scale({ color: signed ? { type: 'linear', scheme: 'rdbu', reverse: true, domain: [-1, 1] } : { type: 'linear', scheme: 'blues', domain: [0, 1] } });
+    const rgb = (v: number) => (/rgb\((\d+), ?(\d+), ?(\d+)\)/.exec(String(color.apply(v)))?.slice(1).map(Number) ?? [0, 0, 0]);
+    // Each layer is one image, a pixel per (class, neuron) cell, stretched to its cells: a heat map is one
+    // raster, not a rectangle per cell. Rows in pixels from the top; x in neurons.
+    const blocks = layers.map((l, i) => {
+      const mine = rows.filter((d) => d.layer === l.name);
+      const drawn = Math.max(0, ...mine.map((d) => Number(d.position) + 1));
+      const pixels = new Uint8Array(3 * drawn * classes.length);
+      for (const d of mine) pixels.set(rgb(Number(d.scaled)), 3 * (classes.indexOf(String(d.class)) * drawn + Number(d.position)));
+      return { layer: l.name, units: l.units, drawn, top: i * (classes.length * cellH + GAP), src: rgbPngDataUri(pixels, drawn, classes.length) };
+    });
+    const blockH = classes.length * cellH;
+    const totalH = layers.length * (blockH + GAP) - GAP;
+    const rowY = (layer: string, cls: string) => blocks.find((b) => b.layer === layer)!.top + (classes.indexOf(cls) + 0.5) * cellH;
+    const marked = rows.filter((d) => d.specific).map((d) => ({ ...d, y: rowY(String(d.layer), String(d.class)) }));
+    const contrast = (dark: boolean) => (d: Row) => (Math.abs(Number(d.scaled)) > 0.55) === dark;
     // Room for the longest class name left of the rows (Fashion-MNIST's "Ankle boot").
     const marginLeft = Math.max(40, 14 + Math.max(...classes.map((c) => textWidth(c, 10))));
-    const contrast = (dark: boolean) => (d: Row) => (Math.abs(Number(d.scaled)) > 0.55) === dark;
+    const marginTop = 6;
+    const marginBottom = 34;
+    const marginRight = 130;
     return {
-      width: marginLeft + 60 + widest * cellW + 20,
-      height: 50 + layers.length * (classes.length * cellH + 24),
+      width: marginLeft + widest * cellW + marginRight,
+      height: marginTop + totalH + marginBottom,
+      marginTop,
       marginLeft,
-      marginRight: 130,
-      marginBottom: 40,
+      marginRight,
+      marginBottom,
       x: { domain: [0, widest], label: 'Neuron (grouped by the class it responds to most) →', ticks: [] },
-      y: { type: 'band', domain: classes, label: null, padding: 0 },
-      fy: { domain: layers.map((l) => l.name), label: null, padding: 0.15, tickFormat: (name: string) => `${name} (${layers.find((l) => l.name === name)?.units} units)` },
-      color: signed ? { type: 'linear', scheme: 'rdbu', reverse: true, domain: [-1, 1], label: 'Mean activation / layer max' } : { type: 'linear', scheme: 'blues', domain: [0, 1], label: 'Mean activation / layer max' },
+      y: { domain: [totalH, 0], axis: null },
       marks: [
-        Plot.rect(rows, { x1: 'position', x2: (d) => Number(d.position) + 1, y: 'class', fy: 'layer', fill: 'scaled', title: (d) => `${d.layer} neuron ${d.neuron}, ${d.class}: mean ${Number(d.mean).toFixed(3)}${d.specific ? ' (specific)' : ''}` }),
-        Plot.dot(marked.filter(contrast(true)), { x: (d) => Number(d.position) + 0.5, y: 'class', fy: 'layer', r: Math.min(2.5, cellW / 2.5), fill: 'white' }),
-        Plot.dot(marked.filter(contrast(false)), { x: (d) => Number(d.position) + 0.5, y: 'class', fy: 'layer', r: Math.min(2.5, cellW / 2.5), fill: 'black' }),
+        Plot.image(blocks, { x: (d) => d.drawn / 2, y: (d) => d.top + blockH / 2, width: (d) => d.drawn * cellW, height: blockH, src: 'src', preserveAspectRatio: 'none', imageRendering: 'pixelated' }),
+        Plot.text(
+          blocks.flatMap((b) => classes.map((c) => ({ y: rowY(b.layer, c), c }))),
+          { x: 0, y: 'y', text: 'c', dx: -6, textAnchor: 'end' },
+        ),
+        Plot.text(blocks, { x: widest, y: (d) => d.top + blockH / 2, text: (d) => `${d.layer} (${d.units} units)`, dx: 10, textAnchor: 'start' }),
+        Plot.dot(marked.filter(contrast(true)), { x: (d) => Number(d.position) + 0.5, y: 'y', r: Math.min(2.5, cellW / 2.5), fill: 'white' }),
+        Plot.dot(marked.filter(contrast(false)), { x: (d) => Number(d.position) + 0.5, y: 'y', r: Math.min(2.5, cellW / 2.5), fill: 'black' }),
       ],
     };
   },
