@@ -16,7 +16,7 @@ export interface KeyItem {
 
 export interface KeyRamp {
   label: string;
-  scheme: string;
+  scheme: Plot.ColorScheme;
   domain: [number, number];
   reverse?: boolean;
   /** How the ends and the middle are printed. */
