@@ -1,5 +1,4 @@
 import type { Answer, Fact, Result, SeedRun } from '../results/schema.ts';
-import type { ExperimentSpec } from '../spec/schema.ts';
 import { nameOf } from '../util/format.ts';
 import { formatStat, methodText, SCORE_LABELS, statisticOf, statSource, storedStat } from './catalogue.ts';
 import { SCORES, type ScoreName } from './ood.ts';
