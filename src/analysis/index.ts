@@ -22,6 +22,18 @@ export interface AnalyseOptions {
   reuse?: Map<string, Separation>;
   /** Out-of-distribution scores of the input layer, shared by every seed. */
   inputScores?: Map<string, Scores>;
+  /** Milliseconds spent in each part of the analysis, added to (for the stage timings and the benchmark). */
+  parts?: Record<string, number>;
+}
+
+/** Runs `work`, adding its wall time to `parts[name]`. */
+function timed<T>(parts: Record<string, number> | undefined, name: string, work: () => T): T {
+  const t0 = performance.now();
+  try {
+    return work();
+  } finally {
+    if (parts) parts[name] = (parts[name] ?? 0) + Math.round(performance.now() - t0);
+  }
 }
 
 /** Every statistic of one seed's model: the three questions, layer by layer. */
@@ -29,16 +41,17 @@ export function analyse(spec: ExperimentSpec, data: Dataset, acts: Activations, 
   const ctx = makeContext(spec, data, acts, sigs, kernels);
   const paths = analysePaths(data, acts, sigs, ctx.labels, spec.analysis.topPaths);
   const probes = analyseProbes(data, acts, sigs, ctx.labels, spec.analysis.topPaths);
-  const ood = outOfDistribution(ctx, options.curves, options.inputScores);
+  const t = <T>(name: string, work: () => T) => timed(options.parts, name, work);
+  const ood = outOfDistribution(ctx, options.curves, options.inputScores, t);
   const separations = new Map<string, Separation>();
   let hiddenIndex = 0;
   const q2: { layerIndex: number; hiddenIndex: number; classes: { label: number; specific: number[] }[] }[] = [];
   const layers: LayerStats[] = acts.layers.map((layer, li) => {
     const sig = sigs.layers[li];
-    const sep = options.reuse?.get(layer.name) ?? separation(ctx, li, sig);
+    const sep = options.reuse?.get(layer.name) ?? separation(ctx, li, sig, t);
     separations.set(layer.name, sep);
     const clusters = composition(sig.assignments, ctx.labels);
-    const q2Stats = layer.kind === 'hidden' ? classSignatures(ctx, li, hiddenIndex) : { classes: [], pairs: [], permutation: null, classDistance: null };
+    const q2Stats = layer.kind === 'hidden' ? t('signatures', () => classSignatures(ctx, li, hiddenIndex)) : { classes: [], pairs: [], permutation: null, classDistance: null };
     if (layer.kind === 'hidden') q2.push({ layerIndex: li, hiddenIndex: hiddenIndex++, classes: q2Stats.classes });
     const reduction = layer.reduction ? { reduction: layer.reduction } : {};
     return { name: layer.name, kind: layer.kind, units: layer.units, k: sig.k, kScores: sig.kScores, inertia: sig.inertia, ...sep, clusters, ...ood.perLayer[li], ...q2Stats, ...reduction };
@@ -46,13 +59,13 @@ export function analyse(spec: ExperimentSpec, data: Dataset, acts: Activations, 
   const predicted = predictions(acts);
   return {
     layers,
-    cka: ckaMatrix(acts, ctx.rows.test, spec.analysis.seed),
-    paths: { ...paths, stats: pathStats(sigs, ctx.labels, [...ctx.rows.train, ...ctx.rows.test], predicted, data.classes), specificMatch: specificPathMatch(ctx, q2) },
-    probes: probes.map((p) => ({ ...p, baselines: baselineAucs(ctx, p.label) })),
+    cka: t('cka', () => ckaMatrix(acts, ctx.rows.test, spec.analysis.seed)),
+    paths: { ...paths, stats: pathStats(sigs, ctx.labels, [...ctx.rows.train, ...ctx.rows.test], predicted, data.classes), specificMatch: t('signatures', () => specificPathMatch(ctx, q2)) },
+    probes: probes.map((p) => ({ ...p, baselines: t('baselines', () => baselineAucs(ctx, p.label)) })),
     oodCurves: ood.curves,
     oodCovariance: ood.covariance,
     // The figures' 2-D maps and example inputs: the first seed's only.
-    ...(options.curves ? { projections: projections(ctx), exemplars: exemplars(ctx) } : {}),
+    ...(options.curves ? { projections: t('projections', () => projections(ctx)), exemplars: exemplars(ctx) } : {}),
     separations,
   };
 }

@@ -16,7 +16,9 @@ export type ScoreName = (typeof SCORES)[number];
 export type Scores = Record<ScoreName, Float64Array> & { shrinkage: number };
 
 /** Each out-of-distribution score for the queries (trained classes' test inputs, then probes) at one layer. */
-function layerScores(ctx: Context, layerIndex: number, queries: number[]): Scores {
+type Time = <T>(part: string, work: () => T) => T;
+
+function layerScores(ctx: Context, layerIndex: number, queries: number[], time: Time): Scores {
   const layer = ctx.acts.layers[layerIndex];
   const d = layer.units;
   const train = ctx.rows.train;
@@ -25,12 +27,12 @@ function layerScores(ctx: Context, layerIndex: number, queries: number[]): Score
   const xq = gather(layer, queries);
   const reference = subset(layer, train, ctx.classIndex, REFERENCE, ctx.spec.analysis.seed + 31);
   const classes = ctx.data.classes.length;
-  const maha = fitMahalanobis(xTrain, train.length, d, yTrain, classes);
-  const background = fitMahalanobis(xTrain, train.length, d, new Int32Array(train.length), 1);
+  const maha = time('mahalanobis fit', () => fitMahalanobis(xTrain, train.length, d, yTrain, classes));
+  const background = time('mahalanobis fit', () => fitMahalanobis(xTrain, train.length, d, new Int32Array(train.length), 1));
   return {
-    mahalanobis: Float64Array.from(maha.score(xq, queries.length)),
-    'relative-mahalanobis': relativeMahalanobis(maha, background, xq, queries.length),
-    knn: Float64Array.from(kthNeighbourDistance(reference.x, reference.rows.length, xq, queries.length, d, ctx.spec.analysis.neighbours)),
+    mahalanobis: time('mahalanobis score', () => Float64Array.from(maha.score(xq, queries.length))),
+    'relative-mahalanobis': time('mahalanobis score', () => relativeMahalanobis(maha, background, xq, queries.length)),
+    knn: time('knn distance', () => Float64Array.from(kthNeighbourDistance(reference.x, reference.rows.length, xq, queries.length, d, ctx.spec.analysis.neighbours))),
     centroid: Float64Array.from(nearestCentroidDistance(maha, xq, queries.length)),
     shrinkage: maha.shrinkage,
   };
@@ -67,7 +69,7 @@ const round = (v: number) => Number(v.toPrecision(6));
  * those AUCs (they are measured on the same inputs); and where probe paths
  * first leave the paths seen in training.
  */
-export function outOfDistribution(ctx: Context, withCurves: boolean, inputScores?: Map<string, Scores>): { perLayer: Pick<LayerStats, 'ood' | 'leftPaths' | 'mahalanobisShrinkage'>[]; curves: SeedRun['oodCurves']; covariance: SeedRun['oodCovariance'] } {
+export function outOfDistribution(ctx: Context, withCurves: boolean, inputScores?: Map<string, Scores>, time: Time = (_, work) => work()): { perLayer: Pick<LayerStats, 'ood' | 'leftPaths' | 'mahalanobisShrinkage'>[]; curves: SeedRun['oodCurves']; covariance: SeedRun['oodCovariance'] } {
   const test = ctx.rows.test;
   const probeLabels = ctx.data.probes;
   const queries = [...test, ...ctx.rows.probe];
@@ -77,7 +79,7 @@ export function outOfDistribution(ctx: Context, withCurves: boolean, inputScores
   const perLayer = ctx.acts.layers.map((layer, li) => {
     // The raw input is the same for every seed: its scores, the costliest (widest layer), are computed once.
     const cached = layer.kind === 'input' ? inputScores?.get(layer.name) : undefined;
-    const scores = cached ?? layerScores(ctx, li, queries);
+    const scores = cached ?? layerScores(ctx, li, queries, time);
     if (layer.kind === 'input') inputScores?.set(layer.name, scores);
     all.push(scores);
     const ood: LayerStats['ood'] = [];
@@ -107,7 +109,7 @@ export function outOfDistribution(ctx: Context, withCurves: boolean, inputScores
     const { idx, positive } = probeQueries(ctx, probe);
     const candidates = ctx.acts.layers.flatMap((layer) => SCORES.map((score) => ({ layer: layer.name, score })));
     const vectors = ctx.acts.layers.flatMap((_, li) => SCORES.map((score) => idx.map((i) => all[li][score][i])));
-    const { covariance: matrix } = delong(vectors, positive);
+    const { covariance: matrix } = time('delong', () => delong(vectors, positive));
     return { probe, candidates, matrix: matrix.map((row) => row.map(round)) };
   });
   return { perLayer, curves, covariance };

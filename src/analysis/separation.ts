@@ -29,7 +29,7 @@ export interface Separation {
 export const PROBE_C = 1;
 
 /** Question 1 at one layer: do its clusters, and its geometry, follow the labels? */
-export function separation(ctx: Context, layerIndex: number, sig: LayerSignatures): Separation {
+export function separation(ctx: Context, layerIndex: number, sig: LayerSignatures, time: <T>(part: string, work: () => T) => T = (_, work) => work()): Separation {
   const layer = ctx.acts.layers[layerIndex];
   const { train, test } = ctx.rows;
   const { analysis } = ctx.spec;
@@ -46,13 +46,13 @@ export function separation(ctx: Context, layerIndex: number, sig: LayerSignature
   const fit = subset(layer, train, ctx.classIndex, PROBE_TRAIN, analysis.seed + 23);
   let probe: ReturnType<typeof fitLogistic>;
   try {
-    probe = fitLogistic(fit.x, fit.rows.length, layer.units, fit.y, ctx.data.classes.length, { c: PROBE_C });
+    probe = time('probe', () => fitLogistic(fit.x, fit.rows.length, layer.units, fit.y, ctx.data.classes.length, { c: PROBE_C }));
   } catch (err) {
     if (err instanceof NotConverged) throw new Error(`the linear probe at ${layer.name} did not converge (${err.message}): its accuracy would not be the layer's`);
     throw err;
   }
   const reference = subset(layer, train, ctx.classIndex, KNN_REFERENCE, analysis.seed + 17);
-  const s = silhouette(layer.values, layer.units, ctx.labels, sample);
+  const s = time('silhouette', () => silhouette(layer.values, layer.units, ctx.labels, sample));
   return {
     purity: { train: purity(pick(sig.assignments, train), labelsTrain), test: purity(pick(sig.assignments, test), labelsTest) },
     nmi: nmi(clusters, all),
@@ -61,6 +61,6 @@ export function separation(ctx: Context, layerIndex: number, sig: LayerSignature
     silhouette: Number.isFinite(s) ? s : null,
     probeAccuracy: accuracy(probe, xTest, test.length, yTest),
     probeFit: probe.fit,
-    knnAccuracy: knnAccuracy(reference.x, reference.y, xTest, yTest, layer.units, analysis.neighbours),
+    knnAccuracy: time('knn accuracy', () => knnAccuracy(reference.x, reference.y, xTest, yTest, layer.units, analysis.neighbours)),
   };
 }

@@ -50,7 +50,8 @@ export interface SeedOutput {
   model: SeedModel;
   files: Record<string, string | Uint8Array>;
   /** Milliseconds by stage. */
-  timings: Partial<Record<Stage, number>>;
+  /** Per stage, and per part of the analysis (`analysis: ood`…), in milliseconds. */
+  timings: Partial<Record<Stage, number>> & Record<string, number>;
   reusedTraining: boolean;
 }
 
@@ -85,7 +86,9 @@ export async function runSeed(tf: typeof tfType, input: SeedInput, hooks: SeedHo
   const sigs = await time('signatures', () => computeSignatures(acts, signatureOptions(spec), reuse.clusters));
   reuse.clusters.set('input', sigs.layers[0]);
   const kernels = await Promise.all(trained.hiddenLayers.map((name) => outgoingWeights(trained.model, name)));
-  const { separations, ...analysis } = await time('analysis', () => analyse(spec, data, acts, sigs, kernels, { curves: input.index === 0, reuse: reuse.separation, inputScores: reuse.scores }));
+  const parts: Record<string, number> = {};
+  const { separations, ...analysis } = await time('analysis', () => analyse(spec, data, acts, sigs, kernels, { curves: input.index === 0, reuse: reuse.separation, inputScores: reuse.scores, parts }));
+  for (const [part, ms] of Object.entries(parts)) timings[`analysis: ${part}`] = ms;
   reuse.separation.set('input', separations.get('input')!);
   const last = trained.history[trained.history.length - 1];
   const run: SeedRun = {

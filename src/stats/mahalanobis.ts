@@ -109,10 +109,11 @@ export function fitMahalanobis(x: ArrayLike<number>, n: number, d: number, y: Ar
     score(q: ArrayLike<number>, nq: number): Float64Array {
       // With z = L⁻¹x, (x − μ)ᵀ Σ⁻¹ (x − μ) = ‖z − L⁻¹μ‖²: one solve per query, not per class.
       const out = new Float64Array(nq);
-      const z = new Float64Array(d);
-      for (let i = 0; i < nq; i++) {
-        forwardSolve(cholesky, d, q, i * d, z, 0);
-        out[i] = Math.sqrt(nearestSquared(z, 0, whitenedMeans, classes.length, d));
+      const z = new Float64Array(SOLVE_BLOCK * d);
+      for (let first = 0; first < nq; first += SOLVE_BLOCK) {
+        const count = Math.min(SOLVE_BLOCK, nq - first);
+        forwardSolveBlock(cholesky, d, q, first, count, z);
+        for (let b = 0; b < count; b++) out[first + b] = Math.sqrt(nearestSquared(z, b * d, whitenedMeans, classes.length, d));
       }
       return out;
     },
@@ -176,6 +177,27 @@ export function choleskyInPlace(a: Float64Array, d: number): Float64Array {
     for (let j = i + 1; j < d; j++) a[ri + j] = 0;
   }
   return a;
+}
+
+/** Queries solved together: each row of L is then read once for all of them, not streamed from memory once per query. */
+const SOLVE_BLOCK = 16;
+
+/**
+ * `forwardSolve` for rows `first…first+count` of `b` at once, into `z`
+ * (`count × d`): the same operations in the same order for each row, so the
+ * same bits, but each row of L is loaded once per block.
+ */
+export function forwardSolveBlock(l: Float64Array, d: number, b: ArrayLike<number>, first: number, count: number, z: Float64Array): void {
+  for (let i = 0; i < d; i++) {
+    const ri = i * d;
+    const pivot = l[ri + i];
+    for (let r = 0; r < count; r++) {
+      const zo = r * d;
+      let s = b[(first + r) * d + i];
+      for (let k = 0; k < i; k++) s -= l[ri + k] * z[zo + k];
+      z[zo + i] = s / pivot;
+    }
+  }
 }
 
 /** Solves L z = b for lower-triangular L; b and z are read and written at offsets. */

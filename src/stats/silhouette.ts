@@ -1,5 +1,3 @@
-import { squaredDistance } from './distance.ts';
-
 /**
  * Mean silhouette of a labelling of `n` rows (`width` wide), with Euclidean
  * distance: for each row, (b − a) / max(a, b), where a is its mean distance to
@@ -11,23 +9,41 @@ export function silhouette(values: ArrayLike<number>, width: number, labels: Arr
   const groups = [...new Set(idx.map((i) => labels[i]))];
   if (groups.length < 2) return NaN;
   const gIndex = new Map(groups.map((g, i) => [g, i]));
-  const sizes = new Array(groups.length).fill(0);
-  for (const i of idx) sizes[gIndex.get(labels[i])!]++;
-  let total = 0;
-  const sums = new Float64Array(groups.length);
-  for (const i of idx) {
-    sums.fill(0);
-    for (const j of idx) {
-      if (i === j) continue;
-      sums[gIndex.get(labels[j])!] += Math.sqrt(squaredDistance(values, i, values, j, width));
+  const n = idx.length;
+  const G = groups.length;
+  const group = Int32Array.from(idx, (i) => gIndex.get(labels[i])!);
+  const sizes = new Array(G).fill(0);
+  for (let a = 0; a < n; a++) sizes[group[a]]++;
+  // The rows packed once; each pair measured once and added to both rows' sums.
+  const x = new Float64Array(n * width);
+  idx.forEach((i, a) => {
+    for (let j = 0; j < width; j++) x[a * width + j] = values[i * width + j];
+  });
+  const sums = new Float64Array(n * G);
+  for (let a = 0; a < n; a++) {
+    const ao = a * width;
+    const ga = group[a];
+    for (let c = a + 1; c < n; c++) {
+      const co = c * width;
+      let s = 0;
+      for (let j = 0; j < width; j++) {
+        const e = x[ao + j] - x[co + j];
+        s += e * e;
+      }
+      const dist = Math.sqrt(s);
+      sums[a * G + group[c]] += dist;
+      sums[c * G + ga] += dist;
     }
-    const own = gIndex.get(labels[i])!;
-    if (sizes[own] <= 1) continue;
-    const a = sums[own] / (sizes[own] - 1);
-    let b = Infinity;
-    for (let g = 0; g < groups.length; g++) if (g !== own && sizes[g] > 0) b = Math.min(b, sums[g] / sizes[g]);
-    const m = Math.max(a, b);
-    total += m > 0 ? (b - a) / m : 0;
   }
-  return total / idx.length;
+  let total = 0;
+  for (let a = 0; a < n; a++) {
+    const own = group[a];
+    if (sizes[own] <= 1) continue;
+    const mean = sums[a * G + own] / (sizes[own] - 1);
+    let b = Infinity;
+    for (let g = 0; g < G; g++) if (g !== own && sizes[g] > 0) b = Math.min(b, sums[a * G + g] / sizes[g]);
+    const m = Math.max(mean, b);
+    total += m > 0 ? (b - mean) / m : 0;
+  }
+  return total / n;
 }
