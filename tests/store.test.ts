@@ -25,9 +25,9 @@ describe('results store', () => {
   it('writes the JSON atomically, with its heavy artifacts beside it and no temporary file left', () => {
     const files = readdirSync(dir);
     expect(files.sort()).toEqual(['tiny', 'tiny.json']);
-    expect(readdirSync(join(dir, 'tiny')).sort()).toEqual(['input.f32', 'seed-1']);
+    expect(readdirSync(join(dir, 'tiny')).sort()).toEqual(['input.f32', 'inputs.json', 'seed-1']);
     const artifacts = readdirSync(join(dir, 'tiny', 'seed-1')).sort();
-    expect(artifacts).toEqual(['activations.json', 'hidden1.f32', 'hidden2.f32', 'model.json', 'output.f32', 'weights.bin']);
+    expect(artifacts).toEqual(['activations.json', 'hidden1.f32', 'hidden2.f32', 'inputs.json', 'model.json', 'output.f32', 'weights.bin']);
     const manifest = JSON.parse(readFileSync(join(dir, 'tiny', 'seed-1', 'activations.json'), 'utf8'));
     const hidden1 = manifest.layers.find((l: { layer: string }) => l.layer === 'hidden1');
     expect(hidden1.file).toBe('seed-1/hidden1.f32');

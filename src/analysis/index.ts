@@ -37,7 +37,7 @@ function timed<T>(parts: Record<string, number> | undefined, name: string, work:
 }
 
 /** Every statistic of one seed's model: the three questions, layer by layer. */
-export function analyse(spec: ExperimentSpec, data: Dataset, acts: Activations, sigs: Signatures, kernels: Float32Array[], options: AnalyseOptions): SeedAnalysis & { separations: Map<string, Separation> } {
+export function analyse(spec: ExperimentSpec, data: Dataset, acts: Activations, sigs: Signatures, kernels: Float32Array[], options: AnalyseOptions): SeedAnalysis & { separations: Map<string, Separation>; scores: Scores[] } {
   const ctx = makeContext(spec, data, acts, sigs, kernels);
   const paths = analysePaths(data, acts, sigs, ctx.labels, spec.analysis.topPaths);
   const probes = analyseProbes(data, acts, sigs, ctx.labels, spec.analysis.topPaths);
@@ -67,6 +67,8 @@ export function analyse(spec: ExperimentSpec, data: Dataset, acts: Activations, 
     // The figures' 2-D maps and example inputs: the first seed's only.
     ...(options.curves ? { projections: t('projections', () => projections(ctx)), exemplars: exemplars(ctx) } : {}),
     separations,
+    // Each layer's out-of-distribution scores of the held-out inputs, for the per-input export (not stored in the result).
+    scores: ood.scores,
   };
 }
 

@@ -1,7 +1,7 @@
 import type { LayerStats, SeedRun } from '../results/schema.ts';
 import { rocAuc, rocCurve } from '../stats/auc.ts';
 import { delong } from '../stats/delong.ts';
-import { kthNeighbourDistance } from '../stats/knn.ts';
+import { nearestRows } from '../stats/knn.ts';
 import { fitMahalanobis, nearestCentroidDistance, relativeMahalanobis } from '../stats/mahalanobis.ts';
 import { gather, pick, subset, type Context } from './context.ts';
 import { pathKey } from './paths.ts';
@@ -13,7 +13,11 @@ const ROC_POINTS = 60;
 /** The per-layer out-of-distribution scores, in the order figures and tables list them. */
 export const SCORES = ['mahalanobis', 'relative-mahalanobis', 'knn', 'centroid'] as const;
 export type ScoreName = (typeof SCORES)[number];
-export type Scores = Record<ScoreName, Float64Array> & { shrinkage: number };
+export type Scores = Record<ScoreName, Float64Array> & {
+  shrinkage: number;
+  /** The k-NN score's neighbours: for each query, its `k` nearest reference rows (input rows, nearest first), `queries × k`. */
+  neighbours: { k: number; rows: Int32Array };
+};
 
 /** Each out-of-distribution score for the queries (trained classes' test inputs, then probes) at one layer. */
 type Time = <T>(part: string, work: () => T) => T;
@@ -29,12 +33,14 @@ function layerScores(ctx: Context, layerIndex: number, queries: number[], time: 
   const classes = ctx.data.classes.length;
   const maha = time('mahalanobis fit', () => fitMahalanobis(xTrain, train.length, d, yTrain, classes));
   const background = time('mahalanobis fit', () => fitMahalanobis(xTrain, train.length, d, new Int32Array(train.length), 1));
+  const near = time('knn distance', () => nearestRows(reference.x, reference.rows.length, xq, queries.length, d, ctx.spec.analysis.neighbours));
   return {
     mahalanobis: time('mahalanobis score', () => Float64Array.from(maha.score(xq, queries.length))),
     'relative-mahalanobis': time('mahalanobis score', () => relativeMahalanobis(maha, background, xq, queries.length)),
-    knn: time('knn distance', () => Float64Array.from(kthNeighbourDistance(reference.x, reference.rows.length, xq, queries.length, d, ctx.spec.analysis.neighbours))),
+    knn: near.k ? Float64Array.from({ length: queries.length }, (_, q) => near.distances[q * near.k + near.k - 1]) : new Float64Array(queries.length).fill(NaN),
     centroid: Float64Array.from(nearestCentroidDistance(maha, xq, queries.length)),
     shrinkage: maha.shrinkage,
+    neighbours: { k: near.k, rows: near.indices.map((j) => reference.rows[j]) },
   };
 }
 
@@ -69,7 +75,7 @@ const round = (v: number) => Number(v.toPrecision(6));
  * those AUCs (they are measured on the same inputs); and where probe paths
  * first leave the paths seen in training.
  */
-export function outOfDistribution(ctx: Context, withCurves: boolean, inputScores?: Map<string, Scores>, time: Time = (_, work) => work()): { perLayer: Pick<LayerStats, 'ood' | 'leftPaths' | 'mahalanobisShrinkage'>[]; curves: SeedRun['oodCurves']; covariance: SeedRun['oodCovariance'] } {
+export function outOfDistribution(ctx: Context, withCurves: boolean, inputScores?: Map<string, Scores>, time: Time = (_, work) => work()): { perLayer: Pick<LayerStats, 'ood' | 'leftPaths' | 'mahalanobisShrinkage'>[]; curves: SeedRun['oodCurves']; covariance: SeedRun['oodCovariance']; scores: Scores[] } {
   const test = ctx.rows.test;
   const probeLabels = ctx.data.probes;
   const queries = [...test, ...ctx.rows.probe];
@@ -112,7 +118,7 @@ export function outOfDistribution(ctx: Context, withCurves: boolean, inputScores
     const { covariance: matrix } = time('delong', () => delong(vectors, positive));
     return { probe, candidates, matrix: matrix.map((row) => row.map(round)) };
   });
-  return { perLayer, curves, covariance };
+  return { perLayer, curves, covariance, scores: all };
 }
 
 /** The queries of one probe class: every test input of the trained classes, then that probe's inputs. */

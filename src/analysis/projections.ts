@@ -1,6 +1,6 @@
 import { UMAP } from 'umap-js';
 import type { SeedRun } from '../results/schema.ts';
-import { pca } from '../stats/pca.ts';
+import { pca, type Pca } from '../stats/pca.ts';
 import { seededRandom, shuffle } from '../util/random.ts';
 import { gather, type Context } from './context.ts';
 
@@ -38,6 +38,48 @@ export function projectionRows(ctx: Context, perClass = PROJECTION_PER_CLASS): n
   return keys.flatMap((key) => (shuffle(byLabel.get(key)!, random) as number[]).slice(0, each)).sort((a, b) => a - b);
 }
 
+/** One layer's 2-D maps of the projection rows: the PCA fit, and the UMAP layout (null when there are too few rows or it failed). */
+export interface LayerProjection {
+  pca: Pca;
+  /** PCA coordinates of the rows (zero where the layer has fewer than two components). */
+  coordinates: [number[], number[]];
+  umap: number[][] | null;
+  /** UMAP's neighbours per row. */
+  neighbours: number;
+}
+
+// The figures (first seed) and the per-input export (every seed) both ask for
+// the same maps: each is computed once per layer's activations and rows.
+const computed = new WeakMap<Float32Array, Map<string, LayerProjection>>();
+
+/** PCA and UMAP of layer `li` at `rows` (projectionRows), computed once for whoever asks first. */
+export function layerProjection(ctx: Context, li: number, rows: number[]): LayerProjection {
+  const layer = ctx.acts.layers[li];
+  const key = `${ctx.spec.analysis.seed} ${li} ${rows.join(',')}`;
+  const byRows = computed.get(layer.values) ?? new Map<string, LayerProjection>();
+  computed.set(layer.values, byRows);
+  const hit = byRows.get(key);
+  if (hit) return hit;
+  const n = rows.length;
+  const values = gather(layer, rows);
+  const d = layer.units;
+  // A looser tolerance than the default: a figure needs no more, and it bounds the time when the top variances nearly tie.
+  const p = pca(values, n, d, 2, { seed: ctx.spec.analysis.seed, tolerance: 1e-6, maxIterations: 100 });
+  const m = p.components.length;
+  const coordinate = (c: number) => Array.from({ length: n }, (_, i) => (c < m ? p.scores[i * m + c] : 0));
+  const coordinates: [number[], number[]] = [coordinate(0), coordinate(1)];
+  const neighbours = Math.min(UMAP_SETTINGS.neighbours, n - 1);
+  // UMAP needs a handful of inputs around each; too few and the layer has its PCA view only.
+  let embedding: number[][] | null = null;
+  if (neighbours >= 2) {
+    embedding = umap(values, n, d, neighbours, coordinates, ctx.spec.analysis.seed * 7919 + 307 + li);
+    if (!embedding.every((e) => Number.isFinite(e[0]) && Number.isFinite(e[1]))) embedding = null;
+  }
+  const out = { pca: p, coordinates, umap: embedding, neighbours };
+  byRows.set(key, out);
+  return out;
+}
+
 export function projections(ctx: Context, perClass = PROJECTION_PER_CLASS): Projections {
   const rows = projectionRows(ctx, perClass);
   const n = rows.length;
@@ -45,24 +87,15 @@ export function projections(ctx: Context, perClass = PROJECTION_PER_CLASS): Proj
   const layers: Projections['layers'] = [];
   const neighbours = Math.min(UMAP_SETTINGS.neighbours, n - 1);
   ctx.acts.layers.forEach((layer, li) => {
-    const values = gather(layer, rows);
-    const d = layer.units;
-    // A looser tolerance than the default: a figure needs no more, and it bounds the time when the top variances nearly tie.
-    const p = pca(values, n, d, 2, { seed: ctx.spec.analysis.seed, tolerance: 1e-6, maxIterations: 100 });
-    const m = p.components.length;
-    const coordinate = (c: number) => Array.from({ length: n }, (_, i) => (c < m ? p.scores[i * m + c] : 0));
-    const [px, py] = rounded(coordinate(0), coordinate(1));
+    const { pca: p, coordinates, umap: embedding } = layerProjection(ctx, li, rows);
+    const [px, py] = rounded(coordinates[0], coordinates[1]);
     layers.push({ layer: layer.name, method: 'pca', x: px, y: py, explained: [p.explained[0] ?? 0, p.explained[1] ?? 0] });
-    // UMAP needs a handful of inputs around each; too few and the layer has its PCA view only.
-    if (neighbours >= 2) {
-      const embedding = umap(values, n, d, neighbours, [coordinate(0), coordinate(1)], ctx.spec.analysis.seed * 7919 + 307 + li);
-      if (embedding.every((e) => Number.isFinite(e[0]) && Number.isFinite(e[1]))) {
-        const [ux, uy] = rounded(
-          embedding.map((e) => e[0]),
-          embedding.map((e) => e[1]),
-        );
-        layers.push({ layer: layer.name, method: 'umap', x: ux, y: uy });
-      }
+    if (embedding) {
+      const [ux, uy] = rounded(
+        embedding.map((e) => e[0]),
+        embedding.map((e) => e[1]),
+      );
+      layers.push({ layer: layer.name, method: 'umap', x: ux, y: uy });
     }
   });
   return {
@@ -134,7 +167,7 @@ export function exactNeighbours(values: Float32Array, n: number, d: number, k: n
  * a point's place on a figure a few hundred pixels wide needs no more, and the
  * result stays small.
  */
-function rounded(x: number[], y: number[]): [number[], number[]] {
+export function rounded(x: number[], y: number[]): [number[], number[]] {
   const largest = Math.max(0, ...x.map(Math.abs), ...y.map(Math.abs));
   const digits = largest > 0 ? Math.max(0, Math.min(15, 3 - Math.floor(Math.log10(largest)))) : 0;
   const scale = 10 ** digits;

@@ -1,6 +1,7 @@
 import type * as tfType from '@tensorflow/tfjs';
 import { activationOptions, recordActivations } from '../activations/index.ts';
 import { analyse } from '../analysis/index.ts';
+import { seedInputs } from '../analysis/inputs.ts';
 import type { Scores } from '../analysis/ood.ts';
 import { predictions } from '../analysis/paths.ts';
 import type { Separation } from '../analysis/separation.ts';
@@ -10,6 +11,7 @@ import { outgoingWeights } from '../model/build.ts';
 import { loadTrained } from '../model/load.ts';
 import { trainModel, type TrainProgress } from '../model/train.ts';
 import { artifactFiles } from '../results/artifacts.ts';
+import { inputsFiles } from '../results/inputs.ts';
 import type { SeedRun } from '../results/schema.ts';
 import { computeSignatures, signatureOptions, type LayerSignatures } from '../signatures/index.ts';
 import type { ExperimentSpec } from '../spec/schema.ts';
@@ -87,7 +89,7 @@ export async function runSeed(tf: typeof tfType, input: SeedInput, hooks: SeedHo
   reuse.clusters.set('input', sigs.layers[0]);
   const kernels = await Promise.all(trained.hiddenLayers.map((name) => outgoingWeights(trained.model, name)));
   const parts: Record<string, number> = {};
-  const { separations, ...analysis } = await time('analysis', () => analyse(spec, data, acts, sigs, kernels, { curves: input.index === 0, reuse: reuse.separation, inputScores: reuse.scores, parts }));
+  const { separations, scores, ...analysis } = await time('analysis', () => analyse(spec, data, acts, sigs, kernels, { curves: input.index === 0, reuse: reuse.separation, inputScores: reuse.scores, parts }));
   for (const [part, ms] of Object.entries(parts)) timings[`analysis: ${part}`] = ms;
   reuse.separation.set('input', separations.get('input')!);
   const last = trained.history[trained.history.length - 1];
@@ -97,6 +99,8 @@ export async function runSeed(tf: typeof tfType, input: SeedInput, hooks: SeedHo
     ...analysis,
   };
   const files = await artifactFiles(tf, trained.model, acts, seed);
+  // Every input's prediction, clusters, maps and scores, for the explorer and inputs.csv.
+  Object.assign(files, await time('analysis', () => inputsFiles(null, seedInputs({ spec, data, acts, sigs, kernels, scores, layers: analysis.layers, seed }))));
   trained.model.dispose();
   return { run, model: { acts, sigs }, files, timings, reusedTraining: loaded !== null };
 }

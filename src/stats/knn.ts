@@ -127,3 +127,26 @@ export function kthNeighbourDistance(trainX: ArrayLike<number>, nTrain: number, 
   eachNearest(reference(trainX, nTrain, d), queryX, nQuery, kk, (q, _, dist) => (out[q] = Math.sqrt(dist[kk - 1])));
   return out;
 }
+
+/**
+ * The `k` nearest training rows of every query row, nearest first: `indices`
+ * and Euclidean `distances`, `nQuery × k` row-major (k = min(k, nTrain)).
+ * The same search as the k-NN score's, so its k-th distance is that score.
+ */
+export function nearestRows(trainX: ArrayLike<number>, nTrain: number, queryX: ArrayLike<number>, nQuery: number, d: number, k: number): { k: number; indices: Int32Array; distances: Float64Array } {
+  const kk = Math.max(0, Math.min(k, nTrain));
+  const indices = new Int32Array(nQuery * kk);
+  const distances = new Float64Array(nQuery * kk);
+  if (kk < 1) return { k: kk, indices, distances };
+  const idx = new Int32Array(kk);
+  const dist = new Float64Array(kk);
+  const ref = reference(trainX, nTrain, d);
+  const nzIndex = new Int32Array(d);
+  const nzValue = new Float64Array(d);
+  for (let q = 0; q < nQuery; q++) {
+    nearest(ref, queryX, q, kk, idx, dist, nzIndex, nzValue);
+    indices.set(idx, q * kk);
+    for (let r = 0; r < kk; r++) distances[q * kk + r] = Math.sqrt(dist[r]);
+  }
+  return { k: kk, indices, distances };
+}
