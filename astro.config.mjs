@@ -3,6 +3,7 @@ import { defineConfig } from 'astro/config';
 import mdx from '@astrojs/mdx';
 import { existsSync, readFileSync } from 'node:fs';
 import { parse } from 'yaml';
+import { jsBudget } from './src/site/js-budget.ts';
 
 // The published address, used in every citation: CHEMINS_SITE, else `url` in CITATION.cff.
 const cff = process.env.CHEMINS_CITATION ?? 'CITATION.cff';
@@ -18,7 +19,7 @@ const published = new URL(site || 'https://chemins.example.org');
 export default defineConfig({
   site: published.origin,
   base: published.pathname.replace(/\/?$/, '/'),
-  integrations: [mdx()],
+  integrations: [mdx(), jsBudget()],
   outDir: process.env.CHEMINS_DIST ?? './dist',
   trailingSlash: 'ignore',
   build: { format: 'directory' },

@@ -9,7 +9,7 @@ import { project } from '../stats/pca.ts';
 import type { ExperimentSpec } from '../spec/schema.ts';
 import { coveringSet, jaccard, noSpecificPath, outgoingWeight } from './classes.ts';
 import { gather, makeContext, type Context } from './context.ts';
-import { SCORES, type Scores } from './ood.ts';
+import { REFERENCE, SCORES, type Scores } from './ood.ts';
 import { pathKey } from './paths.ts';
 import { layerProjection, projectionRows, rounded, UMAP_SETTINGS } from './projections.ts';
 
@@ -57,6 +57,7 @@ export function inputsIndex(spec: ExperimentSpec, data: Dataset, { acts, sigs }:
     seeds,
     scores: [...SCORES],
     neighbours: Math.min(spec.analysis.neighbours, nTrain),
+    reference: Math.min(REFERENCE, nTrain),
     image: { width: data.width, height: data.height },
     projection: { sample: projectionRows(makeContext(spec, data, acts, sigs, [])), umapNeighbours: UMAP_SETTINGS.neighbours, umapEpochs: UMAP_SETTINGS.epochs, minDist: UMAP_SETTINGS.minDist },
     coverage: spec.analysis.coverage,

@@ -6,7 +6,8 @@ import { fitMahalanobis, nearestCentroidDistance, relativeMahalanobis } from '..
 import { gather, pick, subset, type Context } from './context.ts';
 import { pathKey } from './paths.ts';
 
-const REFERENCE = 3000;
+/** Training rows the k-NN score measures against, at most (a seeded sample beyond). */
+export const REFERENCE = 3000;
 const BINS = 24;
 const ROC_POINTS = 60;
 

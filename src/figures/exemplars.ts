@@ -80,6 +80,7 @@ function layout(r: Result): { blocks: Block[]; titles: { layer: string; y: numbe
 
 export const clusterExemplars: FigureDef = {
   name: 'cluster-exemplars',
+  explore: (r) => `#seed=${r.seeds[0]}${r.dataset.probes.length ? `&hide=${r.dataset.probes.join(',')}` : ''}`,
   title: 'What each cluster looks like',
   applies: (r) => (exemplarsOf(r)?.clusters.length ?? 0) > 0 && layersOf(r).length > 0,
   caption: (r) => {

@@ -3,146 +3,22 @@ import type { SeedRun } from '../results/schema.ts';
 import { allLabels, className, seedNote } from './labels.ts';
 import { classScale } from './palette.ts';
 import { classKey } from './key.ts';
+import { layoutFlows, type FlowLayout } from './flow-layout.ts';
 import type { FigureDef, Row } from './types.ts';
 
-// An alluvial layout of the paths: one column of clusters per hidden layer,
-// one band per (class, cluster → cluster) flow, its width the number of
-// inputs. Computed here as plain coordinates; Plot only draws them.
+// An alluvial layout of the paths (flow-layout.ts): one column of clusters
+// per hidden layer, one band per (class, cluster → cluster) flow, its width
+// the number of inputs. Plot only draws the coordinates.
 
-const GAP = 0.03;
 const NODE = 0.08;
 
-export interface FlowNode {
-  layer: number;
-  cluster: number;
-  y1: number;
-  y2: number;
-  size: number;
-  /** Its position in its column, top first, after ordering. */
-  rank: number;
-}
+export { crossings, type Flow, type FlowLayout, type FlowNode } from './flow-layout.ts';
 
-export interface FlowLayout {
-  nodes: FlowNode[];
-  links: { layer: number; from: number; to: number; label: number; count: number; y1: number; y2: number }[];
-  height: number;
-}
-
-type Flow = SeedRun['paths']['flows'][number];
-
-/** Mean position of a node's neighbours in the adjacent column, weighted by the inputs that flow between them. */
-function barycentre(flows: Flow[], layer: number, cluster: number, side: 'in' | 'out', rank: Map<string, number>): number | undefined {
-  let sum = 0;
-  let weight = 0;
-  for (const f of flows) {
-    if (side === 'in' && f.layer + 1 === layer && f.to === cluster) {
-      sum += f.count * rank.get(`${layer - 1} ${f.from}`)!;
-      weight += f.count;
-    } else if (side === 'out' && f.layer === layer && f.from === cluster) {
-      sum += f.count * rank.get(`${layer + 1} ${f.to}`)!;
-      weight += f.count;
-    }
-  }
-  return weight ? sum / weight : undefined;
-}
-
-/** Crossings of the bands between two columns, weighted by their widths: what the ordering lowers. */
-export function crossings(layout: FlowLayout): number {
-  let total = 0;
-  const rank = new Map(layout.nodes.map((n) => [`${n.layer} ${n.cluster}`, n.rank]));
-  const byGap = new Map<number, FlowLayout['links']>();
-  for (const l of layout.links) byGap.set(l.layer, [...(byGap.get(l.layer) ?? []), l]);
-  for (const links of byGap.values())
-    for (let i = 0; i < links.length; i++)
-      for (let j = i + 1; j < links.length; j++) {
-        const a = links[i];
-        const b = links[j];
-        const da = rank.get(`${a.layer} ${a.from}`)! - rank.get(`${b.layer} ${b.from}`)!;
-        const db = rank.get(`${a.layer + 1} ${a.to}`)! - rank.get(`${b.layer + 1} ${b.to}`)!;
-        if (da * db < 0) total += a.count * b.count;
-      }
-  return total;
-}
-
-/**
- * An alluvial layout of the paths: the clusters of each column ordered by the
- * barycentre of the clusters they exchange inputs with (sweeps down and up the
- * layers, keeping the ordering with the fewest weighted crossings), and within
- * each block the bands ordered by where they come from or go, so that bands
- * cross as little as the flows allow.
- */
+/** The figure's layout of the first seed's paths. */
 export function flowLayout(r: SeedRun): FlowLayout {
-  const layers = r.paths.layers.length;
-  const flows = r.paths.flows;
-  const sizes: Map<number, number>[] = Array.from({ length: layers }, () => new Map());
-  for (const f of flows) {
-    sizes[f.layer].set(f.from, (sizes[f.layer].get(f.from) ?? 0) + f.count);
-    if (f.layer + 1 === layers - 1) sizes[f.layer + 1].set(f.to, (sizes[f.layer + 1].get(f.to) ?? 0) + f.count);
-  }
-  if (layers === 1) for (const l of r.layers[1].clusters) sizes[0].set(l.cluster, (sizes[0].get(l.cluster) ?? 0) + l.count);
-  // Start from the clusters' numbers (by size), then sweep.
-  let order: number[][] = sizes.map((m) => [...m.keys()].sort((a, b) => a - b));
-  const rankOf = (o: number[][]) => new Map(o.flatMap((col, layer) => col.map((c, i) => [`${layer} ${c}`, i] as [string, number])));
-  const build = (o: number[][]) => place(o, sizes, flows);
-  let best = build(order);
-  let bestCrossings = crossings(best);
-  for (let sweep = 0; sweep < 8 && bestCrossings > 0; sweep++) {
-    const down = sweep % 2 === 0;
-    const next = order.map((col) => [...col]);
-    const range = down ? [...Array(layers).keys()].slice(1) : [...Array(layers).keys()].slice(0, -1).reverse();
-    for (const layer of range) {
-      const rank = rankOf(next);
-      const key = (c: number) => barycentre(flows, layer, c, down ? 'in' : 'out', rank) ?? rank.get(`${layer} ${c}`)!;
-      next[layer].sort((a, b) => key(a) - key(b) || a - b);
-    }
-    const layout = build(next);
-    const n = crossings(layout);
-    order = next;
-    if (n < bestCrossings) {
-      best = layout;
-      bestCrossings = n;
-    }
-  }
-  return best;
-}
-
-function place(order: number[][], sizes: Map<number, number>[], flows: Flow[]): FlowLayout {
-  const total = Math.max(...sizes.map((m) => [...m.values()].reduce((a, b) => a + b, 0)));
-  const gap = total * GAP;
-  const nodes: FlowNode[] = [];
-  const top = new Map<string, number>();
-  const rank = new Map<string, number>();
-  let height = 0;
-  order.forEach((col, layer) => {
-    let y = 0;
-    col.forEach((cluster, i) => {
-      const size = sizes[layer].get(cluster)!;
-      nodes.push({ layer, cluster, y1: y, y2: y + size, size, rank: i });
-      top.set(`${layer} ${cluster}`, y);
-      rank.set(`${layer} ${cluster}`, i);
-      y += size + gap;
-    });
-    height = Math.max(height, y - gap);
-  });
-  const at = (layer: number, cluster: number) => rank.get(`${layer} ${cluster}`)!;
-  const out = new Map(top);
-  const inn = new Map(top);
-  const links: FlowLayout['links'] = [];
-  const bySource = [...flows].sort((a, b) => a.layer - b.layer || at(a.layer, a.from) - at(b.layer, b.from) || at(a.layer + 1, a.to) - at(b.layer + 1, b.to) || a.label - b.label);
-  for (const f of bySource) {
-    const key = `${f.layer} ${f.from}`;
-    const y = out.get(key)!;
-    out.set(key, y + f.count);
-    links.push({ ...f, y1: y + f.count / 2, y2: 0 });
-  }
-  const byTarget = [...links].sort((a, b) => a.layer - b.layer || at(a.layer + 1, a.to) - at(b.layer + 1, b.to) || at(a.layer, a.from) - at(b.layer, b.from) || a.label - b.label);
-  for (const l of byTarget) {
-    const key = `${l.layer + 1} ${l.to}`;
-    const y = inn.get(key)!;
-    inn.set(key, y + l.count);
-    l.y2 = y + l.count / 2;
-  }
-  return { nodes, links, height };
+  const single = new Map<number, number>();
+  if (r.paths.layers.length === 1) for (const l of r.layers[1].clusters) single.set(l.cluster, (single.get(l.cluster) ?? 0) + l.count);
+  return layoutFlows(r.paths.layers.length, r.paths.flows, single);
 }
 
 /** The class most of a cluster's inputs (all of them, probes included) belong to, and its share. */
@@ -158,6 +34,7 @@ const LABEL_MIN_PX = 11;
 
 export const pathsFlow: FigureDef = {
   name: 'paths-flow',
+  explore: (r) => `#seed=${r.seeds[0]}`,
   title: 'Paths through the hidden layers',
   caption: (r) =>
     `Each column is a hidden layer, each block one of its k-means clusters, named by its number (c0 the largest among the training inputs the clustering was fitted on) and by the class most of its inputs belong to, with their share (probes included); ` +

@@ -55,6 +55,7 @@ export const purity: FigureDef = {
 
 export const clusterComposition: FigureDef = {
   name: 'cluster-composition',
+  explore: (r) => `#seed=${r.seeds[0]}`,
   title: 'What each cluster holds, layer by layer',
   caption: (r) =>
     `Members of each k-means cluster by class, for every input: training, test and probes${seedNote(r)}. A cluster shared by two trained classes mixes them; probes show which trained signatures an unseen class borrows.`,

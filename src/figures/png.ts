@@ -14,6 +14,11 @@ function chunk(type: string, data: Uint8Array): Buffer {
 
 /** 8-bit grey `pixels` (row-major, 0 = black) as a PNG data URI; digits are drawn dark on light when `invert`. */
 export function greyPngDataUri(pixels: Uint8Array, width: number, height: number, invert = true): string {
+  return `data:image/png;base64,${greyPng(pixels, width, height, invert).toString('base64')}`;
+}
+
+/** 8-bit grey `pixels` (row-major, 0 = black) as a PNG file; dark on light when `invert`. */
+export function greyPng(pixels: Uint8Array, width: number, height: number, invert = true): Buffer {
   const raw = Buffer.alloc((width + 1) * height);
   for (let y = 0; y < height; y++) {
     raw[y * (width + 1)] = 0;
@@ -27,8 +32,7 @@ export function greyPngDataUri(pixels: Uint8Array, width: number, height: number
   header.writeUInt32BE(height, 4);
   header[8] = 8; // bit depth
   header[9] = 0; // grey
-  const png = Buffer.concat([Buffer.from([137, 80, 78, 71, 13, 10, 26, 10]), chunk('IHDR', header), chunk('IDAT', deflateSync(raw)), chunk('IEND', new Uint8Array())]);
-  return `data:image/png;base64,${png.toString('base64')}`;
+  return Buffer.concat([Buffer.from([137, 80, 78, 71, 13, 10, 26, 10]), chunk('IHDR', header), chunk('IDAT', deflateSync(raw)), chunk('IEND', new Uint8Array())]);
 }
 
 function png(width: number, height: number, header: { depth: number; type: number }, raw: Buffer, extra: Buffer[] = []): Buffer {

@@ -9,6 +9,7 @@ const probeLabels = (r: Result) => r.runs[0].probes.filter((p) => p.count > 0).m
 
 export const probePredictions: FigureDef = {
   name: 'probe-predictions',
+  explore: (r) => `#seed=${r.seeds[0]}&probes=1`,
   title: 'What the model predicts for unseen classes',
   applies: (r) => probeLabels(r).length > 0,
   caption: (r) => {

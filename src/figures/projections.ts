@@ -65,6 +65,8 @@ function projectionFigure(method: Method): FigureDef {
   const isPca = method === 'pca';
   return {
     name: `projections-${method}`,
+    // The figure's sample is of test inputs and probes: the explorer shows them, and every other, on the same map.
+    explore: (r) => `#seed=${r.seeds[0]}&proj=${method}&split=held-out`,
     title: isPca ? 'Every layer in two dimensions: principal components' : 'Every layer in two dimensions: UMAP',
     applies: (r) => mapsOf(r, method).length > 0,
     caption: (r) => {

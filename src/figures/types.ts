@@ -18,4 +18,6 @@ export interface FigureDef {
   plot: (r: Result, rows: Row[]) => PlotOptions;
   /** The key drawn inside the figure, above the plot (classes, series or a colour ramp). */
   key?: (r: Result) => FigureKey;
+  /** The explorer's view of what the figure shows, as its URL fragment (see src/explore/state.ts), when it has one. */
+  explore?: (r: Result) => string;
 }

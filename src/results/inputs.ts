@@ -47,6 +47,8 @@ export const InputsIndex = z.object({
   scores: z.array(OodScore),
   /** k of the k-NN score: neighbours kept per scored input and layer. */
   neighbours: int.min(0),
+  /** Training inputs the neighbours are sought among (a seeded sample when there are more; the k-NN score's reference). */
+  reference: int.min(0),
   image: z.object({ width: int.min(1), height: int.min(1) }),
   /** How the 2-D maps were made: fitted on the figures' `sample` of rows (their positions are the fit's), the other inputs placed on them. */
   projection: z.object({ sample: z.array(int.min(0)), umapNeighbours: int.min(0), umapEpochs: int.min(0), minDist: z.number() }),

@@ -14,7 +14,7 @@ import { canonicalJson } from '../util/hash.ts';
 // as a stale page or a missing one.
 
 const experimentsDir = () => resolve(process.env.CHEMINS_EXPERIMENTS ?? 'experiments');
-const resultsDir = () => resolve(process.env.CHEMINS_RESULTS ?? 'results');
+export const resultsDir = () => resolve(process.env.CHEMINS_RESULTS ?? 'results');
 
 export interface SiteFailure extends RunFailure {
   kind: 'invalid' | 'failed' | 'needs-data' | 'missing' | 'stale';

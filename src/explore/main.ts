@@ -1,0 +1,204 @@
+import type { InputsIndex, SeedInputs } from '../results/inputs.ts';
+import { renderDetail } from './detail.ts';
+import { h } from './dom.ts';
+import { Gallery, type GalleryItem } from './gallery.ts';
+import { Inputs, SeedView } from './model.ts';
+import { Sankey } from './sankey.ts';
+import { Scatter } from './scatter.ts';
+import { formatHash, parseHash, type Selection, type StateSpace, type ViewState } from './state.ts';
+import { thumb, type Sprite } from './thumbs.ts';
+
+// The explorer of one experiment: linked views of every input (a layer's 2-D
+// map, the cluster-path Sankey, a gallery of the selection, one input in
+// detail) over the per-input artifact the site publishes. The page itself
+// (controls, headings, what to do without JavaScript) is static HTML; this
+// module fills it in. Its whole state is the URL fragment.
+
+const root = document.getElementById('explorer') as HTMLElement;
+const $ = <T extends Element>(sel: string) => root.querySelector(sel) as T;
+
+async function json<T>(url: string): Promise<T> {
+  const res = await fetch(url);
+  if (!res.ok) throw new Error(`${url}: HTTP ${res.status}`);
+  return (await res.json()) as T;
+}
+
+async function start() {
+  const index = await json<InputsIndex>(root.dataset.index!);
+  const inputs = new Inputs(index);
+  const layerNames = index.layers.map((l) => l.name);
+  const space: StateSpace = { seeds: index.seeds, layers: layerNames, defaultLayer: layerNames[inputs.hidden[0] ?? 0], labels: inputs.allLabels };
+  const sprite: Sprite = { columns: Math.min(Number(root.dataset.columns), inputs.n), width: index.image.width, height: index.image.height };
+  root.style.setProperty('--sprite', `url("${root.dataset.sprite}")`);
+  const seeds = new Map<number, Promise<SeedView>>();
+  const seedView = (seed: number) => {
+    let p = seeds.get(seed);
+    if (!p) {
+      p = json<SeedInputs>(root.dataset.seeds!.replace('{seed}', String(seed))).then((s) => new SeedView(inputs, s));
+      seeds.set(seed, p);
+    }
+    return p;
+  };
+  let state = parseHash(location.hash, space);
+  let view = await seedView(state.seed);
+  const name = (l: number) => inputs.name(l);
+  const describe = (r: number) => {
+    const label = inputs.labels[r];
+    const p = view.predicted[r];
+    return `${name(label)} (${inputs.splitOf(r)}), predicted ${name(p)}${view.wrong(r) ? ' (wrong)' : ''}, path ${view.path(r).map((c) => `c${c}`).join('-') || '—'}, ${index.ids[r]}`;
+  };
+  const announce = (text: string) => {
+    $('#announce').textContent = text;
+  };
+
+  // Controls: the page renders them; they follow the state.
+  const seedSel = $<HTMLSelectElement>('#c-seed');
+  const layerSel = $<HTMLSelectElement>('#c-layer');
+  const splitSel = $<HTMLSelectElement>('#c-split');
+  const probes = $<HTMLInputElement>('#c-probes');
+  const wrong = $<HTMLInputElement>('#c-wrong');
+  const classBoxes = [...root.querySelectorAll<HTMLInputElement>('#c-classes input[data-label]')];
+  const projRadios = [...root.querySelectorAll<HTMLInputElement>('input[name="proj"]')];
+  const syncControls = () => {
+    seedSel.value = String(state.seed);
+    layerSel.value = state.layer;
+    splitSel.value = state.split;
+    probes.checked = state.probesOnly;
+    wrong.checked = state.wrongOnly;
+    for (const b of classBoxes) b.checked = !state.hide.includes(Number(b.dataset.label));
+    const l = inputs.layerIndex(state.layer);
+    const hasUmap = view.seed.umap[l] !== null;
+    for (const r of projRadios) {
+      r.checked = r.value === state.proj;
+      if (r.value === 'umap') r.disabled = !hasUmap;
+    }
+    if (!hasUmap && state.proj === 'umap') state.proj = 'pca';
+  };
+
+  const scatter = new Scatter($('#scatter'), {
+    hover(row) {
+      if (row !== null && document.activeElement === $('#scatter')) announce(describe(row));
+    },
+    open(row) {
+      set({ input: index.ids[row] });
+    },
+    brush(rect) {
+      set({ sel: { kind: 'brush', layer: state.layer, proj: state.proj, ...rect } });
+    },
+    clear() {
+      set({ sel: null });
+    },
+    tip(row) {
+      const lines = h('div', {}, h('strong', {}, `${name(inputs.labels[row])}`), ` · ${inputs.splitOf(row)}`, h('br'), `predicted ${name(view.predicted[row])}${view.wrong(row) ? ' ✗' : ''}`, h('br'), `path ${view.path(row).map((c) => `c${c}`).join('-')}`, h('br'), h('span', { class: 'mono' }, index.ids[row]));
+      return h('div', { class: 'tip-body', 'data-row': String(row) }, thumb(sprite, row, 2), lines);
+    },
+  });
+  const sankey = new Sankey($('#sankey'), (sel) => set({ sel: sameSelection(sel, state.sel) ? null : sel }));
+  const gallery = new Gallery($('#gallery'), sprite, (row) => set({ input: index.ids[row] }));
+  $('#detail').addEventListener('click', (e) => {
+    const b = (e.target as Element).closest('button[data-row]');
+    if (b) set({ input: index.ids[Number(b.getAttribute('data-row'))] });
+  });
+
+  let scatterKey = '';
+  let rendered = false;
+  const render = async (focusDetail = false) => {
+    view = await seedView(state.seed);
+    syncControls();
+    const layer = inputs.layerIndex(state.layer);
+    const rows = view.visible(state);
+    const selected = state.sel ? view.select(state.sel, rows) : null;
+    const xy = view.coordinates(layer, state.proj) ?? view.coordinates(layer, 'pca')!;
+    const key = `${state.seed} ${state.layer} ${state.proj} ${state.hide} ${state.probesOnly} ${state.wrongOnly} ${state.split}`;
+    if (key !== scatterKey) {
+      scatterKey = key;
+      const pcaInfo = view.seed.pca[layer].explained;
+      const axis = (i: number) => (state.proj === 'pca' ? `PC${i + 1} (${(100 * pcaInfo[i]).toFixed(0)} % of variance)` : `UMAP ${i + 1}`);
+      scatter.setData({ x: xy.x, y: xy.y, rows, labels: inputs.labels, xLabel: `${axis(0)} →`, yLabel: `↑ ${axis(1)}`, description: `${state.proj.toUpperCase()} map of layer ${state.layer}, seed ${state.seed}: ${rows.length} inputs, coloured by class.` });
+    }
+    const row = state.input !== null ? (inputs.rowOf.get(state.input) ?? null) : null;
+    scatter.setHighlight(selected, row);
+    scatter.setBrush(state.sel?.kind === 'brush' && state.sel.layer === state.layer && state.sel.proj === state.proj ? state.sel : null);
+    const hiddenNames = inputs.hidden.map((l) => layerNames[l]);
+    sankey.render({ layers: hiddenNames, flows: view.flows(rows), selected: selected && state.sel?.kind === 'brush' ? view.flows(selected) : null, single: view.clusterSizes(rows), sel: state.sel, name, current: hiddenNames.includes(state.layer) ? state.layer : null });
+    $('#shown').textContent = `${rows.length.toLocaleString('en')} of ${inputs.n.toLocaleString('en')} inputs shown${selected ? `, ${selected.length.toLocaleString('en')} selected` : ''}.`;
+    const clear = $<HTMLButtonElement>('#c-clear');
+    clear.disabled = !state.sel;
+    if (selected) {
+      const items: GalleryItem[] = Array.from(selected, (r) => ({ row: r, label: inputs.labels[r], id: index.ids[r], description: describe(r), wrong: view.wrong(r) }));
+      gallery.render(items, `${selected.length.toLocaleString('en')} selected: ${selectionText(state.sel!)}.`, row);
+    } else gallery.render([], 'Nothing selected: click a cluster or a band of the Sankey, or drag across the map, to see those inputs here.', row);
+    const detail = $<HTMLElement>('#detail');
+    if (row !== null) {
+      renderDetail(detail, view, row, sprite, detail.clientWidth || 400);
+      if (focusDetail) $<HTMLElement>('#detail-title').focus();
+    } else {
+      detail.replaceChildren(h('h2', { id: 'detail-title', tabindex: '-1' }, 'One input'), h('p', { class: 'note' }, state.input ? `No input has the id “${state.input}” in this experiment.` : 'Click a point of the map or a thumbnail, or type an id above, to open an input: its path, its nearest training inputs and its scores.'));
+    }
+    const hash = formatHash(state, space);
+    if (location.hash !== hash) history.replaceState(null, '', hash);
+    if (!rendered) {
+      rendered = true;
+      root.dataset.state = 'ready';
+    }
+    root.dataset.rendered = String(Number(root.dataset.rendered ?? 0) + 1);
+  };
+
+  const selectionText = (sel: Selection) => {
+    if (sel.kind === 'node') return `cluster c${sel.cluster} of ${sel.layer}`;
+    if (sel.kind === 'band') {
+      const next = layerNames[inputs.hidden[inputs.hidden.indexOf(inputs.layerIndex(sel.layer)) + 1]] ?? '';
+      return `class ${name(sel.label)} from ${sel.layer} c${sel.from} to ${next} c${sel.to}`;
+    }
+    return `a rectangle of the ${sel.proj.toUpperCase()} map of ${sel.layer}`;
+  };
+
+  let queue = Promise.resolve();
+  function set(change: Partial<ViewState>) {
+    const opening = change.input !== undefined && change.input !== state.input;
+    state = { ...state, ...change };
+    if (change.sel !== undefined) announce(change.sel ? `Selected ${selectionText(change.sel)}.` : 'Selection cleared.');
+    queue = queue.then(() => render(opening)).catch(fail);
+  }
+
+  seedSel.addEventListener('change', () => set({ seed: Number(seedSel.value) }));
+  layerSel.addEventListener('change', () => set({ layer: layerSel.value }));
+  splitSel.addEventListener('change', () => set({ split: splitSel.value as ViewState['split'] }));
+  probes.addEventListener('change', () => set({ probesOnly: probes.checked }));
+  wrong.addEventListener('change', () => set({ wrongOnly: wrong.checked }));
+  for (const b of classBoxes) b.addEventListener('change', () => set({ hide: classBoxes.filter((c) => !c.checked).map((c) => Number(c.dataset.label)) }));
+  for (const r of projRadios) r.addEventListener('change', () => r.checked && set({ proj: r.value as ViewState['proj'] }));
+  $('#c-clear').addEventListener('click', () => set({ sel: null }));
+  $('#c-find').addEventListener('submit', (e) => {
+    e.preventDefault();
+    const value = $<HTMLInputElement>('#c-id').value.trim();
+    if (value) set({ input: value });
+  });
+  window.addEventListener('hashchange', () => {
+    if (location.hash === formatHash(state, space)) return;
+    state = parseHash(location.hash, space);
+    queue = queue.then(() => render()).catch(fail);
+  });
+  let width = $('#scatter').clientWidth;
+  new ResizeObserver(() => {
+    const w = $('#scatter').clientWidth;
+    if (w === width) return;
+    width = w;
+    scatterKey = '';
+    queue = queue.then(() => render()).catch(fail);
+  }).observe($('#scatter'));
+  $('#controls').hidden = false;
+  await render();
+}
+
+function sameSelection(a: Selection, b: Selection | null): boolean {
+  return b !== null && JSON.stringify(a) === JSON.stringify(b);
+}
+
+function fail(err: unknown) {
+  root.dataset.state = 'failed';
+  const p = root.querySelector('#status');
+  if (p) p.textContent = `The explorer could not load its data: ${String((err as Error)?.message ?? err)}`;
+}
+
+start().catch(fail);

@@ -1,0 +1,67 @@
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { gzipSync } from 'node:zlib';
+
+// The explorer's JavaScript budget, measured on the built site: every module
+// an explorer page loads (its module scripts and what they import, followed
+// through the files), gzipped at level 9. Over budget, the build fails.
+
+export const EXPLORER_JS_BUDGET = 150 * 1024;
+
+export interface JsWeight {
+  page: string;
+  files: string[];
+  bytes: number;
+  gzipped: number;
+}
+
+/** The JavaScript a built page loads, with every static and dynamic import it leads to. */
+export function pageJavaScript(dist: string, page: string): JsWeight {
+  const html = readFileSync(join(dist, page), 'utf8');
+  const seen = new Set<string>();
+  const queue = [...html.matchAll(/<script\b[^>]*\bsrc="([^"]+)"/g)].map((m) => resolve(dist, `.${m[1]}`));
+  while (queue.length) {
+    const file = queue.shift()!;
+    if (seen.has(file) || !existsSync(file)) continue;
+    seen.add(file);
+    const code = readFileSync(file, 'utf8');
+    for (const m of code.matchAll(/(?:\bimport\s*\(\s*|\bfrom\s*|\bimport\s*)["'](\.{1,2}\/[^"']+\.js)["']/g)) queue.push(resolve(dirname(file), m[1]));
+  }
+  let bytes = 0;
+  let gzipped = 0;
+  for (const f of seen) {
+    const code = readFileSync(f);
+    bytes += code.byteLength;
+    gzipped += gzipSync(code, { level: 9 }).byteLength;
+  }
+  return { page, files: [...seen].map((f) => f.slice(dist.length)), bytes, gzipped };
+}
+
+/** Every explorer page of a built site. */
+export function explorerPages(dist: string): string[] {
+  const dir = join(dist, 'experiments');
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir)
+    .map((id) => join('experiments', id, 'explore', 'index.html'))
+    .filter((p) => existsSync(join(dist, p)));
+}
+
+/** An Astro integration: after the build, measures the explorer's JavaScript and fails over budget. */
+export function jsBudget(budget = EXPLORER_JS_BUDGET) {
+  return {
+    name: 'chemins-js-budget',
+    hooks: {
+      'astro:build:done': ({ dir, logger }: { dir: URL; logger: { info: (m: string) => void } }) => {
+        const dist = fileURLToPath(dir).replace(/\/$/, '');
+        const weights = explorerPages(dist).map((p) => pageJavaScript(dist, p));
+        if (weights.length === 0) return;
+        const heaviest = weights.reduce((a, b) => (b.gzipped > a.gzipped ? b : a));
+        const kb = (n: number) => `${(n / 1024).toFixed(1)} KB`;
+        const line = `explorer JavaScript: ${kb(heaviest.gzipped)} gzipped (${kb(heaviest.bytes)} minified, ${heaviest.files.length} files), budget ${kb(budget)}`;
+        if (heaviest.gzipped > budget) throw new Error(`[chemins] ${line}: over budget (${heaviest.page})`);
+        logger.info(line);
+      },
+    },
+  };
+}
