@@ -14,6 +14,9 @@ const SCORE_NAMES: Record<string, string> = { mahalanobis: 'Mahalanobis', 'relat
 const fmt = (v: number | null | undefined, digits = 3) => (v === null || v === undefined || !Number.isFinite(v) ? '—' : Math.abs(v) >= 1000 ? v.toFixed(0) : Number(v.toPrecision(digits)).toString());
 const pct = (v: number) => (Number.isFinite(v) ? `${(100 * v).toFixed(0)} %` : '—');
 
+/** A table in a box that scrolls sideways on a narrow screen, reachable by the keyboard to scroll it. */
+const wrap = (label: string, table: HTMLTableElement) => h('div', { class: 'table-wrap', tabindex: '0', role: 'region', 'aria-label': label }, table);
+
 /** A Plot figure made readable by one label: its marks are presentational. */
 function figure(el: Element, label: string): Element {
   const svgEl = el.localName === 'svg' ? el : el.querySelector('svg:last-of-type');
@@ -80,7 +83,7 @@ export function renderDetail(root: HTMLElement, view: SeedView, row: number, spr
       }
       return tr;
     });
-    sections.push(h('h3', {}, 'Path'), h('div', { class: 'table-wrap' }, h('table', {}, h('thead', {}, head), h('tbody', {}, ...body))));
+    sections.push(h('h3', {}, 'Path'), wrap('The path', h('table', { class: 'path' }, h('thead', {}, head), h('tbody', {}, ...body))));
   }
 
   // Specific paths.
@@ -91,7 +94,7 @@ export function renderDetail(root: HTMLElement, view: SeedView, row: number, spr
     sections.push(
       h('h3', {}, 'Specific path'),
       h('p', { class: 'note' }, `The neurons carrying ${pct(index.coverage)} of this input's activation × outgoing weight at each layer, compared (Jaccard) with each class's specific path.`),
-      h('div', { class: 'table-wrap' }, h('table', {}, h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, 'Layer'), h('th', { scope: 'col' }, 'Most alike: class (Jaccard)'), h('th', { scope: 'col' }, `Its own class's (Jaccard)`))), h('tbody', {}, ...rows))),
+      wrap('Specific paths', h('table', { class: 'specific' }, h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, 'Layer'), h('th', { scope: 'col' }, 'Most alike: class (Jaccard)'), h('th', { scope: 'col' }, `Its own class's (Jaccard)`))), h('tbody', {}, ...rows))),
     );
   }
 
@@ -146,7 +149,7 @@ export function renderDetail(root: HTMLElement, view: SeedView, row: number, spr
       h('h3', {}, 'Out-of-distribution scores'),
       h('p', { class: 'note' }, 'Larger is farther from the training data. In brackets, and in the chart: the share of the trained classes\u2019 test inputs scoring lower.'),
       chart,
-      h('div', { class: 'table-wrap' }, h('table', { class: 'scores' }, h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, 'Layer'), ...names.map((n) => h('th', { scope: 'col', class: 'num' }, n)))), h('tbody', {}, ...scoreRows))),
+      wrap('Out-of-distribution scores', h('table', { class: 'scores' }, h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, 'Layer'), ...names.map((n) => h('th', { scope: 'col', class: 'num' }, n)))), h('tbody', {}, ...scoreRows))),
       h('p', {}, `Baselines: 1 − max softmax ${fmt(b.msp[q])}, energy ${fmt(b.energy?.[q] ?? null)}, path rarity ${fmt(b.rarity[q])}.`),
     );
   }

@@ -70,7 +70,10 @@ export class Sankey {
   }
 
   private key(e: KeyboardEvent) {
-    if (this.itemOf(e.target) < 0) return;
+    const at = this.itemOf(e.target);
+    if (at < 0) return;
+    // Focus may have come by a click or a script: the focused item is the active one.
+    if (at !== this.active) this.focus(at, false);
     const moves: Record<string, number> = { ArrowDown: 1, ArrowRight: 1, ArrowUp: -1, ArrowLeft: -1 };
     if (e.key in moves) this.focus(this.active + moves[e.key]);
     else if (e.key === 'Home') this.focus(0);
