@@ -72,6 +72,16 @@ describe('a site built from hostile and broken files', () => {
     const { page, context } = await open('/experiments/hostile/');
     expect(await page.locator('.lede').innerText()).toBe('A description with <b>markup</b> & an ampersand');
     await context.close();
+    // The explorer writes the same strings from its data, as text.
+    const explorer = await open('/experiments/hostile/explore/#seed=1&sel=node:hidden1:0&input=mnist:1:0');
+    await explorer.page.waitForSelector('#explorer[data-state="ready"]');
+    await explorer.page.locator('#gallery button[data-row]').first().click();
+    await explorer.page.locator('#scatter canvas').hover();
+    expect(await explorer.page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned)).toBeUndefined();
+    expect(await explorer.page.locator('#explorer').innerText()).toContain('<script>window.__pwned = 1</script>');
+    expect(await explorer.page.locator('main img[src="x"], main script:not([src])').count()).toBe(0);
+    expect(explorer.errors).toEqual([]);
+    await explorer.context.close();
   });
 
   it('shows a failed or invalid experiment as a card, on the home page and where its page would be', async () => {
