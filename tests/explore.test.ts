@@ -58,7 +58,18 @@ const seed: SeedInputs = {
 describe('the explorer state in the URL', () => {
   it('round-trips every part of a view, writing only what differs from the default', () => {
     expect(formatHash(defaultState(space), space)).toBe('#seed=1');
-    const state = { ...defaultState(space), seed: 2, layer: 'hidden2', proj: 'umap' as const, input: 'mnist:7:12', sel: { kind: 'band' as const, layer: 'hidden1', from: 0, to: 3, label: 7 }, hide: [3], probesOnly: true, wrongOnly: true, split: 'held-out' as const };
+    const state = {
+      ...defaultState(space),
+      seed: 2,
+      layer: 'hidden2',
+      proj: 'umap' as const,
+      input: 'mnist:7:12',
+      sel: { kind: 'band' as const, layer: 'hidden1', from: 0, to: 3, label: 7 },
+      hide: [3],
+      probesOnly: true,
+      wrongOnly: true,
+      split: 'held-out' as const,
+    };
     const hash = formatHash(state, space);
     expect(hash).toBe('#seed=2&layer=hidden2&proj=umap&input=mnist:7:12&sel=band:hidden1:0:3:7&hide=3&probes=1&wrong=1&split=held-out');
     expect(parseHash(hash, space)).toEqual(state);
@@ -131,8 +142,27 @@ describe('the explorer data model', () => {
     expect(header).toContain('relative_mahalanobis_output');
     expect(header).toContain('specific_own_hidden1');
     const row = (i: number) => Object.fromEntries(header.map((h, j) => [h, lines[1 + i].split(',')[j]]));
-    expect(row(0)).toMatchObject({ id: 'mnist:1:0', split: 'train', seed: '1', correct: 'true', path: '0-2', mahalanobis_hidden1: '', msp: '', figure_sample: 'false' });
-    expect(row(3)).toMatchObject({ id: 'mnist:7:1', split: 'test', predicted: '1', correct: 'false', mahalanobis_hidden1: '2', knn_hidden1: '2', msp: '0.4', energy: '', figure_sample: 'true' });
+    expect(row(0)).toMatchObject({
+      id: 'mnist:1:0',
+      split: 'train',
+      seed: '1',
+      correct: 'true',
+      path: '0-2',
+      mahalanobis_hidden1: '',
+      msp: '',
+      figure_sample: 'false',
+    });
+    expect(row(3)).toMatchObject({
+      id: 'mnist:7:1',
+      split: 'test',
+      predicted: '1',
+      correct: 'false',
+      mahalanobis_hidden1: '2',
+      knn_hidden1: '2',
+      msp: '0.4',
+      energy: '',
+      figure_sample: 'true',
+    });
     expect(lines[5]).toContain('"three, ""quoted"""');
     expect(row(6)).toMatchObject({ id: 'mnist:1:0', seed: '2' });
   });

@@ -63,7 +63,7 @@ describe('the per-input export', () => {
     expect(read.ok && read.index.ids).toEqual(index.ids);
   });
 
-  it('recomputes the result\'s path flows and confusion matrix from the per-input clusters and predictions', () => {
+  it("recomputes the result's path flows and confusion matrix from the per-input clusters and predictions", () => {
     const hidden = index.layers.map((l, i) => [l, i] as const).filter(([l]) => l.kind === 'hidden');
     for (const [s, run] of result.runs.entries()) {
       const flows = new Map<string, number>();
@@ -92,13 +92,16 @@ describe('the per-input export', () => {
             return r < index.ranges.test[1] || index.labels[r] === o.probe;
           });
           const values = rows.map((q) => seeds[s].scores[li][index.scores.indexOf(o.score)][q] ?? NaN);
-          const auc = rocAuc(values, rows.map((q) => from + q >= index.ranges.probe[0]));
+          const auc = rocAuc(
+            values,
+            rows.map((q) => from + q >= index.ranges.probe[0]),
+          );
           // Scores are kept to five significant digits: a tie or two may move.
           expect(Math.abs(auc - o.auc), `${layer.name} ${o.score}`).toBeLessThan(2e-3);
         }
   });
 
-  it('keeps each scored input\'s nearest training inputs, the k-th at its k-NN distance', () => {
+  it("keeps each scored input's nearest training inputs, the k-th at its k-NN distance", () => {
     const k = index.neighbours;
     expect(k).toBe(spec.analysis.neighbours);
     const knn = index.scores.indexOf('knn');
@@ -115,7 +118,7 @@ describe('the per-input export', () => {
     }
   });
 
-  it('maps every input in 2-D, the figures\' sample where the figure has it', () => {
+  it("maps every input in 2-D, the figures' sample where the figure has it", () => {
     const figure = result.runs[0].projections!;
     const sample = index.projection.sample;
     expect(sample).toHaveLength(figure.rows.length);

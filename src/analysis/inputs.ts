@@ -36,7 +36,14 @@ const round4 = (v: number) => Math.round(v * 1e4) / 1e4 + 0;
 const significant = (v: number) => (Number.isFinite(v) ? Number(v.toPrecision(5)) : null);
 
 /** What is the same for every seed: ids, labels, rows, layers (`acts` and `sigs` of any seed). */
-export function inputsIndex(spec: ExperimentSpec, data: Dataset, { acts, sigs }: { acts: Activations; sigs: Signatures }, id: string, hash: string, seeds: number[]): InputsIndex {
+export function inputsIndex(
+  spec: ExperimentSpec,
+  data: Dataset,
+  { acts, sigs }: { acts: Activations; sigs: Signatures },
+  id: string,
+  hash: string,
+  seeds: number[],
+): InputsIndex {
   const ids = inputIds(data);
   const nTrain = data.train.count;
   const nTest = data.test.count;
@@ -59,7 +66,12 @@ export function inputsIndex(spec: ExperimentSpec, data: Dataset, { acts, sigs }:
     neighbours: Math.min(spec.analysis.neighbours, nTrain),
     reference: Math.min(REFERENCE, nTrain),
     image: { width: data.width, height: data.height },
-    projection: { sample: projectionRows(makeContext(spec, data, acts, sigs, [])), umapNeighbours: UMAP_SETTINGS.neighbours, umapEpochs: UMAP_SETTINGS.epochs, minDist: UMAP_SETTINGS.minDist },
+    projection: {
+      sample: projectionRows(makeContext(spec, data, acts, sigs, [])),
+      umapNeighbours: UMAP_SETTINGS.neighbours,
+      umapEpochs: UMAP_SETTINGS.epochs,
+      minDist: UMAP_SETTINGS.minDist,
+    },
     coverage: spec.analysis.coverage,
   };
 }
@@ -132,7 +144,10 @@ export function everyInput(ctx: Context, li: number): Maps {
     py[r] = fit.coordinates[1][i];
   });
   const [x, y] = rounded(px, py);
-  const out: Maps = { pca: { x, y, explained: [fit.pca.explained[0] ?? 0, fit.pca.explained[1] ?? 0] }, umap: fit.umap ? umapEveryInput(layer, rows, fit.umap, fit.neighbours, n) : null };
+  const out: Maps = {
+    pca: { x, y, explained: [fit.pca.explained[0] ?? 0, fit.pca.explained[1] ?? 0] },
+    umap: fit.umap ? umapEveryInput(layer, rows, fit.umap, fit.neighbours, n) : null,
+  };
   if (layer.kind === 'input') inputMaps.set(layer.values, out);
   return out;
 }

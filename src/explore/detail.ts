@@ -9,9 +9,15 @@ import { thumb, type Sprite } from './thumbs.ts';
 // path beside the classes', its nearest training inputs at every layer, and
 // its out-of-distribution scores with where they stand among test inputs.
 
-const SCORE_NAMES: Record<string, string> = { mahalanobis: 'Mahalanobis', 'relative-mahalanobis': 'relative Mahalanobis', knn: 'k-NN distance', centroid: 'nearest centroid' };
+const SCORE_NAMES: Record<string, string> = {
+  mahalanobis: 'Mahalanobis',
+  'relative-mahalanobis': 'relative Mahalanobis',
+  knn: 'k-NN distance',
+  centroid: 'nearest centroid',
+};
 
-const fmt = (v: number | null | undefined, digits = 3) => (v === null || v === undefined || !Number.isFinite(v) ? '—' : Math.abs(v) >= 1000 ? v.toFixed(0) : Number(v.toPrecision(digits)).toString());
+const fmt = (v: number | null | undefined, digits = 3) =>
+  v === null || v === undefined || !Number.isFinite(v) ? '—' : Math.abs(v) >= 1000 ? v.toFixed(0) : Number(v.toPrecision(digits)).toString();
 const pct = (v: number) => (Number.isFinite(v) ? `${(100 * v).toFixed(0)} %` : '—');
 
 /** A table in a box that scrolls sideways on a narrow screen, reachable by the keyboard to scroll it. */
@@ -72,7 +78,13 @@ export function renderDetail(root: HTMLElement, view: SeedView, row: number, spr
     const mine = view.path(row);
     const own = view.topPath(label);
     const theirs = trained && predicted !== label ? view.topPath(predicted) : null;
-    const head = h('tr', {}, h('th', { scope: 'col' }, 'Layer'), h('th', { scope: 'col' }, 'This input'), h('th', { scope: 'col' }, `${name(label)}'s most common path${own ? ` (${own.count} of ${own.total})` : ''}`));
+    const head = h(
+      'tr',
+      {},
+      h('th', { scope: 'col' }, 'Layer'),
+      h('th', { scope: 'col' }, 'This input'),
+      h('th', { scope: 'col' }, `${name(label)}'s most common path${own ? ` (${own.count} of ${own.total})` : ''}`),
+    );
     if (theirs) head.append(h('th', { scope: 'col' }, `${name(predicted)}'s most common path (${theirs.count} of ${theirs.total})`));
     const body = hidden.map((layer, i) => {
       const tr = h('tr', {}, h('th', { scope: 'row' }, layer), h('td', { class: 'mono' }, `c${mine[i]}`));
@@ -89,17 +101,51 @@ export function renderDetail(root: HTMLElement, view: SeedView, row: number, spr
   // Specific paths.
   if (view.seed.specific.length) {
     const rows = view.seed.specific.map((s) =>
-      h('tr', {}, h('th', { scope: 'row' }, s.layer), h('td', {}, `${name(s.nearest[row])} (${fmt(s.jaccard[row], 2)})`), h('td', {}, s.own[row] === null ? '—' : fmt(s.own[row], 2))),
+      h(
+        'tr',
+        {},
+        h('th', { scope: 'row' }, s.layer),
+        h('td', {}, `${name(s.nearest[row])} (${fmt(s.jaccard[row], 2)})`),
+        h('td', {}, s.own[row] === null ? '—' : fmt(s.own[row], 2)),
+      ),
     );
     sections.push(
       h('h3', {}, 'Specific path'),
-      h('p', { class: 'note' }, `The neurons carrying ${pct(index.coverage)} of this input's activation × outgoing weight at each layer, compared (Jaccard) with each class's specific path.`),
-      wrap('Specific paths', h('table', { class: 'specific' }, h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, 'Layer'), h('th', { scope: 'col' }, 'Most alike: class (Jaccard)'), h('th', { scope: 'col' }, `Its own class's (Jaccard)`))), h('tbody', {}, ...rows))),
+      h(
+        'p',
+        { class: 'note' },
+        `The neurons carrying ${pct(index.coverage)} of this input's activation × outgoing weight at each layer, compared (Jaccard) with each class's specific path.`,
+      ),
+      wrap(
+        'Specific paths',
+        h(
+          'table',
+          { class: 'specific' },
+          h(
+            'thead',
+            {},
+            h(
+              'tr',
+              {},
+              h('th', { scope: 'col' }, 'Layer'),
+              h('th', { scope: 'col' }, 'Most alike: class (Jaccard)'),
+              h('th', { scope: 'col' }, `Its own class's (Jaccard)`),
+            ),
+          ),
+          h('tbody', {}, ...rows),
+        ),
+      ),
     );
   }
 
   if (inputs.scoredIndex(row) < 0) {
-    sections.push(h('p', { class: 'note' }, 'A training input has no out-of-distribution score and no nearest training inputs here: it belongs to the reference it would be measured against. Open a test input or a probe for them.'));
+    sections.push(
+      h(
+        'p',
+        { class: 'note' },
+        'A training input has no out-of-distribution score and no nearest training inputs here: it belongs to the reference it would be measured against. Open a test input or a probe for them.',
+      ),
+    );
   } else {
     // Nearest training inputs.
     const near = h('div', { class: 'neighbours' });
@@ -114,7 +160,15 @@ export function renderDetail(root: HTMLElement, view: SeedView, row: number, spr
       }
       near.append(h('div', { class: 'neighbour-row' }, h('span', { class: 'layer-name' }, layer.name), list));
     });
-    sections.push(h('h3', {}, 'Nearest training inputs'), h('p', { class: 'note' }, `At each layer, the ${index.neighbours} training inputs nearest to this one (Euclidean, among ${index.reference.toLocaleString('en')} training inputs${index.reference < index.ranges.train[1] ? ', a seeded sample' : ''}), nearest first: the k-NN score is the distance to the last.`), near);
+    sections.push(
+      h('h3', {}, 'Nearest training inputs'),
+      h(
+        'p',
+        { class: 'note' },
+        `At each layer, the ${index.neighbours} training inputs nearest to this one (Euclidean, among ${index.reference.toLocaleString('en')} training inputs${index.reference < index.ranges.train[1] ? ', a seeded sample' : ''}), nearest first: the k-NN score is the distance to the last.`,
+      ),
+      near,
+    );
 
     // Scores.
     const points: { layer: string; score: string; pct: number }[] = [];
@@ -139,7 +193,11 @@ export function renderDetail(root: HTMLElement, view: SeedView, row: number, spr
         x: { type: 'point', domain: index.layers.map((l) => l.name), label: null, padding: 0.3 },
         y: { domain: [0, 100], label: '↑ percentile among test inputs', grid: true },
         color: { ...seriesScale(names), legend: true },
-        marks: [ruleY([50], { strokeDasharray: '3,3', strokeOpacity: 0.5 }), line(points, { x: 'layer', y: 'pct', stroke: 'score', z: 'score' }), dot(points, { x: 'layer', y: 'pct', fill: 'score', r: 3 })],
+        marks: [
+          ruleY([50], { strokeDasharray: '3,3', strokeOpacity: 0.5 }),
+          line(points, { x: 'layer', y: 'pct', stroke: 'score', z: 'score' }),
+          dot(points, { x: 'layer', y: 'pct', fill: 'score', r: 3 }),
+        ],
       }) as unknown as Element,
       `Where this input's out-of-distribution scores stand among the trained classes' test inputs, layer by layer (100: farther than all of them).`,
     );
@@ -147,9 +205,21 @@ export function renderDetail(root: HTMLElement, view: SeedView, row: number, spr
     const b = view.seed.baselines;
     sections.push(
       h('h3', {}, 'Out-of-distribution scores'),
-      h('p', { class: 'note' }, 'Larger is farther from the training data. In brackets, and in the chart: the share of the trained classes\u2019 test inputs scoring lower.'),
+      h(
+        'p',
+        { class: 'note' },
+        'Larger is farther from the training data. In brackets, and in the chart: the share of the trained classes\u2019 test inputs scoring lower.',
+      ),
       chart,
-      wrap('Out-of-distribution scores', h('table', { class: 'scores' }, h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, 'Layer'), ...names.map((n) => h('th', { scope: 'col', class: 'num' }, n)))), h('tbody', {}, ...scoreRows))),
+      wrap(
+        'Out-of-distribution scores',
+        h(
+          'table',
+          { class: 'scores' },
+          h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, 'Layer'), ...names.map((n) => h('th', { scope: 'col', class: 'num' }, n)))),
+          h('tbody', {}, ...scoreRows),
+        ),
+      ),
       h('p', {}, `Baselines: 1 − max softmax ${fmt(b.msp[q])}, energy ${fmt(b.energy?.[q] ?? null)}, path rarity ${fmt(b.rarity[q])}.`),
     );
   }

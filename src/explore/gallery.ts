@@ -51,7 +51,15 @@ export class Gallery {
     const end = Math.min(this.items.length, Math.max(upTo, this.shown));
     for (let i = this.shown; i < end; i++) {
       const it = this.items[i];
-      const b = h('button', { type: 'button', class: it.wrong ? 'wrong' : '', 'data-row': String(it.row), 'data-label': String(it.label), 'data-id': it.id, 'aria-label': it.description, title: it.description });
+      const b = h('button', {
+        type: 'button',
+        class: it.wrong ? 'wrong' : '',
+        'data-row': String(it.row),
+        'data-label': String(it.label),
+        'data-id': it.id,
+        'aria-label': it.description,
+        title: it.description,
+      });
       if (it.row === current) b.setAttribute('aria-current', 'true');
       b.append(thumb(this.sprite, it.row, 1.5));
       frag.append(h('li', {}, b));

@@ -45,7 +45,12 @@ async function start() {
   const describe = (r: number) => {
     const label = inputs.labels[r];
     const p = view.predicted[r];
-    return `${name(label)} (${inputs.splitOf(r)}), predicted ${name(p)}${view.wrong(r) ? ' (wrong)' : ''}, path ${view.path(r).map((c) => `c${c}`).join('-') || '—'}, ${index.ids[r]}`;
+    return `${name(label)} (${inputs.splitOf(r)}), predicted ${name(p)}${view.wrong(r) ? ' (wrong)' : ''}, path ${
+      view
+        .path(r)
+        .map((c) => `c${c}`)
+        .join('-') || '—'
+    }, ${index.ids[r]}`;
   };
   const announce = (text: string) => {
     $('#announce').textContent = text;
@@ -89,7 +94,21 @@ async function start() {
       set({ sel: null });
     },
     tip(row) {
-      const lines = h('div', {}, h('strong', {}, `${name(inputs.labels[row])}`), ` · ${inputs.splitOf(row)}`, h('br'), `predicted ${name(view.predicted[row])}${view.wrong(row) ? ' ✗' : ''}`, h('br'), `path ${view.path(row).map((c) => `c${c}`).join('-')}`, h('br'), h('span', { class: 'mono' }, index.ids[row]));
+      const lines = h(
+        'div',
+        {},
+        h('strong', {}, `${name(inputs.labels[row])}`),
+        ` · ${inputs.splitOf(row)}`,
+        h('br'),
+        `predicted ${name(view.predicted[row])}${view.wrong(row) ? ' ✗' : ''}`,
+        h('br'),
+        `path ${view
+          .path(row)
+          .map((c) => `c${c}`)
+          .join('-')}`,
+        h('br'),
+        h('span', { class: 'mono' }, index.ids[row]),
+      );
       return h('div', { class: 'tip-body', 'data-row': String(row) }, thumb(sprite, row, 2), lines);
     },
   });
@@ -114,18 +133,41 @@ async function start() {
       scatterKey = key;
       const pcaInfo = view.seed.pca[layer].explained;
       const axis = (i: number) => (state.proj === 'pca' ? `PC${i + 1} (${(100 * pcaInfo[i]).toFixed(0)} % of variance)` : `UMAP ${i + 1}`);
-      scatter.setData({ x: xy.x, y: xy.y, rows, labels: inputs.labels, xLabel: `${axis(0)} →`, yLabel: `↑ ${axis(1)}`, description: `${state.proj.toUpperCase()} map of layer ${state.layer}, seed ${state.seed}: ${rows.length} inputs, coloured by class.` });
+      scatter.setData({
+        x: xy.x,
+        y: xy.y,
+        rows,
+        labels: inputs.labels,
+        xLabel: `${axis(0)} →`,
+        yLabel: `↑ ${axis(1)}`,
+        description: `${state.proj.toUpperCase()} map of layer ${state.layer}, seed ${state.seed}: ${rows.length} inputs, coloured by class.`,
+      });
     }
     const row = state.input !== null ? (inputs.rowOf.get(state.input) ?? null) : null;
     scatter.setHighlight(selected, row);
     scatter.setBrush(state.sel?.kind === 'brush' && state.sel.layer === state.layer && state.sel.proj === state.proj ? state.sel : null);
     const hiddenNames = inputs.hidden.map((l) => layerNames[l]);
-    sankey.render({ layers: hiddenNames, flows: view.flows(rows), selected: selected && state.sel?.kind === 'brush' ? view.flows(selected) : null, single: view.clusterSizes(rows), sel: state.sel, name, current: hiddenNames.includes(state.layer) ? state.layer : null });
-    $('#shown').textContent = `${rows.length.toLocaleString('en')} of ${inputs.n.toLocaleString('en')} inputs shown${selected ? `, ${selected.length.toLocaleString('en')} selected` : ''}.`;
+    sankey.render({
+      layers: hiddenNames,
+      flows: view.flows(rows),
+      selected: selected && state.sel?.kind === 'brush' ? view.flows(selected) : null,
+      single: view.clusterSizes(rows),
+      sel: state.sel,
+      name,
+      current: hiddenNames.includes(state.layer) ? state.layer : null,
+    });
+    $('#shown').textContent =
+      `${rows.length.toLocaleString('en')} of ${inputs.n.toLocaleString('en')} inputs shown${selected ? `, ${selected.length.toLocaleString('en')} selected` : ''}.`;
     const clear = $<HTMLButtonElement>('#c-clear');
     clear.disabled = !state.sel;
     if (selected) {
-      const items: GalleryItem[] = Array.from(selected, (r) => ({ row: r, label: inputs.labels[r], id: index.ids[r], description: describe(r), wrong: view.wrong(r) }));
+      const items: GalleryItem[] = Array.from(selected, (r) => ({
+        row: r,
+        label: inputs.labels[r],
+        id: index.ids[r],
+        description: describe(r),
+        wrong: view.wrong(r),
+      }));
       gallery.render(items, `${selected.length.toLocaleString('en')} selected: ${selectionText(state.sel!)}.`, row);
     } else gallery.render([], 'Nothing selected: click a cluster or a band of the Sankey, or drag across the map, to see those inputs here.', row);
     const detail = $<HTMLElement>('#detail');
@@ -133,7 +175,16 @@ async function start() {
       renderDetail(detail, view, row, sprite, detail.clientWidth || 400);
       if (focusDetail) $<HTMLElement>('#detail-title').focus();
     } else {
-      detail.replaceChildren(h('h2', { id: 'detail-title', tabindex: '-1' }, 'One input'), h('p', { class: 'note' }, state.input ? `No input has the id “${state.input}” in this experiment.` : 'Click a point of the map or a thumbnail, or type an id above, to open an input: its path, its nearest training inputs and its scores.'));
+      detail.replaceChildren(
+        h('h2', { id: 'detail-title', tabindex: '-1' }, 'One input'),
+        h(
+          'p',
+          { class: 'note' },
+          state.input
+            ? `No input has the id “${state.input}” in this experiment.`
+            : 'Click a point of the map or a thumbnail, or type an id above, to open an input: its path, its nearest training inputs and its scores.',
+        ),
+      );
     }
     const hash = formatHash(state, space);
     if (location.hash !== hash) history.replaceState(null, '', hash);
@@ -187,7 +238,7 @@ async function start() {
     scatterKey = '';
     queue = queue.then(() => render()).catch(fail);
   }).observe($('#scatter'));
-  $('#controls').hidden = false;
+  $<HTMLElement>('#controls').hidden = false;
   await render();
 }
 

@@ -54,7 +54,11 @@ export class Sankey {
     if (!item) return;
     this.focus(i, false);
     const layers = this.layers;
-    this.onSelect(item.kind === 'node' ? { kind: 'node', layer: layers[item.layer], cluster: item.cluster } : { kind: 'band', layer: layers[item.flow.layer], from: item.flow.from, to: item.flow.to, label: item.flow.label });
+    this.onSelect(
+      item.kind === 'node'
+        ? { kind: 'node', layer: layers[item.layer], cluster: item.cluster }
+        : { kind: 'band', layer: layers[item.flow.layer], from: item.flow.from, to: item.flow.to, label: item.flow.label },
+    );
   }
 
   private layers: string[] = [];
@@ -93,7 +97,15 @@ export class Sankey {
     const x = (v: number) => MARGIN.left + ((v + NODE) / (columns + 2 * NODE)) * innerW;
     const scale = layout.height > 0 ? HEIGHT / layout.height : 0;
     const y = (v: number) => MARGIN.top + v * scale;
-    const root = svg('svg', { viewBox: `0 0 ${width} ${HEIGHT + MARGIN.top + MARGIN.bottom}`, width: String(width), height: String(HEIGHT + MARGIN.top + MARGIN.bottom), class: 'sankey', role: 'group', 'aria-label': 'Paths through the hidden layers: one column per hidden layer, one block per cluster, one band per class between two clusters. Arrow keys move between them; Enter selects.' });
+    const root = svg('svg', {
+      viewBox: `0 0 ${width} ${HEIGHT + MARGIN.top + MARGIN.bottom}`,
+      width: String(width),
+      height: String(HEIGHT + MARGIN.top + MARGIN.bottom),
+      class: 'sankey',
+      role: 'group',
+      'aria-label':
+        'Paths through the hidden layers: one column per hidden layer, one block per cluster, one band per class between two clusters. Arrow keys move between them; Enter selects.',
+    });
     const items: Item[] = [];
     const selKey = input.sel && input.sel.kind !== 'brush' ? selectionKey(input.sel, input.layers) : null;
     const bands = svg('g', { class: 'bands' });
@@ -135,7 +147,9 @@ export class Sankey {
       for (const f of input.selected) {
         const l = where.get(`${f.layer} ${f.from} ${f.to} ${f.label}`);
         if (!l) continue;
-        over.append(svg('path', { d: path(l), stroke: classColor(f.label), 'stroke-width': String(Math.max(1.5, f.count * scale)), 'stroke-opacity': '1', fill: 'none' }));
+        over.append(
+          svg('path', { d: path(l), stroke: classColor(f.label), 'stroke-width': String(Math.max(1.5, f.count * scale)), 'stroke-opacity': '1', fill: 'none' }),
+        );
       }
       root.append(over);
     }
@@ -143,18 +157,34 @@ export class Sankey {
     for (const n of layout.nodes) {
       const key = `node ${n.layer} ${n.cluster}`;
       const label = `${input.layers[n.layer]} cluster c${n.cluster}: ${n.size} input${n.size === 1 ? '' : 's'}`;
-      const g = svg('g', { class: key === selKey ? 'node chosen' : 'node', role: 'button', tabindex: '-1', 'aria-label': label, 'aria-pressed': String(key === selKey), 'data-item': String(items.length), 'data-key': key, 'data-count': String(n.size) });
+      const g = svg('g', {
+        class: key === selKey ? 'node chosen' : 'node',
+        role: 'button',
+        tabindex: '-1',
+        'aria-label': label,
+        'aria-pressed': String(key === selKey),
+        'data-item': String(items.length),
+        'data-key': key,
+        'data-count': String(n.size),
+      });
       const h = Math.max(1, (n.y2 - n.y1) * scale);
       g.append(svg('title', {}, label));
-      g.append(svg('rect', { x: String(x(n.layer - NODE / 2)), width: String(x(n.layer + NODE / 2) - x(n.layer - NODE / 2)), y: String(y(n.y1)), height: String(h) }));
-      if (h >= 12) g.append(svg('text', { x: String(x(n.layer)), y: String(y((n.y1 + n.y2) / 2)), 'text-anchor': 'middle', 'dominant-baseline': 'central' }, `c${n.cluster}`));
+      g.append(
+        svg('rect', { x: String(x(n.layer - NODE / 2)), width: String(x(n.layer + NODE / 2) - x(n.layer - NODE / 2)), y: String(y(n.y1)), height: String(h) }),
+      );
+      if (h >= 12)
+        g.append(
+          svg('text', { x: String(x(n.layer)), y: String(y((n.y1 + n.y2) / 2)), 'text-anchor': 'middle', 'dominant-baseline': 'central' }, `c${n.cluster}`),
+        );
       nodes.append(g);
       items.push({ kind: 'node', layer: n.layer, cluster: n.cluster, size: n.size, el: g });
     }
     root.append(nodes);
     const axis = svg('g', { class: 'axis', 'aria-hidden': 'true' });
     input.layers.forEach((name, i) => {
-      axis.append(svg('text', { x: String(x(i)), y: String(HEIGHT + MARGIN.top + 22), 'text-anchor': 'middle', class: name === input.current ? 'current' : '' }, name));
+      axis.append(
+        svg('text', { x: String(x(i)), y: String(HEIGHT + MARGIN.top + 22), 'text-anchor': 'middle', class: name === input.current ? 'current' : '' }, name),
+      );
     });
     root.append(axis);
     // Nodes first, then bands, left to right: the order the arrow keys follow.

@@ -253,7 +253,12 @@ export class Scatter {
   }
 
   private showBrush(x0: number, y0: number, x1: number, y1: number) {
-    Object.assign(this.brushEl.style, { left: `${Math.min(x0, x1)}px`, top: `${Math.min(y0, y1)}px`, width: `${Math.abs(x1 - x0)}px`, height: `${Math.abs(y1 - y0)}px` });
+    Object.assign(this.brushEl.style, {
+      left: `${Math.min(x0, x1)}px`,
+      top: `${Math.min(y0, y1)}px`,
+      width: `${Math.abs(x1 - x0)}px`,
+      height: `${Math.abs(y1 - y0)}px`,
+    });
     this.brushEl.hidden = false;
   }
 

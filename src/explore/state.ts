@@ -94,7 +94,11 @@ export function parseHash(hash: string, space: StateSpace): ViewState {
   if (input) state.input = input.slice(0, 200);
   state.sel = parseSelection(params.get('sel'), space.layers);
   const hide = params.get('hide');
-  if (hide) state.hide = hide.split(',').map((s) => int(s)).filter((l): l is number => l !== null && space.labels.includes(l));
+  if (hide)
+    state.hide = hide
+      .split(',')
+      .map((s) => int(s))
+      .filter((l): l is number => l !== null && space.labels.includes(l));
   state.probesOnly = params.get('probes') === '1';
   state.wrongOnly = params.get('wrong') === '1';
   const split = params.get('split');

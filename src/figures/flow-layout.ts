@@ -127,14 +127,18 @@ function place(order: number[][], sizes: Map<number, number>[], flows: Flow[]): 
   const out = new Map(top);
   const inn = new Map(top);
   const links: FlowLayout['links'] = [];
-  const bySource = [...flows].sort((a, b) => a.layer - b.layer || at(a.layer, a.from) - at(b.layer, b.from) || at(a.layer + 1, a.to) - at(b.layer + 1, b.to) || a.label - b.label);
+  const bySource = [...flows].sort(
+    (a, b) => a.layer - b.layer || at(a.layer, a.from) - at(b.layer, b.from) || at(a.layer + 1, a.to) - at(b.layer + 1, b.to) || a.label - b.label,
+  );
   for (const f of bySource) {
     const key = `${f.layer} ${f.from}`;
     const y = out.get(key)!;
     out.set(key, y + f.count);
     links.push({ ...f, y1: y + f.count / 2, y2: 0 });
   }
-  const byTarget = [...links].sort((a, b) => a.layer - b.layer || at(a.layer + 1, a.to) - at(b.layer + 1, b.to) || at(a.layer, a.from) - at(b.layer, b.from) || a.label - b.label);
+  const byTarget = [...links].sort(
+    (a, b) => a.layer - b.layer || at(a.layer + 1, a.to) - at(b.layer + 1, b.to) || at(a.layer, a.from) - at(b.layer, b.from) || a.label - b.label,
+  );
   for (const l of byTarget) {
     const key = `${l.layer + 1} ${l.to}`;
     const y = inn.get(key)!;
@@ -143,4 +147,3 @@ function place(order: number[][], sizes: Map<number, number>[], flows: Flow[]): 
   }
   return { nodes, links, height };
 }
-

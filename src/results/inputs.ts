@@ -124,7 +124,10 @@ function mismatch(index: InputsIndex, seed: SeedInputs): string | null {
     [seed.umap.length === L && seed.umap.every((m) => m === null || (m.x.length === n && m.y.length === n)), 'umap'],
     [seed.scores.length === L && seed.scores.every((s) => s.length === index.scores.length && s.every((v) => v.length === scored)), 'scores'],
     [seed.baselines.msp.length === scored && seed.baselines.rarity.length === scored && (seed.baselines.energy?.length ?? scored) === scored, 'baselines'],
-    [seed.neighbours.length === L && seed.neighbours.every((r) => r.length === scored * index.neighbours && r.every((v) => v < index.ranges.train[1])), 'neighbours'],
+    [
+      seed.neighbours.length === L && seed.neighbours.every((r) => r.length === scored * index.neighbours && r.every((v) => v < index.ranges.train[1])),
+      'neighbours',
+    ],
     [seed.specific.every((s) => s.nearest.length === n && s.jaccard.length === n && s.own.length === n), 'specific'],
   ];
   const bad = checks.find(([ok]) => !ok);
@@ -148,9 +151,19 @@ export function readInputs(resultsDir: string, id: string, hash: string, seeds: 
     if (ix.id !== id || ix.hash !== hash) return { ok: false, reason: `${indexPath} belongs to another result than results/${id}.json` };
     const n = ix.ids.length;
     const r = ix.ranges;
-    if (ix.labels.length !== n || r.train[0] !== 0 || r.train[1] !== r.test[0] || r.test[1] !== r.probe[0] || r.probe[1] !== n || ix.scored[0] !== r.test[0] || ix.scored[1] !== n) return { ok: false, reason: `${indexPath} has inconsistent rows` };
+    if (
+      ix.labels.length !== n ||
+      r.train[0] !== 0 ||
+      r.train[1] !== r.test[0] ||
+      r.test[1] !== r.probe[0] ||
+      r.probe[1] !== n ||
+      ix.scored[0] !== r.test[0] ||
+      ix.scored[1] !== n
+    )
+      return { ok: false, reason: `${indexPath} has inconsistent rows` };
     if (new Set(ix.ids).size !== n) return { ok: false, reason: `${indexPath} has an id twice` };
-    if (JSON.stringify(ix.seeds) !== JSON.stringify(seeds)) return { ok: false, reason: `${indexPath} is of seeds ${ix.seeds.join(', ')}, the result of ${seeds.join(', ')}` };
+    if (JSON.stringify(ix.seeds) !== JSON.stringify(seeds))
+      return { ok: false, reason: `${indexPath} is of seeds ${ix.seeds.join(', ')}, the result of ${seeds.join(', ')}` };
     const out: SeedInputs[] = [];
     for (const seed of seeds) {
       const s = readJson(join(dir, seedInputsFile(seed)), SeedInputs);

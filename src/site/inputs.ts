@@ -134,5 +134,5 @@ export function inputsCsv(index: InputsIndex, seeds: SeedInputs[]): string {
       lines.push(row.map(cell).join(','));
     }
   }
-  return lines.join('\n') + '\n';
+  return `${lines.join('\n')}\n`;
 }

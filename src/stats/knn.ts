@@ -138,15 +138,9 @@ export function nearestRows(trainX: ArrayLike<number>, nTrain: number, queryX: A
   const indices = new Int32Array(nQuery * kk);
   const distances = new Float64Array(nQuery * kk);
   if (kk < 1) return { k: kk, indices, distances };
-  const idx = new Int32Array(kk);
-  const dist = new Float64Array(kk);
-  const ref = reference(trainX, nTrain, d);
-  const nzIndex = new Int32Array(d);
-  const nzValue = new Float64Array(d);
-  for (let q = 0; q < nQuery; q++) {
-    nearest(ref, queryX, q, kk, idx, dist, nzIndex, nzValue);
+  eachNearest(reference(trainX, nTrain, d), queryX, nQuery, kk, (q, idx, dist) => {
     indices.set(idx, q * kk);
     for (let r = 0; r < kk; r++) distances[q * kk + r] = Math.sqrt(dist[r]);
-  }
+  });
   return { k: kk, indices, distances };
 }

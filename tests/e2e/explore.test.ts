@@ -80,7 +80,9 @@ describe('the per-input data the site publishes', () => {
   });
 
   it('ships the explorer as one module script of the site within its JavaScript budget, and no script on any other page', () => {
-    const pages = readdirSync(site.dist, { recursive: true }).map(String).filter((f) => f.endsWith('.html'));
+    const pages = readdirSync(site.dist, { recursive: true })
+      .map(String)
+      .filter((f) => f.endsWith('.html'));
     for (const p of pages) {
       const html = readFileSync(join(site.dist, p), 'utf8');
       const scripts = [...html.matchAll(/<script\b[^>]*>/g)].map((m) => m[0]);
@@ -97,10 +99,12 @@ describe('the per-input data the site publishes', () => {
 });
 
 describe('the explorer, in Chromium', () => {
-  it('shows a Sankey band\'s inputs in the gallery, as many as the band holds and all of its class, and highlights them', async () => {
+  it("shows a Sankey band's inputs in the gallery, as many as the band holds and all of its class, and highlights them", async () => {
     const { page, errors, close } = await open('#seed=1');
     // The band with the most inputs below the gallery's first page: chosen with the keyboard.
-    const bands = await page.$$eval('svg.sankey path.band', (els) => els.map((e) => ({ key: e.getAttribute('data-key')!, count: Number(e.getAttribute('data-count')), label: e.getAttribute('data-label')! })));
+    const bands = await page.$$eval('svg.sankey path.band', (els) =>
+      els.map((e) => ({ key: e.getAttribute('data-key')!, count: Number(e.getAttribute('data-count')), label: e.getAttribute('data-label')! })),
+    );
     expect(bands.length).toBeGreaterThan(2);
     const band = bands.filter((b) => b.count <= 600).sort((a, b) => b.count - a.count)[0];
     const before = await renders(page);
@@ -167,13 +171,17 @@ describe('the explorer, in Chromium', () => {
     await close();
   });
 
-  it('shows an opened input\'s path, prediction and scores as inputs.csv has them', async () => {
+  it("shows an opened input's path, prediction and scores as inputs.csv has them", async () => {
     const id = index.ids[index.ranges.probe[0] + 3];
     const { page, errors, close } = await open(`#seed=2&input=${id}`);
     const row = csvRow(2, id);
     const path = await page.$$eval('#detail table.path tbody tr', (trs) => trs.map((tr) => tr.querySelector('td')!.textContent!.trim()));
     expect(path).toEqual(hiddenLayers().map((l) => `c${row[`cluster_${l}`]}`));
-    expect(row.path).toBe(hiddenLayers().map((l) => row[`cluster_${l}`]).join('-'));
+    expect(row.path).toBe(
+      hiddenLayers()
+        .map((l) => row[`cluster_${l}`])
+        .join('-'),
+    );
     const facts = await page.locator('#detail dl.facts').innerText();
     expect(facts).toContain(`Predicted\n${row.predicted_class} at`);
     expect(facts).toMatch(/Seed\s+2/);
@@ -237,7 +245,9 @@ describe('the explorer, in Chromium', () => {
     await page.keyboard.press('Enter');
     await rendered(page, before);
     expect(new URL(page.url()).hash).toContain('sel=');
-    const outline = await page.evaluate(() => getComputedStyle(document.activeElement!).outlineStyle + ' ' + (document.activeElement as Element).matches(':focus-visible'));
+    const outline = await page.evaluate(
+      () => `${getComputedStyle(document.activeElement!).outlineStyle} ${(document.activeElement as Element).matches(':focus-visible')}`,
+    );
     expect(outline).toMatch(/true$/);
     // Tab reaches a thumbnail; Enter opens it.
     await page.locator('#gallery button[data-row]').first().focus();
@@ -263,8 +273,20 @@ describe('the explorer, in Chromium', () => {
       const { page, errors, close } = await open(`#seed=1&input=${id}&sel=node:hidden1:0`, { bypassCSP: true, ...options });
       await page.addScriptTag({ content: axe });
       const violations = await page.evaluate(async () => {
-        const run = await (window as unknown as { axe: { run: (o: object) => Promise<{ violations: { id: string; impact: string; help: string; nodes: { target: string[] }[] }[] }> } }).axe.run({ resultTypes: ['violations'] });
-        return run.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(', ')}`);
+        const run = await (
+          window as unknown as {
+            axe: { run: (o: object) => Promise<{ violations: { id: string; impact: string; help: string; nodes: { target: string[] }[] }[] }> };
+          }
+        ).axe.run({ resultTypes: ['violations'] });
+        return run.violations
+          .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+          .map(
+            (v) =>
+              `${v.id} (${v.impact}): ${v.help} — ${v.nodes
+                .slice(0, 3)
+                .map((n) => n.target.join(' '))
+                .join(', ')}`,
+          );
       });
       expect(violations, name).toEqual([]);
       if (name === 'phone') {
@@ -277,7 +299,7 @@ describe('the explorer, in Chromium', () => {
     }
   });
 
-  it('is linked from the report\'s figures at their view, and says what it needs without JavaScript', async () => {
+  it("is linked from the report's figures at their view, and says what it needs without JavaScript", async () => {
     const context = await browser.newContext({ javaScriptEnabled: false });
     const page = await context.newPage();
     await page.goto(`${server.url}/experiments/${ID}/`);
