@@ -5,15 +5,15 @@ import { nearestRows } from '../stats/knn.ts';
 import { fitMahalanobis, nearestCentroidDistance, relativeMahalanobis } from '../stats/mahalanobis.ts';
 import { gather, pick, subset, type Context } from './context.ts';
 import { pathKey } from './paths.ts';
+import { SCORES, type ScoreName } from './scores.ts';
 
 /** Training rows the k-NN score measures against, at most (a seeded sample beyond). */
 export const REFERENCE = 3000;
 const BINS = 24;
 const ROC_POINTS = 60;
 
-/** The per-layer out-of-distribution scores, in the order figures and tables list them. */
-export const SCORES = ['mahalanobis', 'relative-mahalanobis', 'knn', 'centroid'] as const;
-export type ScoreName = (typeof SCORES)[number];
+export { SCORES, type ScoreName } from './scores.ts';
+
 export type Scores = Record<ScoreName, Float64Array> & {
   shrinkage: number;
   /** The k-NN score's neighbours: for each query, its `k` nearest reference rows (input rows, nearest first), `queries × k`. */

@@ -1,7 +1,7 @@
 import * as Plot from '@observablehq/plot';
 import type { Result } from '../results/schema.ts';
 import { SCORE_LABELS } from '../analysis/catalogue.ts';
-import { SCORES } from '../analysis/ood.ts';
+import { SCORES } from '../analysis/scores.ts';
 import { className, intervalNote, storedRow } from './labels.ts';
 import { layerCurveMarks, seriesKey, type SeriesPoint } from './marks.ts';
 import { classScale, seriesScale } from './palette.ts';
