@@ -100,7 +100,9 @@ export async function runSeed(tf: typeof tfType, input: SeedInput, hooks: SeedHo
   };
   const files = await artifactFiles(tf, trained.model, acts, seed);
   // Every input's prediction, clusters, maps and scores, for the explorer and inputs.csv.
+  const t0 = performance.now();
   Object.assign(files, await time('analysis', () => inputsFiles(null, seedInputs({ spec, data, acts, sigs, kernels, scores, layers: analysis.layers, seed }))));
+  timings['analysis: per-input export'] = Math.round(performance.now() - t0);
   trained.model.dispose();
   return { run, model: { acts, sigs }, files, timings, reusedTraining: loaded !== null };
 }
