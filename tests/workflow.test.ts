@@ -53,15 +53,15 @@ describe(PATH, () => {
   it('runs one job per shard, each planning, caching by its result hashes, running and uploading its shard', () => {
     const { shard } = workflow.jobs;
     expect(shard.strategy?.matrix.shard).toEqual(Array.from({ length: Number(workflow.env.SHARDS) }, (_, i) => i + 1));
-    expect(runs(shard)).toMatch(/node scripts\/experiments\.ts --shard "\$\{\{ matrix\.shard \}\}\/\$SHARDS" --plan/);
-    expect(runs(shard)).toMatch(/npm run experiments -- --shard "\$\{\{ matrix\.shard \}\}\/\$SHARDS"/);
+    expect(runs(shard)).toMatch(/node scripts\/experiments\.ts --shard "\$\{\{ matrix\.shard \}\}\/\$SHARDS" --backend "\$BACKEND" --plan/);
+    expect(runs(shard)).toMatch(/npm run experiments -- --shard "\$\{\{ matrix\.shard \}\}\/\$SHARDS" --backend "\$BACKEND"/);
     const cache = shard.steps.find((s) => s.uses?.startsWith('actions/cache@'));
     expect(cache?.with?.path).toBe('results');
     expect(cache?.with?.key).toMatch(/shard-\$\{\{ matrix\.shard \}\}-of-\$\{\{ env\.SHARDS \}\}-\$\{\{ steps\.plan\.outputs\.key \}\}$/);
     const upload = shard.steps.find((s) => s.uses?.startsWith('actions/upload-artifact@'));
     expect(upload?.with).toMatchObject({ name: 'results-shard-${{ matrix.shard }}', path: '${{ steps.plan.outputs.paths }}' });
     expect(upload?.if).toBe('${{ !cancelled() }}');
-    // A manual run may send the shards to a self-hosted GPU runner, with the native engine.
+    // A manual run may send the shards to a self-hosted GPU runner, on WebGPU or the native engine.
     expect(shard['runs-on']).toMatch(/inputs\.gpu && fromJSON\('\["self-hosted", "linux", "gpu"\]'\) \|\| 'ubuntu-latest'/);
     expect(runs(shard)).toMatch(/npm install --no-save[^\n]*@tensorflow\/tfjs-node-gpu/);
   });

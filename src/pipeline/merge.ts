@@ -43,9 +43,9 @@ type Checked = { ok: true; result: Result; text: string } | { ok: false; stale: 
  * Checks a stored result of `experiment` in `dir`: readable, sealed, of the
  * results schema, then current: made by this pipeline from the file and data
  * as they are now. The engine is taken from the result: a shard may have run
- * on a GPU runner with the native TensorFlow engine, which this machine need
- * not have. Where this machine has the engine the result names (WebAssembly
- * and the pure JS engine are dependencies), its versions must be these.
+ * on a GPU runner (native TensorFlow, WebGPU) that this machine is not. For
+ * the engines every machine has (WebAssembly, the pure JS engine), its
+ * versions must be these.
  */
 export function checkStored(experiment: LoadedExperiment, dir: string): Checked {
   const read = readResult(dir, experiment.id);
