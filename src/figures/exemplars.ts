@@ -5,7 +5,7 @@ import { allLabels, className, pct, seedNote } from './labels.ts';
 import { classColor } from './palette.ts';
 import { greySheetDataUri } from './png.ts';
 import { classKey } from './key.ts';
-import type { FigureDef, Row } from './types.ts';
+import type { FigureDef } from './types.ts';
 
 // Each cluster of each layer as a few of its member digits, with the class
 // mix of all its members beside them: what a cluster "means" at a glance.
