@@ -9,7 +9,7 @@ import { factProblems } from './statement-facts.ts';
 let result: Result;
 
 beforeAll(async () => {
-  ({ result } = await runExperiment({ id: 'facts', file: 'x', spec: tinySpec({ seeds: [1, 2, 3], analysis: { permutations: 50 } }) }, { resultsDir: tempDir(), backend: 'wasm' }));
+  ({ result } = await runExperiment({ id: 'facts', file: 'x', spec: tinySpec({ seeds: [1, 2, 4], analysis: { permutations: 50 } }) }, { resultsDir: tempDir(), backend: 'wasm' }));
 }, 120_000);
 
 describe('answers', () => {

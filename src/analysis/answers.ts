@@ -33,7 +33,8 @@ class Facts {
   ci(id: string, where: Where): string {
     const e = storedStat(this.r, id, where)!;
     if (!e.value.interval) return 'no interval: one sample, and no interval over inputs for this statistic';
-    return `95 % CI ${this.stat(id, where, 'lo')}–${this.stat(id, where, 'hi')}, ${methodText(e.value.method, this.r.runs.length)}`;
+    const how = e.value.method === 'seeds' ? `over ${this.num(this.r.runs.length, String(this.r.runs.length), 'seeds.length')} seeds` : methodText(e.value.method, this.r.runs.length);
+    return `95 % CI ${this.stat(id, where, 'lo')}–${this.stat(id, where, 'hi')}, ${how}`;
   }
 
   /** Any other stored number, with its source. */
