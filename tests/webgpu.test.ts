@@ -56,7 +56,11 @@ async function run(backend: 'webgpu' | 'cpu', inputs: Inputs, f: (t: Record<stri
   const tensors = names.map((n) => tf.tensor(inputs[n].values, inputs[n].shape));
   const out = tf.tidy(() => f(Object.fromEntries(names.map((n, i) => [n, tensors[i]]))));
   const w = tf.tensor(weights, out.shape);
-  const grads = tf.grads((...xs: Tensor[]) => f(Object.fromEntries(names.map((n, i) => [n, xs[i]]))).mul(w).sum())(tensors);
+  const grads = tf.grads((...xs: Tensor[]) =>
+    f(Object.fromEntries(names.map((n, i) => [n, xs[i]])))
+      .mul(w)
+      .sum(),
+  )(tensors);
   const read = await Promise.all([out, ...grads].map((t) => t.data()));
   tf.dispose([...tensors, out, w, ...grads]);
   return { output: read[0], grads: Object.fromEntries(names.map((n, i) => [n, read[i + 1]])) };
@@ -81,7 +85,13 @@ describe.skipIf(!probe.ok)('the webgpu engine on this machine', () => {
     const { tf } = await selectEngine('cpu');
     await parity(inputs, ({ x, w, b }) => tf.relu(tf.matMul(x, w).add(b)), n * u);
     // And through softmax cross-entropy, as training takes it.
-    const labels = tf.oneHot(tf.tensor1d(Array.from({ length: n }, (_, i) => i % u), 'int32'), u);
+    const labels = tf.oneHot(
+      tf.tensor1d(
+        Array.from({ length: n }, (_, i) => i % u),
+        'int32',
+      ),
+      u,
+    );
     const y = { values: (await labels.data()) as Float32Array, shape: [n, u] };
     labels.dispose();
     await parity({ ...inputs, y }, ({ x, w, b, y }) => tf.losses.softmaxCrossEntropy(y, tf.matMul(x, w).add(b)).reshape([1]), 1);
@@ -89,9 +99,14 @@ describe.skipIf(!probe.ok)('the webgpu engine on this machine', () => {
 
   it('computes a conv layer with pooling and its gradients as the cpu engine does', async () => {
     const [n, h, c, f] = [3, 12, 2, 4];
-    const inputs = { x: { values: values(n * h * h * c), shape: [n, h, h, c] }, k: { values: values(3 * 3 * c * f, 0.5), shape: [3, 3, c, f] }, b: { values: values(f, 0.1), shape: [f] } };
+    const inputs = {
+      x: { values: values(n * h * h * c), shape: [n, h, h, c] },
+      k: { values: values(3 * 3 * c * f, 0.5), shape: [3, 3, c, f] },
+      b: { values: values(f, 0.1), shape: [f] },
+    };
     const { tf } = await selectEngine('cpu');
-    const conv = ({ x, k, b }: Record<string, Tensor>) => tf.maxPool(tf.relu(tf.conv2d(x as Tensor4D, k as Tensor4D, 1, 'same').add(b)) as Tensor4D, 2, 2, 'valid');
+    const conv = ({ x, k, b }: Record<string, Tensor>) =>
+      tf.maxPool(tf.relu(tf.conv2d(x as Tensor4D, k as Tensor4D, 1, 'same').add(b)) as Tensor4D, 2, 2, 'valid');
     await parity(inputs, conv, n * (h / 2) * (h / 2) * f);
   });
 
@@ -115,7 +130,10 @@ describe.skipIf(!probe.ok)('the webgpu engine on this machine', () => {
       const destroy = (record: { epoch: number }) => {
         if (record.epoch === 1) webgpuDevice()!.destroy();
       };
-      lost = await runExperiment({ id: 'lost', file: 'experiments/lost.yaml', spec }, { resultsDir: dir, backend: 'webgpu', training: { onEpoch: destroy } }).catch((e) => e);
+      lost = await runExperiment(
+        { id: 'lost', file: 'experiments/lost.yaml', spec },
+        { resultsDir: dir, backend: 'webgpu', training: { onEpoch: destroy } },
+      ).catch((e) => e);
     });
     afterAll(async () => {
       await selectEngine('wasm');
@@ -155,7 +173,9 @@ describe.skipIf(!probe.ok)('the webgpu engine on this machine', () => {
 describe('webgpu without an adapter', () => {
   it('tells hardware from software adapters by what Dawn says of them', () => {
     expect(isSoftware({ vendor: 'mesa', architecture: 'software', device: 'llvmpipe-llvm-15', description: 'llvmpipe: Mesa 25.0.7' })).toBe(true);
-    expect(isSoftware({ vendor: 'google', architecture: '', device: 'swiftshader', description: 'SwiftShader Device (Subzero)', isFallbackAdapter: true })).toBe(true);
+    expect(
+      isSoftware({ vendor: 'google', architecture: '', device: 'swiftshader', description: 'SwiftShader Device (Subzero)', isFallbackAdapter: true }),
+    ).toBe(true);
     expect(isSoftware({ vendor: 'nvidia', architecture: 'hopper', device: '0x2335', description: 'NVIDIA: 550.54.15 550.54.15.0' })).toBe(false);
   });
 
@@ -164,7 +184,9 @@ describe('webgpu without an adapter', () => {
     const results = join(root, 'results');
     const env: NodeJS.ProcessEnv = { ...process.env, VK_ICD_FILENAMES: join(root, 'no-driver.json'), VK_DRIVER_FILES: join(root, 'no-driver.json') };
     delete env.CHEMINS_WEBGPU_PROBE;
-    const out = await promisify(execFile)(process.execPath, ['scripts/experiments.ts', '--backend', 'webgpu', '--results', results, '--only', 'mnist-1-vs-7'], { env }).then(
+    const out = await promisify(execFile)(process.execPath, ['scripts/experiments.ts', '--backend', 'webgpu', '--results', results, '--only', 'mnist-1-vs-7'], {
+      env,
+    }).then(
       () => ({ code: 0, stderr: '' }),
       (e: { code: number; stderr: string }) => e,
     );
@@ -189,7 +211,10 @@ describe('webgpu without an adapter', () => {
         expect(auto.reason).toMatch(/WebGPU has no adapter here/);
       }
       const dir = join(root, 'results');
-      const failed = await runExperiment({ id: 'gpu', file: 'experiments/gpu.yaml', spec: tinySpec({ training: { backend: 'webgpu' } }) }, { resultsDir: dir }).catch((e) => e);
+      const failed = await runExperiment(
+        { id: 'gpu', file: 'experiments/gpu.yaml', spec: tinySpec({ training: { backend: 'webgpu' } }) },
+        { resultsDir: dir },
+      ).catch((e) => e);
       expect(failed).toBeInstanceOf(FieldError);
       expect(failed.field).toBe('training.backend');
       expect(failed.message).toMatch(/webgpu was asked for, but there is no WebGPU adapter here/);

@@ -54,7 +54,16 @@ try {
 `;
 
 /** Where a Vulkan loader and drivers are looked for on Linux. */
-const LOADER_DIRS = ['/usr/lib/x86_64-linux-gnu', '/usr/lib/aarch64-linux-gnu', '/lib/x86_64-linux-gnu', '/lib/aarch64-linux-gnu', '/usr/lib64', '/usr/lib', '/lib64', '/lib'];
+const LOADER_DIRS = [
+  '/usr/lib/x86_64-linux-gnu',
+  '/usr/lib/aarch64-linux-gnu',
+  '/lib/x86_64-linux-gnu',
+  '/lib/aarch64-linux-gnu',
+  '/usr/lib64',
+  '/usr/lib',
+  '/lib64',
+  '/lib',
+];
 const ICD_DIRS = ['/usr/share/vulkan/icd.d', '/etc/vulkan/icd.d', '/usr/local/share/vulkan/icd.d'];
 
 function vulkanDrivers(): string[] {
@@ -75,15 +84,27 @@ const DRIVERS =
 /** Why Dawn gave no adapter, and what to install, from what the machine has. */
 function missing(detail: string): Probe {
   if (process.platform !== 'linux') {
-    return { ok: false, reason: `Dawn found no WebGPU adapter on ${process.platform}${detail ? ` (${detail})` : ''}`, hint: 'WebGPU needs a GPU driver with Metal (macOS), D3D12 (Windows) or Vulkan; on Linux, see the README.' };
+    return {
+      ok: false,
+      reason: `Dawn found no WebGPU adapter on ${process.platform}${detail ? ` (${detail})` : ''}`,
+      hint: 'WebGPU needs a GPU driver with Metal (macOS), D3D12 (Windows) or Vulkan; on Linux, see the README.',
+    };
   }
   const loader = LOADER_DIRS.some((d) => existsSync(`${d}/libvulkan.so.1`));
   if (!loader) {
-    return { ok: false, reason: 'no Vulkan loader (libvulkan.so.1) is installed, which Dawn needs to reach any driver', hint: `Install Debian's libvulkan1 and a Vulkan driver: ${DRIVERS}.` };
+    return {
+      ok: false,
+      reason: 'no Vulkan loader (libvulkan.so.1) is installed, which Dawn needs to reach any driver',
+      hint: `Install Debian's libvulkan1 and a Vulkan driver: ${DRIVERS}.`,
+    };
   }
   const drivers = vulkanDrivers();
   if (drivers.length === 0) {
-    return { ok: false, reason: 'the Vulkan loader is installed, but no Vulkan driver (no ICD file in /usr/share/vulkan/icd.d or /etc/vulkan/icd.d)', hint: `Install a Vulkan driver: ${DRIVERS}.` };
+    return {
+      ok: false,
+      reason: 'the Vulkan loader is installed, but no Vulkan driver (no ICD file in /usr/share/vulkan/icd.d or /etc/vulkan/icd.d)',
+      hint: `Install a Vulkan driver: ${DRIVERS}.`,
+    };
   }
   return {
     ok: false,
@@ -107,7 +128,11 @@ export function probeAdapterNow(timeoutMs = 30_000): Probe {
   try {
     entry = pathToFileURL(require.resolve('webgpu')).href;
   } catch {
-    return { ok: false, reason: 'the `webgpu` package is not installed', hint: 'Run `npm install`: Chemins depends on `webgpu`, which ships Dawn for Linux, macOS and Windows.' };
+    return {
+      ok: false,
+      reason: 'the `webgpu` package is not installed',
+      hint: 'Run `npm install`: Chemins depends on `webgpu`, which ships Dawn for Linux, macOS and Windows.',
+    };
   }
   const child = spawnSync(process.execPath, ['--input-type=module', '-e', PROBE, entry, JSON.stringify(ADAPTER_OPTIONS)], {
     encoding: 'utf8',
@@ -124,10 +149,24 @@ export function probeAdapterNow(timeoutMs = 30_000): Probe {
   } catch {
     return missing(`Dawn's answer could not be read: ${child.stdout.slice(0, 200)}`);
   }
-  if (answer.error) return { ok: false, reason: `Dawn (the \`webgpu\` package) could not be loaded: ${answer.error.slice(0, 300)}`, hint: 'Reinstall with `npm ci`; the `webgpu` package ships Dawn for linux-x64, linux-arm64, macOS and Windows.' };
+  if (answer.error)
+    return {
+      ok: false,
+      reason: `Dawn (the \`webgpu\` package) could not be loaded: ${answer.error.slice(0, 300)}`,
+      hint: 'Reinstall with `npm ci`; the `webgpu` package ships Dawn for linux-x64, linux-arm64, macOS and Windows.',
+    };
   if (!answer.adapter) return missing(dawnSays(child.stderr ?? ''));
   const { isFallbackAdapter, ...info } = answer.adapter;
-  return { ok: true, adapter: { vendor: info.vendor ?? '', architecture: info.architecture ?? '', device: info.device ?? '', description: info.description ?? '', software: isSoftware({ ...info, isFallbackAdapter }) } };
+  return {
+    ok: true,
+    adapter: {
+      vendor: info.vendor ?? '',
+      architecture: info.architecture ?? '',
+      device: info.device ?? '',
+      description: info.description ?? '',
+      software: isSoftware({ ...info, isFallbackAdapter }),
+    },
+  };
 }
 
 /** What changes which adapter Dawn finds: a probe is reused only while these are the same. */

@@ -75,8 +75,15 @@ export function resolveBackend(choice: BackendChoice): Resolved {
   }
   if (choice === 'auto') {
     const probe = probeAdapter();
-    if (probe.ok && !probe.adapter.software) return { backend: 'webgpu', reason: `no native TensorFlow binding is installed; WebGPU has a hardware adapter: ${adapterLine(probe.adapter)}`, adapter: probe.adapter };
-    const gpu = probe.ok ? `WebGPU's only adapter is a software one, which auto never takes (${adapterLine(probe.adapter)})` : `WebGPU has no adapter here (${probe.reason})`;
+    if (probe.ok && !probe.adapter.software)
+      return {
+        backend: 'webgpu',
+        reason: `no native TensorFlow binding is installed; WebGPU has a hardware adapter: ${adapterLine(probe.adapter)}`,
+        adapter: probe.adapter,
+      };
+    const gpu = probe.ok
+      ? `WebGPU's only adapter is a software one, which auto never takes (${adapterLine(probe.adapter)})`
+      : `WebGPU has no adapter here (${probe.reason})`;
     return { backend: 'wasm', reason: `no native TensorFlow binding is installed, and ${gpu}; wasm is the fastest engine shipped with Chemins` };
   }
   return { backend: choice, reason: `asked for ${choice}` };
@@ -105,7 +112,11 @@ export function engineKey(choice: BackendChoice): string {
 
 /** The error of `webgpu` asked for where there is no adapter: what is missing, and what to install. */
 export function noAdapter(missing: { reason: string; hint: string }): FieldError {
-  return new FieldError('training.backend', `webgpu was asked for, but there is no WebGPU adapter here: ${missing.reason}`, `${missing.hint} Or run with --backend wasm.`);
+  return new FieldError(
+    'training.backend',
+    `webgpu was asked for, but there is no WebGPU adapter here: ${missing.reason}`,
+    `${missing.hint} Or run with --backend wasm.`,
+  );
 }
 
 let current: Engine | null = null;
@@ -113,14 +124,18 @@ let current: Engine | null = null;
 export async function selectEngine(choice: BackendChoice = 'auto'): Promise<Engine> {
   const resolved = resolveBackend(choice);
   if (current && current.backend === resolved.backend) return current;
-  let backend = resolved.backend;
+  const backend = resolved.backend;
   let reason = resolved.reason;
   let adapter: Adapter | undefined;
   if (backend === 'tensorflow') {
     const native = await tryNative();
     if (native && (await tf.setBackend('tensorflow'))) reason = choice === 'auto' ? `${native} is installed` : `asked for tensorflow (${native})`;
     else if (choice === 'tensorflow') {
-      throw new FieldError('training.backend', 'tensorflow was asked for, but neither @tensorflow/tfjs-node-gpu nor @tensorflow/tfjs-node can be imported here', 'Install one of them where libtensorflow can be downloaded, or run with --backend auto.');
+      throw new FieldError(
+        'training.backend',
+        'tensorflow was asked for, but neither @tensorflow/tfjs-node-gpu nor @tensorflow/tfjs-node can be imported here',
+        'Install one of them where libtensorflow can be downloaded, or run with --backend auto.',
+      );
     } else {
       // Installed but broken (its native library failed to load): the next engine down.
       return selectFallback(`${resolved.native} is installed but failed to load`);
@@ -130,7 +145,11 @@ export async function selectEngine(choice: BackendChoice = 'auto'): Promise<Engi
     adapter = await startWebgpu(tf);
     // The hash was made from the probe's adapter: a different one here would record one GPU under another's hash.
     if (adapterKey(adapter) !== adapterKey(resolved.adapter!)) {
-      throw new FieldError('training.backend', `the WebGPU adapter changed while starting: probed ${adapterLine(resolved.adapter!)}, got ${adapterLine(adapter)}`, 'Run the build again.');
+      throw new FieldError(
+        'training.backend',
+        `the WebGPU adapter changed while starting: probed ${adapterLine(resolved.adapter!)}, got ${adapterLine(adapter)}`,
+        'Run the build again.',
+      );
     }
   } else {
     const ok = await tf.setBackend(backend);

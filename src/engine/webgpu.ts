@@ -46,7 +46,8 @@ async function load(): Promise<void> {
   if (backendClass) return;
   process.env.XDG_RUNTIME_DIR ??= '/tmp';
   const { create, globals } = (await import('webgpu')) as unknown as { create: (flags: string[]) => Gpu; globals: Record<string, unknown> };
-  for (const [name, value] of Object.entries(globals)) if (!(name in globalThis)) Object.defineProperty(globalThis, name, { value, configurable: true, writable: true });
+  for (const [name, value] of Object.entries(globals))
+    if (!(name in globalThis)) Object.defineProperty(globalThis, name, { value, configurable: true, writable: true });
   // Node's `navigator` has getters only: the property is defined, not assigned.
   Object.defineProperty(globalThis.navigator, 'gpu', { value: create([]), configurable: true });
   const backend = (await import('@tensorflow/tfjs-backend-webgpu')) as unknown as { WebGPUBackend: typeof backendClass };
@@ -60,7 +61,14 @@ async function makeBackend(): Promise<tfType.KernelBackend> {
   const adapter = await gpu().requestAdapter(ADAPTER_OPTIONS);
   if (!adapter) throw new Error('Dawn found no WebGPU adapter');
   const requiredFeatures = ['timestamp-query'].filter((f) => adapter.features.has(f));
-  const limits = ['maxComputeWorkgroupStorageSize', 'maxComputeWorkgroupsPerDimension', 'maxStorageBufferBindingSize', 'maxBufferSize', 'maxComputeWorkgroupSizeX', 'maxComputeInvocationsPerWorkgroup'];
+  const limits = [
+    'maxComputeWorkgroupStorageSize',
+    'maxComputeWorkgroupsPerDimension',
+    'maxStorageBufferBindingSize',
+    'maxBufferSize',
+    'maxComputeWorkgroupSizeX',
+    'maxComputeInvocationsPerWorkgroup',
+  ];
   const device = await adapter.requestDevice({ requiredFeatures, requiredLimits: Object.fromEntries(limits.map((l) => [l, adapter.limits[l]])) });
   const info = adapter.info;
   const current: DeviceState = {
@@ -80,7 +88,13 @@ function register(tf: typeof tfType): void {
       tf.removeBackend('webgpu');
     } catch {
       // A lost device's backend may fail to dispose: it is dropped all the same.
-      const engine = tf.engine() as unknown as { registry: Record<string, unknown>; registryFactory: Record<string, unknown>; backendName: string | null; backendInstance: unknown; pendingBackendInit: unknown };
+      const engine = tf.engine() as unknown as {
+        registry: Record<string, unknown>;
+        registryFactory: Record<string, unknown>;
+        backendName: string | null;
+        backendInstance: unknown;
+        pendingBackendInit: unknown;
+      };
       delete engine.registry.webgpu;
       delete engine.registryFactory.webgpu;
       if (engine.backendName === 'webgpu') Object.assign(engine, { backendName: null, backendInstance: null, pendingBackendInit: null });
@@ -94,7 +108,12 @@ function register(tf: typeof tfType): void {
 export async function startWebgpu(tf: typeof tfType): Promise<Adapter> {
   await load();
   if (!state || state.lost || !tf.findBackend('webgpu')) register(tf);
-  if (!(await tf.setBackend('webgpu')) || !state) throw new FieldError('training.backend', 'the WebGPU backend failed to start on its adapter', 'Run with --backend wasm, or see the README on WebGPU drivers.');
+  if (!(await tf.setBackend('webgpu')) || !state)
+    throw new FieldError(
+      'training.backend',
+      'the WebGPU backend failed to start on its adapter',
+      'Run with --backend wasm, or see the README on WebGPU drivers.',
+    );
   return state.adapter;
 }
 
