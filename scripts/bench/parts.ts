@@ -5,6 +5,7 @@ import type { FusedProfile } from './fused.ts';
 import type { KMeansTiming, MatrixFile } from './kmeans.ts';
 import type { TrainProfile } from './profile.ts';
 import type { Loop, TrainTiming } from './training.ts';
+import type { GpuTrainArgs, GpuTrainResult } from './webgpu.ts';
 
 // The measured parts, by name: what a child process runs for
 // `scripts/bench.ts --part <name> --args <json>`, or what the bench calls
@@ -77,6 +78,10 @@ export const parts = {
       return lloydFromStarts(x, width, args.k, args.starts);
     }
     return lloydFromStarts(readMatrix(args.matrix), args.matrix.width, args.k, args.starts);
+  },
+  async gpuTrain(args: GpuTrainArgs): Promise<GpuTrainResult> {
+    const { benchGpuTraining } = await import('./webgpu.ts');
+    return benchGpuTraining(args);
   },
   async cnn(args: { engine: BackendChoice; steps: number }): Promise<CnnBenchResult> {
     const { benchCnn } = await import('./cnn.ts');

@@ -5,6 +5,7 @@ import { kmeansSection } from './kmeans-section.ts';
 import { mib, num, ratio, seconds, renderSection, type Section } from './table.ts';
 import { batchSection, fusedSection, profileSection, trainingSection } from './training-sections.ts';
 import { defaultSpec } from './datasets.ts';
+import { webgpuSection } from './webgpu-section.ts';
 
 export { SECTIONS, type BenchOptions, type SectionName } from './harness.ts';
 
@@ -98,6 +99,10 @@ export async function runBench(options: BenchOptions): Promise<string> {
   if (options.sections.includes('training')) {
     options.log('inside the fused kernel');
     sections.push(await fusedSection(bench), await batchSection(bench));
+  }
+  if (options.sections.includes('webgpu')) {
+    options.log('training on WebGPU');
+    sections.push(await webgpuSection(bench));
   }
   if (options.sections.includes('kmeans')) {
     options.log('k-means');

@@ -39,6 +39,11 @@ export function adapterLine(a: Adapter): string {
   return `${what}${a.description ? ` (${a.description})` : ''}${a.software ? ', a software adapter on the CPU' : ''}`;
 }
 
+/** An adapter in a few words: its driver's description (or vendor and device), and whether it is software. */
+export function adapterName(a: Adapter): string {
+  return `${a.description || [a.vendor, a.device].filter(Boolean).join(' ')}${a.software ? ', software' : ''}`;
+}
+
 /** What identifies an adapter in a result's hash. */
 export const adapterKey = (a: Adapter) => `adapter ${JSON.stringify([a.vendor, a.architecture, a.device, a.description])}`;
 
