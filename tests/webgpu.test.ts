@@ -10,6 +10,7 @@ import { webgpuDevice } from '../src/engine/webgpu.ts';
 import { loadData } from '../src/data/index.ts';
 import { trainModel } from '../src/model/train.ts';
 import { runExperiment } from '../src/pipeline/run.ts';
+import { runBench } from '../scripts/bench/run.ts';
 import { FieldError } from '../src/spec/errors.ts';
 import { seededRandom } from '../src/util/random.ts';
 import { tempDir, tinySpec } from './helpers.ts';
@@ -167,6 +168,19 @@ describe.skipIf(!probe.ok)('the webgpu engine on this machine', () => {
       expect(again.status).toBe('reused');
       expect(readdirSync(dir).filter((f) => f.endsWith('.json'))).toEqual(['gpu.json']);
     });
+  });
+});
+
+describe.skipIf(!probe.ok)('the benchmark on WebGPU', () => {
+  it('reports section 1e, each row labelled with its engine and adapter, against wasm', async () => {
+    const markdown = await runBench({ quick: true, inProcess: true, sections: ['webgpu'], cnn: false, fashionMlKMeans: false, log: () => {} });
+    const section = markdown.slice(markdown.indexOf('## 1e. Training on WebGPU'));
+    const rows = section.split('\n').filter((l) => l.startsWith('| MNIST'));
+    expect(rows).toHaveLength(3);
+    expect(rows[0]).toContain(`webgpu: ${probe.ok && probe.adapter.description}`);
+    expect(rows[1]).toMatch(/\| wasm \| tfjs \|.*\| 1\.00× \|/);
+    expect(rows[2]).toMatch(/\| fused kernel \(wasm SIMD\) \| fused \|.*\| 1\.00× \|/);
+    if (probe.ok && probe.adapter.software) expect(section).toContain('A software adapter computes on the CPU');
   });
 });
 
