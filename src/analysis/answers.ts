@@ -113,7 +113,7 @@ export function signaturesAnswer(r: Draft): Answer {
   const B = () => f.num(permutations, String(permutations), 'spec.analysis.permutations');
   const worst = significant.length ? significant.reduce((a, b) => (value(r, 'permutationP', { layer: b })!.mean > value(r, 'permutationP', { layer: a })!.mean ? b : a)) : null;
   const atFloor = worst !== null && value(r, 'permutationP', { layer: worst })!.mean <= floor + 1e-12;
-  const pText = worst === null ? '' : atFloor ? `; p is at its floor (one over the number of shuffles plus one) at every one of them, so it says only that the difference beats every shuffle` : `; the largest p is ${f.stat('permutationP', { layer: worst })} (at ${worst})`;
+  const pText = worst === null ? '' : atFloor ? `; p is at its floor in every seed and layer: the difference beats every shuffle, and p says no more` : `; the largest p is ${f.stat('permutationP', { layer: worst })} (at ${worst})`;
   const test =
     significant.length === hidden.length
       ? `On held-out test inputs, the class means of ${classes} differ beyond chance at every hidden layer (permutation test of the between-class scatter, ${B()} label shuffles, p < ${SIGNIFICANCE} in every seed${pText})`
