@@ -1,4 +1,5 @@
 import { loadavg } from 'node:os';
+import { analysisSection } from './analysis.ts';
 import { benchBuild, type BuildRow, type Step } from './build.ts';
 import { Bench, failed, type BenchOptions } from './harness.ts';
 import { kmeansSection } from './kmeans-section.ts';
@@ -107,6 +108,10 @@ export async function runBench(options: BenchOptions): Promise<string> {
   if (options.sections.includes('kmeans')) {
     options.log('k-means');
     sections.push(...(await kmeansSection(bench)));
+  }
+  if (options.sections.includes('analysis')) {
+    options.log('analysis against scikit-learn');
+    sections.push(analysisSection(bench));
   }
   if (options.sections.includes('build')) {
     options.log('build time');

@@ -1,6 +1,6 @@
 import type * as tfType from '@tensorflow/tfjs';
 import { activationOptions, recordActivations } from '../activations/index.ts';
-import { analyse } from '../analysis/index.ts';
+import { analyse, threadCpuMs } from '../analysis/index.ts';
 import { seedInputs } from '../analysis/inputs.ts';
 import type { Scores } from '../analysis/ood.ts';
 import { predictions } from '../analysis/paths.ts';
@@ -78,8 +78,10 @@ export async function runSeed(tf: typeof tfType, input: SeedInput, hooks: SeedHo
   const time = async <T>(stage: Stage, work: () => T | Promise<T>): Promise<T> => {
     hooks.onStage?.(stage, seed);
     const t0 = performance.now();
+    const c0 = threadCpuMs();
     const out = await work();
     timings[stage] = (timings[stage] ?? 0) + Math.round(performance.now() - t0);
+    timings[`${stage} (CPU)`] = (timings[`${stage} (CPU)`] ?? 0) + Math.round(threadCpuMs() - c0);
     return out;
   };
   const loaded = input.before ? await loadTrained(tf, spec, input.dir, input.before) : null;
@@ -90,7 +92,7 @@ export async function runSeed(tf: typeof tfType, input: SeedInput, hooks: SeedHo
   const kernels = await Promise.all(trained.hiddenLayers.map((name) => outgoingWeights(trained.model, name)));
   const parts: Record<string, number> = {};
   const { separations, scores, ...analysis } = await time('analysis', () => analyse(spec, data, acts, sigs, kernels, { curves: input.index === 0, reuse: reuse.separation, inputScores: reuse.scores, parts }));
-  for (const [part, ms] of Object.entries(parts)) timings[`analysis: ${part}`] = ms;
+  for (const [part, ms] of Object.entries(parts)) timings[`analysis: ${part} (CPU)`] = ms;
   reuse.separation.set('input', separations.get('input')!);
   const last = trained.history[trained.history.length - 1];
   const run: SeedRun = {
@@ -101,8 +103,10 @@ export async function runSeed(tf: typeof tfType, input: SeedInput, hooks: SeedHo
   const files = await artifactFiles(tf, trained.model, acts, seed);
   // Every input's prediction, clusters, maps and scores, for the explorer and inputs.csv.
   const t0 = performance.now();
+  const c0 = threadCpuMs();
   Object.assign(files, await time('analysis', () => inputsFiles(null, seedInputs({ spec, data, acts, sigs, kernels, scores, layers: analysis.layers, seed }))));
   timings['analysis: per-input export'] = Math.round(performance.now() - t0);
+  timings['analysis: per-input export (CPU)'] = Math.round(threadCpuMs() - c0);
   trained.model.dispose();
   return { run, model: { acts, sigs }, files, timings, reusedTraining: loaded !== null };
 }
