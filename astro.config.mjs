@@ -24,4 +24,6 @@ export default defineConfig({
   trailingSlash: 'ignore',
   build: { format: 'directory' },
   devToolbar: { enabled: false },
+  // English at the root, French under /fr/: every page exists in both (src/pages/fr/ mirrors src/pages/).
+  i18n: { locales: ['en', 'fr'], defaultLocale: 'en', routing: { prefixDefaultLocale: false } },
 });

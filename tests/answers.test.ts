@@ -28,6 +28,22 @@ describe('answers', () => {
     expect(factProblems(typed).join('\n')).toMatch(/42\.7 is printed but is no stored fact/);
   });
 
+  it('write each statement in French from the same facts: decimal commas, narrow spaces, the same sources and values', () => {
+    for (const a of result.answers) {
+      const fr = a.translations.fr;
+      expect(fr.statement.length, a.question).toBeGreaterThan(50);
+      expect(fr.facts.map((f) => `${f.source}=${f.value}`).sort()).toEqual(a.facts.map((f) => `${f.source}=${f.value}`).sort());
+      // No English decimal point and no English word left in the French sentence.
+      expect(fr.statement).not.toMatch(/\d\.\d/);
+      expect(fr.statement).not.toMatch(/\b(the|of|and|at|layer|probe)\b/);
+      for (const f of fr.facts.filter((x) => /%/.test(x.text))) expect(f.text).toMatch(/\d\u202F%$/);
+    }
+    // A French number printed that is no fact is caught too.
+    const a = result.answers[0];
+    const typed = { ...result, answers: [{ ...a, translations: { fr: { ...a.translations.fr, statement: `${a.translations.fr.statement} Environ 42,7 % de plus.` } } }, ...result.answers.slice(1)] };
+    expect(factProblems(typed).join('\n')).toMatch(/separation \(fr\): 42,7 is printed but is no stored fact/);
+  });
+
   it('headline the stored statistic, with its one interval, at the layer it is measured', () => {
     for (const a of result.answers) {
       const e = storedStat(result, a.statistic, { layer: a.question === 'signatures' ? null : a.layer, probe: a.question === 'unseen' ? result.dataset.probes[0] : null })!;

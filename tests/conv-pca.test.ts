@@ -91,7 +91,7 @@ describe('conv signatures by PCA', () => {
     const conv1 = result.runs[0].layers.find((l) => l.name === 'conv1')!;
     expect(conv1).toMatchObject({ units: 3, reduction: { method: 'pca', mapUnits: 28 * 28 * 2 }, noSpecificPath: expect.any(String) });
     for (const def of figuresFor(result)) expect(renderSvg(def, result).startsWith('<svg'), def.name).toBe(true);
-    const caption = (name: string) => figuresFor(result).find((f) => f.name === name)!.caption(result);
+    const caption = (name: string) => figuresFor(result).find((f) => f.name === name)!.caption(result, 'en');
     expect(caption('specific-network')).toMatch(/Not drawn: conv1/);
     expect(caption('specific-overlap')).toMatch(/conv1: no Jaccard overlap/);
     expect(caption('signatures')).toMatch(/conv1: none, its 3 columns are principal components/);

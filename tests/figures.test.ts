@@ -30,7 +30,7 @@ beforeAll(async () => {
 
 const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
 const figure = (name: string) => figureByName(name)!;
-const rowsOf = (name: string, r = result) => figure(name).rows(r);
+const rowsOf = (name: string, r = result) => figure(name).rows(r, 'en');
 const one = (rows: Row[], where: Partial<Row>) => {
   const hits = rows.filter((d) => Object.entries(where).every(([k, v]) => d[k] === v));
   expect(hits, JSON.stringify(where)).toHaveLength(1);
@@ -43,8 +43,8 @@ function renders(name: string, r = result): Row[] {
   expect(def.applies?.(r) ?? true, name).toBe(true);
   const svg = renderSvg(def, r);
   expect(svg.startsWith('<svg'), name).toBe(true);
-  expect(svg).toContain(`aria-label="${def.title}"`);
-  const rows = def.rows(r);
+  expect(svg).toContain(`aria-label="${def.title.en}"`);
+  const rows = def.rows(r, 'en');
   expect(rows.length, name).toBeGreaterThan(0);
   expect(toCsv(def, r).trim().split('\n')).toHaveLength(rows.length + 1);
   return rows;
@@ -57,9 +57,9 @@ describe('figures', () => {
     for (const def of defs) {
       const svg = renderSvg(def, result);
       expect(svg.startsWith('<svg'), def.name).toBe(true);
-      expect(svg).toContain(`aria-label="${def.title}"`);
+      expect(svg).toContain(`aria-label="${def.title.en}"`);
       expect(renderSvg(def, result)).toBe(svg);
-      expect(def.caption(result), def.name).not.toMatch(/undefined|NaN/);
+      expect(def.caption(result, 'en'), def.name).not.toMatch(/undefined|NaN/);
     }
   });
 
@@ -68,7 +68,7 @@ describe('figures', () => {
     for (const absent of ['probe-predictions', 'ood-auc', 'ood-roc', 'ood-histograms', 'seed-stability']) expect(names).not.toContain(absent);
     for (const def of figuresFor(bare)) {
       expect(renderSvg(def, bare).startsWith('<svg'), def.name).toBe(true);
-      expect(def.caption(bare), def.name).not.toMatch(/undefined|NaN/);
+      expect(def.caption(bare, 'en'), def.name).not.toMatch(/undefined|NaN/);
     }
   });
 
@@ -130,7 +130,7 @@ describe('figures', () => {
   it("draw every figure's key inside its standalone SVG: each class by name, and colour ramps", () => {
     for (const def of figuresFor(result)) {
       const svg = standaloneSvg(renderSvg(def, result));
-      const key = def.key?.(result);
+      const key = def.key?.(result, 'en');
       if (!key) continue;
       const g = /<g[^>]*class="figure-key"[\s\S]*?<\/g>/.exec(svg)?.[0] ?? "";
       expect(g, def.name).not.toBe('');
@@ -140,7 +140,24 @@ describe('figures', () => {
     // Figures coloured by class name every class of the experiment, probes marked as such.
     const flow = standaloneSvg(renderSvg(figure('paths-flow'), result));
     for (const l of result.dataset.classes) expect(flow).toContain(`>${className(result, l)}<`);
-    for (const l of result.dataset.probes) expect(flow).toContain(`>${className(result, l)} (${l < 0 ? 'far outlier' : 'probe'})<`);
+    for (const l of result.dataset.probes) expect(flow).toContain(`>${className(result, l)} (${l < 0 ? 'far outlier' : 'unseen'})<`);
+    // The same figure in French: its key, axes and numbers in French.
+    const fr = renderSvg(figure('paths-flow'), result, 'fr');
+    for (const l of result.dataset.probes) expect(fr).toContain(`>${className(result, l)} (${l < 0 ? 'très éloignée' : 'inconnue'})<`);
+    expect(fr).toContain('Couche cachée');
+  });
+
+  it('draw every figure in French: its title, caption, key and numbers with a decimal comma', () => {
+    for (const def of figuresFor(result)) {
+      const svg = renderSvg(def, result, 'fr');
+      expect(svg, def.name).toContain(`aria-label="${def.title.fr.replace(/\u202F/g, '\u202F')}"`);
+      expect(def.caption(result, 'fr'), def.name).not.toMatch(/undefined|NaN|\d\.\d|\b(the|of|and|with)\b/);
+      const key = def.key?.(result, 'fr');
+      for (const item of key?.items ?? []) expect(item.label, def.name).not.toMatch(/\b(probe|the|of)\b/);
+    }
+    const separation = renderSvg(figure('separation'), result, 'fr');
+    expect(separation).toMatch(/>0,\d+</);
+    expect(separation).not.toMatch(/>0\.\d+</);
   });
 
   it('write each figure as a one-page vector PDF with its font embedded', async () => {
@@ -314,10 +331,10 @@ describe('projections, exemplars and the specific network', () => {
     const i = p.rows.findIndex((d) => d.split === 'probe');
     expect(one(rows.filter((d, k) => k === p.rows.length + i), { layer: m.layer })).toMatchObject({ x: m.x[i], y: m.y[i], split: 'probe', class: className(result, p.rows[i].label) });
     expect(renderSvg(figure('projections-pca'), result)).toContain(`PC1 (${(100 * m.explained![0]).toFixed(1)} % of variance)`);
-    expect(figure('projections-pca').caption(result)).toContain(`${m.layer} ${Math.round(100 * (m.explained![0] + m.explained![1]))} %`);
+    expect(figure('projections-pca').caption(result, 'en')).toContain(`${m.layer} ${Math.round(100 * (m.explained![0] + m.explained![1]))} %`);
     const umapRows = renders('projections-umap');
     expect(umapRows).toHaveLength(p.rows.length * layers.length);
-    expect(figure('projections-umap').caption(result)).toContain(`${p.umap.neighbours} exact nearest neighbours`);
+    expect(figure('projections-umap').caption(result, 'en')).toContain(`${p.umap.neighbours} exact nearest neighbours`);
   });
 
   it('cluster-exemplars: up to 8 trained inputs per cluster of every layer, with the cluster size', () => {

@@ -1,5 +1,7 @@
 import { SIGNIFICANCE } from '../src/analysis/answers.ts';
-import type { Result } from '../src/results/schema.ts';
+import { layerName } from '../src/i18n/layers.ts';
+import { fixed, LANGS, type Lang } from '../src/i18n/index.ts';
+import type { Fact, Result } from '../src/results/schema.ts';
 
 // An independent reading of an answer's facts: each `source` is resolved
 // against the stored result by this file's own code (not the catalogue's),
@@ -87,26 +89,51 @@ export function resolveFact(r: Result, source: string): number {
   throw new Error(`statement-facts: unknown source ${source}`);
 }
 
-const NUMBER = /(?<![\w.])-?\d+(?:\.\d+)?(?![\w])/g;
+/**
+ * A number as a statement prints it, in either language: digits, optionally
+ * grouped by narrow no-break spaces (French) or commas (English, five digits
+ * and more), with a decimal point or comma.
+ */
+const NUMBER = /(?<![\w.,])-?\d{1,3}(?:(?:\u202F|,)\d{3})+(?![\d\w])|(?<![\w.,])-?\d+(?:[.,]\d+)?(?![\w])/g;
 
-/** Problems with an answer's statement: a fact that does not resolve to its value, or a number printed that is no fact. */
+/** An answer's statement and facts in one language. */
+function inLanguage(a: Result['answers'][number], lang: Lang): { statement: string; facts: Fact[] } {
+  return lang === 'en' ? a : a.translations[lang];
+}
+
+const key = (f: Fact) => `${f.source}=${f.value}`;
+
+/** Problems with an answer's statement: a fact that does not resolve to its value, or a number printed that is no fact, in every language. */
 export function factProblems(r: Result): string[] {
   const problems: string[] = [];
   const labels = new Set([...r.dataset.classes, ...r.dataset.probes].map(String));
   for (const a of r.answers) {
-    // The report's conventions: 95 % intervals, and the significance level.
-    const allowed = new Set<string>(['95', String(SIGNIFICANCE)]);
-    for (const f of a.facts) {
-      try {
-        const v = resolveFact(r, f.source);
-        if (Math.abs(v - f.value) > 1e-12) problems.push(`${a.question}: ${f.source} is ${v}, the statement says ${f.value}`);
-      } catch (e) {
-        problems.push(`${a.question}: ${(e as Error).message}`);
+    for (const lang of LANGS) {
+      const { statement, facts } = inLanguage(a, lang);
+      const q = `${a.question} (${lang})`;
+      // The report's conventions: 95 % intervals, and the significance level.
+      const allowed = new Set<string>(['95', fixed(SIGNIFICANCE, 2, lang)]);
+      // Digits of layer names as this language shows them (« la couche cachée 2 »).
+      for (const layer of r.runs[0].layers) for (const t of layerName(layer.name, lang).match(NUMBER) ?? []) allowed.add(t);
+      // Every language states the same facts: the same sources with the same values.
+      if (lang !== 'en') {
+        const en = new Set(a.facts.map(key));
+        const here = new Set(facts.map(key));
+        for (const k of here) if (!en.has(k)) problems.push(`${q}: ${k} is not among the English facts`);
+        for (const k of en) if (!here.has(k)) problems.push(`${q}: ${k} is missing`);
       }
-      if (!a.statement.includes(f.text)) problems.push(`${a.question}: "${f.text}" is not in the statement`);
-      for (const t of f.text.match(NUMBER) ?? []) allowed.add(t);
+      for (const f of facts) {
+        try {
+          const v = resolveFact(r, f.source);
+          if (Math.abs(v - f.value) > 1e-12) problems.push(`${q}: ${f.source} is ${v}, the statement says ${f.value}`);
+        } catch (e) {
+          problems.push(`${q}: ${(e as Error).message}`);
+        }
+        if (!statement.includes(f.text)) problems.push(`${q}: "${f.text}" is not in the statement`);
+        for (const t of f.text.match(NUMBER) ?? []) allowed.add(t);
+      }
+      for (const t of statement.match(NUMBER) ?? []) if (!allowed.has(t) && !labels.has(t)) problems.push(`${q}: ${t} is printed but is no stored fact`);
     }
-    for (const t of a.statement.match(NUMBER) ?? []) if (!allowed.has(t) && !labels.has(t)) problems.push(`${a.question}: ${t} is printed but is no stored fact`);
   }
   return problems;
 }

@@ -2,7 +2,7 @@ import type { AcrossSeeds, IntervalMethod, LayerStats, Result, SeedRun } from '.
 import { delongInterval } from '../stats/delong.ts';
 import { wilson } from '../stats/interval.ts';
 import { meanOverSeeds, type Bounds } from '../stats/seeds.ts';
-import { pct } from '../util/format.ts';
+import { fixed, type Lang, percent, pick } from '../i18n/index.ts';
 
 // The one catalogue of statistics: what each is, its bounds, how it is read
 // per seed, how it is summarised across seeds and how its interval is made.
@@ -26,6 +26,8 @@ export interface Statistic {
   id: string;
   /** Short name, for tables, axes and keys. */
   label: string;
+  /** The same in French. */
+  fr: string;
   bounds: Bounds;
   format: Format;
   scope: Scope;
@@ -56,14 +58,15 @@ const wilsonOver = (n: (run: SeedRun, key: Key, c: Counts) => number) => ({
 const overTest = wilsonOver((_, __, c) => c.test);
 const overProbe = wilsonOver((_, key, c) => c.probe(key.probe!));
 
-function layerStat(id: string, label: string, bounds: Bounds, format: Format, read: (l: LayerStats) => number | null, single?: Statistic['single']): Statistic {
-  return { id, label, bounds, format, scope: 'layer', aggregate: 'mean', read: (run, key) => read(layerOf(run, key)), single };
+function layerStat(id: string, [label, fr]: [string, string], bounds: Bounds, format: Format, read: (l: LayerStats) => number | null, single?: Statistic['single']): Statistic {
+  return { id, label, fr, bounds, format, scope: 'layer', aggregate: 'mean', read: (run, key) => read(layerOf(run, key)), single };
 }
 
-function aucStat(score: LayerStats['ood'][number]['score'], label: string): Statistic {
+function aucStat(score: LayerStats['ood'][number]['score']): Statistic {
   return {
     id: `auc:${score}`,
-    label,
+    label: SCORE_LABELS[score].en,
+    fr: SCORE_LABELS[score].fr,
     bounds: share,
     format: 'decimal3',
     scope: 'probe-layer',
@@ -81,24 +84,25 @@ function aucStat(score: LayerStats['ood'][number]['score'], label: string): Stat
   };
 }
 
-export const SCORE_LABELS: Record<LayerStats['ood'][number]['score'], string> = {
-  mahalanobis: 'Mahalanobis distance',
-  'relative-mahalanobis': 'relative Mahalanobis distance',
-  knn: 'k-th nearest-neighbour distance',
-  centroid: 'nearest-centroid distance',
+export const SCORE_LABELS: Record<LayerStats['ood'][number]['score'], { en: string; fr: string }> = {
+  mahalanobis: { en: 'Mahalanobis distance', fr: 'distance de Mahalanobis' },
+  'relative-mahalanobis': { en: 'relative Mahalanobis distance', fr: 'distance de Mahalanobis relative' },
+  knn: { en: 'k-th nearest-neighbour distance', fr: 'distance au k-ième plus proche voisin' },
+  centroid: { en: 'nearest-centroid distance', fr: 'distance au centroïde le plus proche' },
 };
 
 export const CATALOGUE: Statistic[] = [
-  layerStat('probeAccuracy', 'linear-probe accuracy', share, 'percent', (l) => l.probeAccuracy, overTest),
-  layerStat('knnAccuracy', 'k-NN accuracy', share, 'percent', (l) => l.knnAccuracy, overTest),
-  layerStat('nmiAtClasses', 'NMI (k = classes)', share, 'decimal2', (l) => l.atClasses.nmi),
-  layerStat('nmi', 'NMI', share, 'decimal2', (l) => l.nmi),
-  layerStat('ari', 'ARI', [-1, 1], 'decimal2', (l) => l.ari),
-  layerStat('purity', 'purity', share, 'percent', (l) => l.purity.test, overTest),
-  layerStat('silhouette', 'silhouette', [-1, 1], 'decimal2', (l) => l.silhouette),
+  layerStat('probeAccuracy', ['linear-probe accuracy', 'exactitude de la sonde linéaire'], share, 'percent', (l) => l.probeAccuracy, overTest),
+  layerStat('knnAccuracy', ['k-NN accuracy', 'exactitude des k-PPV'], share, 'percent', (l) => l.knnAccuracy, overTest),
+  layerStat('nmiAtClasses', ['NMI (k = classes)', 'NMI (k = classes)'], share, 'decimal2', (l) => l.atClasses.nmi),
+  layerStat('nmi', ['NMI', 'NMI'], share, 'decimal2', (l) => l.nmi),
+  layerStat('ari', ['ARI', 'ARI'], [-1, 1], 'decimal2', (l) => l.ari),
+  layerStat('purity', ['purity', 'pureté'], share, 'percent', (l) => l.purity.test, overTest),
+  layerStat('silhouette', ['silhouette', 'silhouette'], [-1, 1], 'decimal2', (l) => l.silhouette),
   {
     id: 'classDistance',
     label: 'class-mean distance / within-class spread',
+    fr: 'distance des moyennes / dispersion intra-classe',
     bounds: [0, null],
     format: 'decimal2',
     scope: 'hidden',
@@ -106,10 +110,11 @@ export const CATALOGUE: Statistic[] = [
     read: (run, key) => layerOf(run, key).classDistance?.value ?? null,
     single: { method: 'bootstrap', interval: (run, key) => layerOf(run, key).classDistance?.interval ?? null },
   },
-  { id: 'permutationP', label: 'permutation p (largest over seeds)', bounds: share, format: 'decimal3', scope: 'hidden', aggregate: 'max', read: (run, key) => layerOf(run, key).permutation?.p ?? null },
+  { id: 'permutationP', label: 'permutation p (largest over seeds)', fr: 'p de permutation (le plus grand des graines)', bounds: share, format: 'decimal3', scope: 'hidden', aggregate: 'max', read: (run, key) => layerOf(run, key).permutation?.p ?? null },
   {
     id: 'jaccard',
     label: 'Jaccard overlap of specific paths',
+    fr: 'recouvrement de Jaccard des chemins spécifiques',
     bounds: share,
     format: 'decimal2',
     scope: 'hidden',
@@ -119,14 +124,15 @@ export const CATALOGUE: Statistic[] = [
       return l.noSpecificPath ? null : meanOf(l.pairs.map((p) => p.jaccard ?? 0));
     },
   },
-  { id: 'cosine', label: 'cosine distance of class means', bounds: [0, 2], format: 'decimal2', scope: 'hidden', aggregate: 'mean', read: (run, key) => meanOf(layerOf(run, key).pairs.map((p) => p.cosine)) },
-  aucStat('mahalanobis', SCORE_LABELS.mahalanobis),
-  aucStat('relative-mahalanobis', SCORE_LABELS['relative-mahalanobis']),
-  aucStat('knn', SCORE_LABELS.knn),
-  aucStat('centroid', SCORE_LABELS.centroid),
+  { id: 'cosine', label: 'cosine distance of class signatures', fr: 'distance cosinus des signatures de classe', bounds: [0, 2], format: 'decimal2', scope: 'hidden', aggregate: 'mean', read: (run, key) => meanOf(layerOf(run, key).pairs.map((p) => p.cosine)) },
+  aucStat('mahalanobis'),
+  aucStat('relative-mahalanobis'),
+  aucStat('knn'),
+  aucStat('centroid'),
   {
     id: 'leftPaths',
-    label: 'share of probes on a route no training input took',
+    label: 'share of unseen inputs on a cluster path no training input took',
+    fr: 'part des entrées inconnues sur un chemin de clusters absent de l’entraînement',
     bounds: share,
     format: 'percent',
     scope: 'probe-hidden',
@@ -134,14 +140,14 @@ export const CATALOGUE: Statistic[] = [
     read: (run, key) => layerOf(run, key).leftPaths.find((p) => p.probe === key.probe)?.share ?? null,
     single: overProbe,
   },
-  { id: 'predictedShare', label: 'share of probes predicted as the class', bounds: share, format: 'percent', scope: 'probe-class', aggregate: 'mean', read: (run, key) => probeOf(run, key)?.predicted.find((p) => p.label === key.class)?.share ?? null, single: overProbe },
-  { id: 'seenPathShare', label: 'share of probes on a whole path seen in training', bounds: share, format: 'percent', scope: 'probe', aggregate: 'mean', read: (run, key) => probeOf(run, key)?.seenPathShare ?? null, single: overProbe },
-  { id: 'auc:msp', label: 'maximum softmax probability', bounds: share, format: 'decimal3', scope: 'probe', aggregate: 'mean', read: (run, key) => probeOf(run, key)?.baselines.msp ?? null },
-  { id: 'auc:energy', label: 'energy score', bounds: share, format: 'decimal3', scope: 'probe', aggregate: 'mean', read: (run, key) => probeOf(run, key)?.baselines.energy ?? null },
-  { id: 'auc:pathRarity', label: 'path rarity', bounds: share, format: 'decimal3', scope: 'probe', aggregate: 'mean', read: (run, key) => probeOf(run, key)?.baselines.pathRarity ?? null },
-  { id: 'testAccuracy', label: 'model test accuracy', bounds: share, format: 'percent', scope: 'model', aggregate: 'mean', read: (run) => run.training.testAccuracy, single: overTest },
-  { id: 'ownPathShare', label: 'share of test inputs on their own class path', bounds: share, format: 'percent', scope: 'model', aggregate: 'mean', read: (run) => ownPathShare(run), single: overTest },
-  { id: 'specificMatch', label: 'share of test inputs whose specific path is most like their class’s', bounds: share, format: 'percent', scope: 'model', aggregate: 'mean', read: (run) => run.paths.specificMatch, single: overTest },
+  { id: 'predictedShare', label: 'share of unseen inputs predicted as the class', fr: 'part des entrées inconnues prédites dans la classe', bounds: share, format: 'percent', scope: 'probe-class', aggregate: 'mean', read: (run, key) => probeOf(run, key)?.predicted.find((p) => p.label === key.class)?.share ?? null, single: overProbe },
+  { id: 'seenPathShare', label: 'share of unseen inputs on a whole cluster path seen in training', fr: 'part des entrées inconnues sur un chemin de clusters vu à l’entraînement', bounds: share, format: 'percent', scope: 'probe', aggregate: 'mean', read: (run, key) => probeOf(run, key)?.seenPathShare ?? null, single: overProbe },
+  { id: 'auc:msp', label: 'maximum softmax probability', fr: 'probabilité softmax maximale', bounds: share, format: 'decimal3', scope: 'probe', aggregate: 'mean', read: (run, key) => probeOf(run, key)?.baselines.msp ?? null },
+  { id: 'auc:energy', label: 'energy score', fr: 'score d’énergie', bounds: share, format: 'decimal3', scope: 'probe', aggregate: 'mean', read: (run, key) => probeOf(run, key)?.baselines.energy ?? null },
+  { id: 'auc:pathRarity', label: 'cluster-path rarity', fr: 'rareté du chemin de clusters', bounds: share, format: 'decimal3', scope: 'probe', aggregate: 'mean', read: (run, key) => probeOf(run, key)?.baselines.pathRarity ?? null },
+  { id: 'testAccuracy', label: 'model test accuracy', fr: 'exactitude du modèle en test', bounds: share, format: 'percent', scope: 'model', aggregate: 'mean', read: (run) => run.training.testAccuracy, single: overTest },
+  { id: 'ownPathShare', label: 'share of test inputs on their own class’s cluster path', fr: 'part des entrées de test sur un chemin de clusters de leur classe', bounds: share, format: 'percent', scope: 'model', aggregate: 'mean', read: (run) => ownPathShare(run), single: overTest },
+  { id: 'specificMatch', label: 'share of test inputs whose specific path is most like their class’s', fr: 'part des entrées de test dont le chemin spécifique ressemble le plus à celui de leur classe', bounds: share, format: 'percent', scope: 'model', aggregate: 'mean', read: (run) => run.paths.specificMatch, single: overTest },
 ];
 
 function probeOf(run: SeedRun, key: Key) {
@@ -162,9 +168,15 @@ export function statisticOf(id: string): Statistic {
   return s;
 }
 
-export function formatStat(id: string, value: number): string {
+export function formatStat(id: string, value: number, lang: Lang = 'en'): string {
   const { format } = statisticOf(id);
-  return format === 'percent' ? pct(value) : value.toFixed(format === 'decimal2' ? 2 : 3);
+  return format === 'percent' ? percent(value, lang) : fixed(value, format === 'decimal2' ? 2 : 3, lang);
+}
+
+/** A statistic's short name in a language. */
+export function labelOf(id: string, lang: Lang = 'en'): string {
+  const s = statisticOf(id);
+  return lang === 'fr' ? s.fr : s.label;
 }
 
 /**
@@ -230,17 +242,17 @@ export function statSource(id: string, where: { layer?: string | null; probe?: n
 }
 
 /** Words for an interval's method, after "95 % CI lo–hi". */
-export function methodText(method: IntervalMethod, seeds: number): string {
+export function methodText(method: IntervalMethod, seeds: number, lang: Lang = 'en'): string {
   switch (method) {
     case 'seeds':
-      return `over ${seeds} seeds`;
+      return pick(lang, `over ${seeds} seeds`, `sur ${seeds} graines`);
     case 'wilson':
-      return 'Wilson, over inputs';
+      return pick(lang, 'Wilson, over inputs', 'Wilson, sur les entrées');
     case 'delong':
-      return 'DeLong, over inputs';
+      return pick(lang, 'DeLong, over inputs', 'DeLong, sur les entrées');
     case 'bootstrap':
-      return 'bootstrap over inputs';
+      return pick(lang, 'bootstrap over inputs', 'bootstrap sur les entrées');
     default:
-      return 'no interval';
+      return pick(lang, 'no interval', 'sans intervalle');
   }
 }

@@ -1,6 +1,6 @@
 import * as Plot from '@observablehq/plot';
 import type { Result } from '../results/schema.ts';
-import { className, pct } from './labels.ts';
+import { className, pctIn, say } from './labels.ts';
 import { cellText } from './marks.ts';
 import type { FigureDef, Row } from './types.ts';
 
@@ -13,14 +13,18 @@ function summed(r: Result): Map<string, number> {
 
 export const confusion: FigureDef = {
   name: 'confusion',
-  title: 'Confusion matrix on the test split',
+  title: { en: 'Confusion matrix on the test split', fr: 'Matrice de confusion sur la partition de test' },
   applies: (r) => r.runs.some((s) => s.training.confusion.length > 0),
-  caption: (r) => {
-    const rows = confusion.rows(r);
+  caption: (r, lang) => {
+    const rows = confusion.rows(r, lang);
     const total = rows.reduce((s, d) => s + Number(d.count), 0);
     const right = rows.filter((d) => d.actual === d.predicted).reduce((s, d) => s + Number(d.count), 0);
+    if (lang === 'fr') {
+      const seeds = r.runs.length > 1 ? `, additionnés sur les modèles des ${r.runs.length} graines (chacun voit les mêmes ${total / r.runs.length} entrées de test)` : '';
+      return `Comment le modèle entraîné classe chaque entrée de test\u00A0: les lignes sont la vraie classe, les colonnes la classe prédite\u202F; chaque case donne le nombre et sa part de la ligne${seeds}. ${pctIn(right / total, lang)} des ${total} prédictions sont justes.`;
+    }
     const seeds = r.runs.length > 1 ? `, summed over the ${r.runs.length} seeds' models (each sees the same ${total / r.runs.length} test inputs)` : '';
-    return `How the trained model classifies each test input: rows are the true class, columns the predicted one; each cell gives the count and its share of the row${seeds}. ${pct(right / total)} of the ${total} predictions are right.`;
+    return `How the trained model classifies each test input: rows are the true class, columns the predicted one; each cell gives the count and its share of the row${seeds}. ${pctIn(right / total, lang)} of the ${total} predictions are right.`;
   },
   rows: (r) => {
     const counts = summed(r);
@@ -32,21 +36,21 @@ export const confusion: FigureDef = {
       });
     });
   },
-  key: () => ({ ramp: { label: 'Share of the row', scheme: 'blues', domain: [0, 1], format: (x) => `${Math.round(100 * x)} %` } }),
-  plot: (r, rows) => {
+  key: (_, lang) => ({ ramp: { label: say(lang, 'Share of the row', 'Part de la ligne'), scheme: 'blues', domain: [0, 1], format: (x) => pctIn(x, lang, 0) } }),
+  plot: (r, rows, lang) => {
     const names = r.dataset.classes.map((l) => className(r, l));
     const cell = Math.max(40, Math.min(80, 480 / names.length));
-    const text = (d: Row) => `${d.count}\n${pct(Number(d.rowShare))}`;
+    const text = (d: Row) => `${d.count}\n${pctIn(Number(d.rowShare), lang)}`;
     return {
       width: 90 + names.length * cell,
       height: 70 + names.length * cell,
       marginLeft: 70,
       marginBottom: 50,
-      x: { type: 'band', domain: names, label: 'Predicted class', padding: 0.03 },
-      y: { type: 'band', domain: names, label: 'Actual class', padding: 0.03 },
-      color: { type: 'linear', scheme: 'blues', domain: [0, 1], label: 'Share of the row' },
+      x: { type: 'band', domain: names, label: say(lang, 'Predicted class', 'Classe prédite'), padding: 0.03 },
+      y: { type: 'band', domain: names, label: say(lang, 'Actual class', 'Vraie classe'), padding: 0.03 },
+      color: { type: 'linear', scheme: 'blues', domain: [0, 1], label: say(lang, 'Share of the row', 'Part de la ligne') },
       marks: [
-        Plot.cell(rows, { x: 'predicted', y: 'actual', fill: 'rowShare', title: (d) => `actual ${d.actual}, predicted ${d.predicted}: ${text(d).replace('\n', ', ')}` }),
+        Plot.cell(rows, { x: 'predicted', y: 'actual', fill: 'rowShare', title: (d) => `${say(lang, 'actual', 'vraie')} ${d.actual}, ${say(lang, 'predicted', 'prédite')} ${d.predicted}${say(lang, ':', '\u00A0:')} ${text(d).replace('\n', ', ')}` }),
         ...cellText(rows, (d) => Number(d.rowShare), 0.5, { x: 'predicted', y: 'actual', text, fontSize: names.length > 6 ? 9 : 12 }),
       ],
     };

@@ -1,7 +1,7 @@
 import * as Plot from '@observablehq/plot';
 import { decodePixels } from '../data/image.ts';
 import type { Result } from '../results/schema.ts';
-import { allLabels, className, pct, seedNote } from './labels.ts';
+import { allLabels, className, layerIn, pctIn, say, seedNote } from './labels.ts';
 import { classColor } from './palette.ts';
 import { greySheetDataUri } from './png.ts';
 import { classKey } from './key.ts';
@@ -81,9 +81,9 @@ function layout(r: Result): { blocks: Block[]; titles: { layer: string; y: numbe
 export const clusterExemplars: FigureDef = {
   name: 'cluster-exemplars',
   explore: (r) => `#seed=${r.seeds[0]}${r.dataset.probes.length ? `&hide=${r.dataset.probes.join(',')}` : ''}`,
-  title: 'What each cluster looks like',
+  title: { en: 'What each cluster looks like', fr: 'À quoi ressemble chaque cluster' },
   applies: (r) => (exemplarsOf(r)?.clusters.length ?? 0) > 0 && layersOf(r).length > 0,
-  caption: (r) => {
+  caption: (r, lang) => {
     const ex = exemplarsOf(r)!;
     const most = Math.max(...ex.clusters.map((c) => shownImages(r, c.images).length));
     // The purest cluster of the last hidden layer, to anchor the reading.
@@ -92,12 +92,23 @@ export const clusterExemplars: FigureDef = {
     let anchor = '';
     if (last) {
       const best = [...new Set(last.clusters.map((c) => c.cluster))].map((c) => ({ c, top: mixOf(r, last.name, c)[0] })).sort((a, b) => b.top.share - a.top.share || a.c - b.c)[0];
-      if (best) anchor = ` In ${last.name}, the purest cluster, c${best.c}, is ${pct(best.top.share, 0)} ${className(r, best.top.label)}.`;
+      if (best)
+        anchor = say(
+          lang,
+          ` In ${last.name}, the purest cluster, c${best.c}, is ${pctIn(best.top.share, lang, 0)} ${className(r, best.top.label)}.`,
+          ` Dans ${layerIn(last.name, lang)}, le cluster le plus pur, c${best.c}, contient ${pctIn(best.top.share, lang, 0)} de ${className(r, best.top.label)}.`,
+        );
     }
+    if (lang === 'fr')
+      return (
+        `Pour chaque couche${seedNote(r, lang)}, chaque cluster k-means montré par au plus ${most} de ses membres, tirés au hasard (avec graine) parmi les entrées d’entraînement et de test des classes entraînées\u202F; les entrées inconnues ne sont jamais montrées en exemple. ` +
+        `Un même tirage sert à toutes les couches\u00A0: on peut suivre un même chiffre de cluster en cluster à travers le réseau. ` +
+        `Sous chaque cluster\u00A0: son nombre d’entrées et les classes qui le composent, entrées inconnues comprises, de la plus grande à la plus petite (au plus ${MIX_LINES}).${anchor}`
+      );
     return (
-      `For every layer${seedNote(r)}, each k-means cluster shown as up to ${most} of its members, drawn at random (seeded) from the training and test inputs of the trained classes; probes are never shown as examples. ` +
+      `For every layer${seedNote(r)}, each k-means cluster shown as up to ${most} of its members, drawn at random (seeded) from the training and test inputs of the trained classes; unseen inputs are never shown as examples. ` +
       `One draw serves every layer, so the same digit can be followed from cluster to cluster as it goes through the network. ` +
-      `Under each cluster: its number of inputs and the classes that make it up, probes included, largest first (at most ${MIX_LINES}).${anchor}`
+      `Under each cluster: its number of inputs and the classes that make it up, unseen inputs included, largest first (at most ${MIX_LINES}).${anchor}`
     );
   },
   rows: (r) => {
@@ -113,7 +124,7 @@ export const clusterExemplars: FigureDef = {
         }),
     );
   },
-  plot: (r) => {
+  plot: (r, _rows, lang) => {
     const ex = exemplarsOf(r)!;
     const { blocks, titles, width, height, rowsOfImages } = layout(r);
     // Every digit on one sheet at its own resolution, drawn as one image over the figure: a grid of
@@ -133,11 +144,11 @@ export const clusterExemplars: FigureDef = {
       ),
     );
     const textTop = (b: Block) => b.y + rowsOfImages * (SIZE + PAD) + 2;
-    const heads = blocks.map((b) => ({ x: b.x, y: textTop(b), text: `c${b.cluster} · ${mixOf(r, b.layer, b.cluster).reduce((s, m) => s + m.count, 0)} inputs` }));
+    const heads = blocks.map((b) => ({ x: b.x, y: textTop(b), text: `c${b.cluster} · ${mixOf(r, b.layer, b.cluster).reduce((s, m) => s + m.count, 0)} ${say(lang, 'inputs', 'entrées')}` }));
     const mixes = blocks.flatMap((b) =>
       mixOf(r, b.layer, b.cluster)
         .slice(0, MIX_LINES)
-        .map((m, i) => ({ x: b.x, y: textTop(b) + (i + 1) * TEXT_H, text: `${className(r, m.label)}: ${m.share < 0.005 ? '< 1 %' : pct(m.share, 0)}`, color: classColor(m.label) })),
+        .map((m, i) => ({ x: b.x, y: textTop(b) + (i + 1) * TEXT_H, text: `${className(r, m.label)}${say(lang, ':', '\u00A0:')} ${m.share < 0.005 ? `< ${pctIn(0.01, lang, 0)}` : pctIn(m.share, lang, 0)}`, color: classColor(m.label) })),
     );
     const marginLeft = 12;
     return {
@@ -150,7 +161,7 @@ export const clusterExemplars: FigureDef = {
       x: { domain: [0, width], axis: null },
       y: { domain: [height, 0], axis: null },
       marks: [
-        Plot.text(titles, { x: 0, y: 'y', text: (d) => `${d.layer} (k = ${d.k})`, textAnchor: 'start', lineAnchor: 'top', fontWeight: 'bold', fontSize: 12 }),
+        Plot.text(titles, { x: 0, y: 'y', text: (d) => `${layerIn(d.layer, lang)} (k = ${d.k})`, textAnchor: 'start', lineAnchor: 'top', fontWeight: 'bold', fontSize: 12 }),
         Plot.image([sheet], { x: Math.ceil(width * scale) / scale / 2, y: Math.ceil(height * scale) / scale / 2, src: (d) => d, width: Math.ceil(width * scale) / scale, height: Math.ceil(height * scale) / scale, imageRendering: 'pixelated' }),
         Plot.text(heads, { x: 'x', y: 'y', text: 'text', textAnchor: 'start', lineAnchor: 'top', fontSize: 10 }),
         Plot.text(mixes, { x: 'x', y: 'y', text: () => '■', textAnchor: 'start', lineAnchor: 'top', fontSize: 10, fill: 'color' }),
@@ -158,5 +169,5 @@ export const clusterExemplars: FigureDef = {
       ],
     };
   },
-  key: (r) => classKey(r, allLabels(r)),
+  key: (r, lang) => classKey(r, allLabels(r), lang),
 };

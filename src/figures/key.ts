@@ -1,6 +1,7 @@
 import * as Plot from '@observablehq/plot';
 import type { Result } from '../results/schema.ts';
-import { className } from './labels.ts';
+import type { Lang } from '../i18n/index.ts';
+import { className, say } from './labels.ts';
 import { classColor } from './palette.ts';
 
 // A figure's key, drawn inside its SVG above the plot: the page shows the
@@ -28,10 +29,11 @@ export interface FigureKey {
   ramp?: KeyRamp;
 }
 
-/** Each class's site-wide colour, "(probe)" after the classes the model never trained on. */
-export function classKey(r: Result, labels: number[]): FigureKey {
+/** Each class's site-wide colour, "(unseen)" after the classes the model never trained on. */
+export function classKey(r: Result, labels: number[], lang: Lang = 'en'): FigureKey {
   const probes = new Set(r.dataset.probes);
-  return { items: labels.map((l) => ({ label: `${className(r, l)}${probes.has(l) ? (l < 0 ? ' (far outlier)' : ' (probe)') : ''}`, color: classColor(l), shape: 'square' as const })) };
+  const note = (l: number) => (probes.has(l) ? (l < 0 ? say(lang, ' (far outlier)', ' (très éloignée)') : say(lang, ' (unseen)', ' (inconnue)')) : '');
+  return { items: labels.map((l) => ({ label: `${className(r, l)}${note(l)}`, color: classColor(l), shape: 'square' as const })) };
 }
 
 const FONT = 11;
@@ -84,7 +86,7 @@ const SVG_NS = 'http://www.w3.org/2000/svg';
  * Draws `key` at the top of a rendered Plot `<svg>`: the plot moves down by
  * the key's height, and the root's height and viewBox grow to match.
  */
-export function drawKey(svg: Element, key: FigureKey): void {
+export function drawKey(svg: Element, key: FigureKey, lang: Lang = 'en'): void {
   const items = key.items ?? [];
   if (!items.length && !key.ramp) return;
   const doc = svg.ownerDocument;
@@ -114,7 +116,7 @@ export function drawKey(svg: Element, key: FigureKey): void {
   });
   if (key.ramp) {
     const { x, y } = at[items.length];
-    const { label, scheme, domain, format = (v: number) => String(+v.toFixed(2)) } = key.ramp;
+    const { label, scheme, domain, format = (v: number) => (lang === 'fr' ? String(+v.toFixed(2)).replace('.', ',') : String(+v.toFixed(2))) } = key.ramp;
     const title = el('text', { x, y: y + ROW / 2, dy: '0.32em' });
     title.textContent = label;
     g.appendChild(title);

@@ -1,6 +1,6 @@
 import * as Plot from '@observablehq/plot';
 import type { Result } from '../results/schema.ts';
-import { className, pct, perClass, seedNote } from './labels.ts';
+import { className, type Lang, layerIn, pctIn, perClass, say, seedNote } from './labels.ts';
 import { classColor } from './palette.ts';
 import { pointsAsPath } from './marks.ts';
 import { facetGrid } from './projections.ts';
@@ -17,9 +17,10 @@ const hidden = (r: Result) => r.runs[0].layers.filter((l) => l.kind === 'hidden'
 
 type Layer = ReturnType<typeof hidden>[number];
 
-const pcaNote = (r: Result) => {
-  const left = r.runs[0].layers.filter((l) => l.noSpecificPath).map((l) => l.name);
-  return left.length ? ` Not drawn: ${left.join(', ')}, whose units are principal components of the conv map, not neurons with their own weights.` : '';
+const pcaNote = (r: Result, lang: Lang) => {
+  const left = r.runs[0].layers.filter((l) => l.noSpecificPath).map((l) => layerIn(l.name, lang));
+  if (!left.length) return '';
+  return say(lang, ` Not drawn: ${left.join(', ')}, whose units are principal components of the conv map, not neurons with their own weights.`, ` Non dessinées\u00A0: ${left.join(', ')}, dont les unités sont des composantes principales de la carte de convolution, pas des neurones avec leurs propres poids.`);
 };
 
 /**
@@ -41,9 +42,9 @@ export function drawnNeurons(layer: Layer): number[] {
 
 export const specificNetwork: FigureDef = {
   name: 'specific-network',
-  title: "Each class's specific path through the network",
+  title: { en: "Each class's specific path through the network", fr: 'Le chemin spécifique de chaque classe à travers le réseau' },
   applies: (r) => hidden(r).length > 0,
-  caption: (r) => {
+  caption: (r, lang) => {
     const layers = hidden(r);
     const cut = layers.filter((l) => l.units > MAX_DRAWN);
     const cutNote = cut.length
@@ -52,16 +53,23 @@ export const specificNetwork: FigureDef = {
           .map((l) => {
             const drawn = new Set(drawnNeurons(l));
             const missing = new Set(l.classes.flatMap((c) => c.specific).filter((j) => !drawn.has(j))).size;
-            return `In ${l.name}, ${MAX_DRAWN} of ${l.units} neurons are drawn: ${missing ? `the highest-ranked on the paths (${missing} path neurons left out)` : 'every path neuron, then the lowest-numbered others'}.`;
+            if (lang === 'fr') return `Dans ${layerIn(l.name, lang)}, ${MAX_DRAWN} neurones sur ${l.units} sont dessinés\u00A0: ${missing ? `les mieux classés sur les chemins spécifiques (${missing} neurones de ces chemins laissés de côté)` : 'tous les neurones des chemins spécifiques, puis les autres aux plus petits numéros'}.`;
+            return `In ${l.name}, ${MAX_DRAWN} of ${l.units} neurons are drawn: ${missing ? `the highest-ranked on the specific paths (${missing} of their neurons left out)` : 'every neuron of a specific path, then the lowest-numbered others'}.`;
           })
           .join(' ')
       : '';
-    const sizes = layers.map((l) => `${l.name} ${perClass(l.classes.map((c) => c.specific.length))} of ${l.units}`).join(', ');
-    const shares = layers.map((l) => perClass(l.classes.map((c) => c.specificShare), (x) => pct(x, 0))).join(', ');
+    const sizes = layers.map((l) => `${layerIn(l.name, lang)} ${perClass(l.classes.map((c) => c.specific.length), String, lang)} ${say(lang, 'of', 'sur')} ${l.units}`).join(', ');
+    const shares = layers.map((l) => perClass(l.classes.map((c) => c.specificShare), (x) => pctIn(x, lang, 0), lang)).join(', ');
+    if (lang === 'fr')
+      return (
+        `Un panneau par classe entraînée (${r.dataset.classes.map((l) => className(r, l)).join(', ')})${seedNote(r, lang)}\u00A0: les couches cachées en colonnes de neurones, dans le même ordre dans chaque panneau. ` +
+        `Remplis de la couleur de la classe, les neurones de son chemin spécifique\u00A0: le moins de neurones portant ${pctIn(r.spec.analysis.coverage, lang, 0)} de sa contribution (|activation| moyenne × poids sortant) à la couche suivante (${sizes} neurones, classe par classe, portant ${shares} de celle-ci). ` +
+        `Cerclés\u00A0: aussi sur le chemin spécifique d’une autre classe. Creux\u00A0: sur aucun chemin spécifique de cette classe.${cutNote}${pcaNote(r, lang)}`
+      );
     return (
       `One panel per trained class (${r.dataset.classes.map((l) => className(r, l)).join(', ')})${seedNote(r)}: the hidden layers as columns of neurons, in the same order in every panel. ` +
-      `Filled in the class's colour, the neurons of its specific path: the fewest that carry ${pct(r.spec.analysis.coverage, 0)} of its contribution (mean |activation| × outgoing weight) to the next layer (${sizes} neurons, class by class, carrying ${shares} of it). ` +
-      `Ringed: also on another class's path. Hollow: on none of this class's path.${cutNote}${pcaNote(r)}`
+      `Filled in the class's colour, the neurons of its specific path: the fewest that carry ${pctIn(r.spec.analysis.coverage, lang, 0)} of its contribution (mean |activation| × outgoing weight) to the next layer (${sizes} neurons, class by class, carrying ${shares} of it). ` +
+      `Ringed: also on another class's specific path. Hollow: on none of this class's specific path.${cutNote}${pcaNote(r, lang)}`
     );
   },
   rows: (r) =>
@@ -76,14 +84,14 @@ export const specificNetwork: FigureDef = {
         });
       }),
     ),
-  key: () => ({
+  key: (_, lang) => ({
     items: [
-      { label: "on the panel's class path", color: 'currentColor', shape: 'dot' },
-      { label: "also on another class's path (ringed)", color: 'currentColor', shape: 'ring' },
-      { label: 'on neither (hollow, faint)', color: '#999', shape: 'ring' },
+      { label: say(lang, "on the specific path of the panel's class", 'sur le chemin spécifique de la classe du panneau'), color: 'currentColor', shape: 'dot' },
+      { label: say(lang, "also on another class's specific path (ringed)", 'aussi sur celui d’une autre classe (cerclé)'), color: 'currentColor', shape: 'ring' },
+      { label: say(lang, 'on neither (hollow, faint)', 'sur aucun (creux, pâle)'), color: '#999', shape: 'ring' },
     ],
   }),
-  plot: (r, rows) => {
+  plot: (r, rows, lang) => {
     const layers = hidden(r);
     const classes = r.dataset.classes.filter((label) => rows.some((d) => d.class === className(r, label)));
     const grid = facetGrid(classes.length, 3);
@@ -96,11 +104,11 @@ export const specificNetwork: FigureDef = {
       // Columns centred on the middle, so that short layers sit level with long ones.
       return { ...d, fx: f.fx, fy: f.fy, color: f.color, yy: (drawn.get(String(d.layer))! - 1) / 2 - Number(d.position) };
     }) as (Row & { fx: number; fy: number; color: string; yy: number })[];
-    const titles = classes.map((label) => ({ ...at.get(className(r, label))!, text: `Class ${className(r, label)}` }));
+    const titles = classes.map((label) => ({ ...at.get(className(r, label))!, text: `${say(lang, 'Class', 'Classe')} ${className(r, label)}` }));
     const counts = classes.flatMap((label) =>
       layers.map((l) => {
         const c = l.classes.find((cl) => cl.label === label);
-        return { ...at.get(className(r, label))!, layer: l.name, text: `${c?.specific.length ?? 0} of ${l.units}` };
+        return { ...at.get(className(r, label))!, layer: l.name, text: `${c?.specific.length ?? 0} ${say(lang, 'of', 'sur')} ${l.units}` };
       }),
     );
     const half = (most - 1) / 2 + 1.4;
@@ -136,7 +144,10 @@ export const specificNetwork: FigureDef = {
               r: step * 0.4,
               fill: 'color',
               ...(shared ? { stroke: 'currentColor', strokeWidth: 1.3 } : {}),
-              title: (d: Row) => `${d.layer} neuron ${d.neuron}: rank ${d.rank} on the path of ${d.class}${shared ? ', also on another class\'s' : ''}`,
+              title: (d: Row) =>
+                lang === 'fr'
+                  ? `${layerIn(String(d.layer), lang)}, neurone ${d.neuron}\u00A0: rang ${d.rank} sur le chemin spécifique de ${d.class}${shared ? ', aussi sur celui d’une autre classe' : ''}`
+                  : `${d.layer} neuron ${d.neuron}: rank ${d.rank} on the specific path of ${d.class}${shared ? ", also on another class's" : ''}`,
             },
           ),
         ),

@@ -1,6 +1,6 @@
 import * as Plot from '@observablehq/plot';
 import type { Result } from '../results/schema.ts';
-import { allLabels, className, pct, seedNote } from './labels.ts';
+import { allLabels, className, type Lang, layerIn, pctIn, say, seedNote } from './labels.ts';
 import { pointsAsPath } from './marks.ts';
 import { classColor } from './palette.ts';
 import { classKey } from './key.ts';
@@ -47,16 +47,20 @@ export function neighbourAgreement(r: Result, map: Projection['layers'][number])
 }
 
 /** "150 of 1, 150 of 7" for the test inputs, and the same for the probes. */
-function sampleText(r: Result): string {
+function sampleText(r: Result, lang: Lang = 'en'): string {
   const rows = projectionsOf(r)!.rows;
   const counts = (split: 'test' | 'probe', labels: number[]) =>
     labels
       .map((l) => ({ l, n: rows.filter((d) => d.split === split && d.label === l).length }))
       .filter((c) => c.n > 0)
-      .map((c) => `${c.n} of ${className(r, c.l)}`)
+      .map((c) => `${c.n} ${say(lang, 'of', 'de')} ${className(r, c.l)}`)
       .join(', ');
   const probes = counts('probe', r.dataset.probes);
-  return `a seeded sample of the test inputs (${counts('test', r.dataset.classes)})${probes ? ` and of the probes (${probes})` : ''}`;
+  return say(
+    lang,
+    `a seeded sample of the test inputs (${counts('test', r.dataset.classes)})${probes ? ` and of the unseen inputs (${probes})` : ''}`,
+    `un échantillon (avec graine) des entrées de test (${counts('test', r.dataset.classes)})${probes ? ` et des entrées inconnues (${probes})` : ''}`,
+  );
 }
 
 const axisNames = (method: Method) => (method === 'pca' ? ['PC1', 'PC2'] : ['UMAP 1', 'UMAP 2']);
@@ -67,15 +71,34 @@ function projectionFigure(method: Method): FigureDef {
     name: `projections-${method}`,
     // The figure's sample is of test inputs and probes: the explorer shows them, and every other, on the same map.
     explore: (r) => `#seed=${r.seeds[0]}&proj=${method}&split=held-out`,
-    title: isPca ? 'Every layer in two dimensions: principal components' : 'Every layer in two dimensions: UMAP',
+    title: isPca
+      ? { en: 'Every layer in two dimensions: principal components', fr: 'Chaque couche en deux dimensions\u00A0: composantes principales' }
+      : { en: 'Every layer in two dimensions: UMAP', fr: 'Chaque couche en deux dimensions\u00A0: UMAP' },
     applies: (r) => mapsOf(r, method).length > 0,
-    caption: (r) => {
+    caption: (r, lang) => {
       const maps = mapsOf(r, method);
-      const agreement = maps.map((m) => `${m.layer} ${pct(neighbourAgreement(r, m), 0)}`).join(', ');
+      const agreement = maps.map((m) => `${layerIn(m.layer, lang)} ${pctIn(neighbourAgreement(r, m), lang, 0)}`).join(', ');
       const hasProbes = projectionsOf(r)!.rows.some((d) => d.split === 'probe');
-      const what = `Each point is one input of ${sampleText(r)}${seedNote(r)}: ${hasProbes ? 'filled dots are test inputs of the trained classes, rings probes' : 'dots are test inputs'}, coloured by class. `;
+      if (lang === 'fr') {
+        const what = `Chaque point est une entrée d’${sampleText(r, lang)}${seedNote(r, lang)}\u00A0: ${hasProbes ? 'les points pleins sont des entrées de test des classes entraînées, les anneaux des entrées inconnues' : 'les points sont des entrées de test'}, colorés par classe. `;
+        if (isPca) {
+          const explained = maps.map((m) => `${layerIn(m.layer, lang)} ${pctIn((m.explained?.[0] ?? 0) + (m.explained?.[1] ?? 0), lang, 0)}`).join(', ');
+          return (
+            what +
+            `Chaque panneau projette les activations d’une couche sur ses deux premières composantes principales (axes mis à l’échelle par couche\u202F; la part de la variance de la couche que porte chacune est indiquée sous et à côté). ` +
+            `Les deux ensemble portent ${explained} de la variance. Sur cette vue linéaire, les distances ont un sens\u00A0: l’entrée de test la plus proche sur la carte est de la même classe pour ${agreement} d’entre elles.`
+          );
+        }
+        const u = projectionsOf(r)!.umap;
+        return (
+          what +
+          `Chaque panneau est un plongement UMAP des activations d’une couche (umap-js, ${u.neighbours} plus proches voisins exacts, min_dist ${String(u.minDist).replace('.', ',')}, ${u.epochs} époques depuis un départ aléatoire avec graine). ` +
+          `UMAP garde qui est proche de qui, pas les distances\u00A0: la taille d’un groupe, les écarts entre groupes et les axes n’ont pas de sens. L’entrée de test la plus proche sur la carte est de la même classe pour ${agreement} d’entre elles.`
+        );
+      }
+      const what = `Each point is one input of ${sampleText(r)}${seedNote(r)}: ${hasProbes ? 'filled dots are test inputs of the trained classes, rings unseen inputs' : 'dots are test inputs'}, coloured by class. `;
       if (isPca) {
-        const explained = maps.map((m) => `${m.layer} ${pct((m.explained?.[0] ?? 0) + (m.explained?.[1] ?? 0), 0)}`).join(', ');
+        const explained = maps.map((m) => `${m.layer} ${pctIn((m.explained?.[0] ?? 0) + (m.explained?.[1] ?? 0), lang, 0)}`).join(', ');
         return (
           what +
           `Each panel projects one layer's activations onto its own first two principal components (axes scaled per layer; the share of the layer's variance each holds is under and beside it). ` +
@@ -93,7 +116,7 @@ function projectionFigure(method: Method): FigureDef {
       const rows = projectionsOf(r)?.rows ?? [];
       return mapsOf(r, method).flatMap((m) => rows.map((d, i) => ({ layer: m.layer, method, class: className(r, d.label), split: d.split, x: m.x[i], y: m.y[i] })));
     },
-    plot: (r, rows) => {
+    plot: (r, rows, lang) => {
       const maps = mapsOf(r, method);
       const grid = facetGrid(maps.length);
       const [xName, yName] = axisNames(method);
@@ -103,8 +126,8 @@ function projectionFigure(method: Method): FigureDef {
         const cx = mid(m.x);
         const cy = mid(m.y);
         const half = Math.max(1e-12, ...m.x.map((v) => Math.abs(v - cx)), ...m.y.map((v) => Math.abs(v - cy)));
-        const share = (k: 0 | 1) => (m.explained ? ` (${pct(m.explained[k])} of variance)` : '');
-        return { layer: m.layer, ...grid.at(i), cx, cy, half, xLabel: `${xName}${share(0)}`, yLabel: `${yName}${share(1)}` };
+        const share = (k: 0 | 1) => (m.explained ? say(lang, ` (${pctIn(m.explained[k], lang)} of variance)`, ` (${pctIn(m.explained[k], lang)} de la variance)`) : '');
+        return { layer: m.layer, title: layerIn(m.layer, lang), ...grid.at(i), cx, cy, half, xLabel: `${xName}${share(0)}`, yLabel: `${yName}${share(1)}` };
       });
       const frameOf = new Map(frames.map((f) => [f.layer, f]));
       const points = rows.map((d) => {
@@ -126,7 +149,7 @@ function projectionFigure(method: Method): FigureDef {
         fy: { domain: Array.from({ length: grid.rows }, (_, i) => i), axis: null, padding: 0.26 },
         marks: [
           Plot.rect(frames, { ...facet, x1: -1.06, x2: 1.06, y1: -1.06, y2: 1.06, fill: 'none', stroke: 'currentColor', strokeOpacity: 0.35 }),
-          Plot.text(frames, { ...facet, frameAnchor: 'top', dy: -14, text: 'layer', fontWeight: 'bold', fontSize: 12 }),
+          Plot.text(frames, { ...facet, frameAnchor: 'top', dy: -14, text: 'title', fontWeight: 'bold', fontSize: 12 }),
           Plot.text(frames, { ...facet, frameAnchor: 'bottom', dy: 12, text: 'xLabel', fill: 'currentColor' }),
           Plot.text(frames, { ...facet, frameAnchor: 'left', dx: -10, rotate: -90, text: 'yLabel', fill: 'currentColor' }),
           // One mark per class and kind, so that the colour is set once per group rather than on each of thousands of
@@ -146,10 +169,15 @@ function projectionFigure(method: Method): FigureDef {
         ],
       };
     },
-    key: (r) => {
+    key: (r, lang) => {
       const probes = projectionsOf(r)?.rows.some((d) => d.split === 'probe');
-      const marks = probes ? [{ label: 'test input (dot)', color: 'currentColor', shape: 'dot' as const }, { label: 'probe (ring)', color: 'currentColor', shape: 'ring' as const }] : [];
-      return { items: [...classKey(r, allLabels(r)).items!, ...marks] };
+      const marks = probes
+        ? [
+            { label: say(lang, 'test input (dot)', 'entrée de test (point)'), color: 'currentColor', shape: 'dot' as const },
+            { label: say(lang, 'unseen input (ring)', 'entrée inconnue (anneau)'), color: 'currentColor', shape: 'ring' as const },
+          ]
+        : [];
+      return { items: [...classKey(r, allLabels(r), lang).items!, ...marks] };
     },
   };
 }

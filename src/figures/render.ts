@@ -1,36 +1,67 @@
 import * as Plot from '@observablehq/plot';
 import { parseHTML } from 'linkedom';
+import type { Lang } from '../i18n/index.ts';
 import type { Result } from '../results/schema.ts';
 import { drawKey } from './key.ts';
-import type { FigureDef } from './types.ts';
+import { layerName } from '../i18n/layers.ts';
+import type { FigureDef, PlotOptions } from './types.ts';
 
 // The page, the SVG, the PNG and the PDF of a figure are drawn from one
 // rendering: kept per result object and figure for the build's lifetime.
 const rendered = new WeakMap<Result, Map<string, string>>();
 
 /** Renders a figure of a result to an SVG string, on a server-side DOM, its key drawn inside it. */
-export function renderSvg(def: FigureDef, result: Result): string {
+export function renderSvg(def: FigureDef, result: Result, lang: Lang = 'en'): string {
   let done = rendered.get(result);
   if (!done) rendered.set(result, (done = new Map()));
-  const hit = done.get(def.name);
+  const hit = done.get(`${lang}/${def.name}`);
   if (hit !== undefined) return hit;
-  const svg = draw(def, result);
-  done.set(def.name, svg);
+  const svg = draw(def, result, lang);
+  done.set(`${lang}/${def.name}`, svg);
   return svg;
 }
 
-function draw(def: FigureDef, result: Result): string {
+function draw(def: FigureDef, result: Result, lang: Lang): string {
   const { document } = parseHTML('<!doctype html><html><body></body></html>');
-  const rows = def.rows(result);
-  const options = def.plot(result, rows);
-  const el = Plot.plot({ ...options, document, ariaLabel: def.title, ariaDescription: def.caption(result) } as Plot.PlotOptions) as unknown as Element;
+  const rows = def.rows(result, lang);
+  const options = localiseScales(def.plot(result, rows, lang), result, lang);
+  const el = Plot.plot({ ...options, document, ariaLabel: def.title[lang], ariaDescription: def.caption(result, lang) } as Plot.PlotOptions) as unknown as Element;
   if (el.localName !== 'svg') throw new Error(`figure ${def.name} rendered a <${el.localName}>, expected an <svg>`);
-  const key = def.key?.(result);
-  if (key) drawKey(el, key);
+  const key = def.key?.(result, lang);
+  if (key) drawKey(el, key, lang);
   el.setAttribute('role', 'img');
   // Inside role="img" the marks are presentational: labels on them are not read, and ARIA forbids them on a bare <g>.
   for (const child of el.querySelectorAll('[aria-label]')) child.removeAttribute('aria-label');
   return xmlSafeAttributes(stableIds(el.outerHTML, `${result.id}-${def.name}`));
+}
+
+const SCALES = ['x', 'y', 'fx', 'fy', 'color'] as const;
+
+/**
+ * French axes: numbers with a decimal comma and narrow spaces between
+ * thousands, and layers named as the French captions name them. A figure's
+ * own tick format is kept and its output localised.
+ */
+function localiseScales(options: PlotOptions, result: Result, lang: Lang): PlotOptions {
+  if (lang === 'en') return options;
+  const layers = new Set(result.runs[0].layers.map((l) => l.name));
+  const out: PlotOptions = { ...options };
+  const frNumber = (d: number) => d.toLocaleString('fr-FR', { maximumFractionDigits: 6 }).replace(/\u00A0/g, '\u202F');
+  for (const key of SCALES) {
+    const scale = options[key] as Record<string, unknown> | undefined;
+    if (!scale || typeof scale !== 'object' || scale.axis === null) continue;
+    const own = typeof scale.tickFormat === 'function' ? (scale.tickFormat as (d: unknown, i: number) => unknown) : undefined;
+    if (typeof scale.tickFormat === 'string' && scale.tickFormat !== 'd' && scale.tickFormat !== '~g') continue;
+    const tickFormat = (d: unknown, i: number) => {
+      const shown = own ? own(d, i) : d;
+      if (typeof d === 'string' && layers.has(d)) return String(shown).replace(d, layerName(d, lang));
+      if (typeof shown === 'number') return frNumber(shown);
+      if (typeof shown === 'string' && /^-?\d+\.\d+/.test(shown)) return shown.replace(/(\d)\.(\d)/g, '$1,$2');
+      return shown;
+    };
+    out[key] = { ...scale, tickFormat };
+  }
+  return out;
 }
 
 /**
@@ -49,8 +80,8 @@ function stableIds(svg: string, prefix: string): string {
 }
 
 /** A figure's data as CSV (RFC 4180 quoting). */
-export function toCsv(def: FigureDef, result: Result): string {
-  const rows = def.rows(result);
+export function toCsv(def: FigureDef, result: Result, lang: Lang = 'en'): string {
+  const rows = def.rows(result, lang);
   if (rows.length === 0) return '';
   const columns = Object.keys(rows[0]);
   const cell = (v: unknown) => {

@@ -1,6 +1,6 @@
 import * as Plot from '@observablehq/plot';
 import type { Result } from '../results/schema.ts';
-import { className, pct, perClass, seedNote } from './labels.ts';
+import { className, layerIn, pctIn, perClass, say, seedNote } from './labels.ts';
 import { textWidth } from './key.ts';
 import { rgbPngDataUri } from './png.ts';
 import type { FigureDef, Row } from './types.ts';
@@ -35,16 +35,32 @@ function neuronOrder(classes: { mean: number[] }[]): number[] {
 
 export const signatures: FigureDef = {
   name: 'signatures',
-  title: 'Class signatures in each hidden layer',
+  title: { en: 'Class signatures in each hidden layer', fr: 'Signatures des classes dans chaque couche cachée' },
   applies: (r) => hidden(r).length > 0,
-  caption: (r) => {
+  caption: (r, lang) => {
     const layers = hidden(r);
+    if (lang === 'fr') {
+      const counts = layers
+        .map((l) => {
+          const n = layerIn(l.name, lang);
+          if (l.noSpecificPath) return `${n}\u00A0: aucun, ses ${l.units} colonnes sont des composantes principales`;
+          if (l.classes.length > 3) return `${n}\u00A0: ${perClass(l.classes.map((c) => c.specific.length), String, lang)} sur ${l.units} par classe`;
+          return `${n}\u00A0: ${l.classes.map((c) => `${c.specific.length} pour ${className(r, c.label)}`).join(', ')} sur ${l.units}`;
+        })
+        .join('\u202F; ');
+      const cut = layers.filter((l) => l.units > MAX_NEURONS).map((l) => layerIn(l.name, lang));
+      const cutNote = cut.length ? ` Dans ${cut.join(', ')}, seuls ${MAX_NEURONS} neurones sont dessinés\u00A0: les spécifiques, puis les plus actifs.` : '';
+      return (
+        `La signature de chaque classe entraînée (lignes)\u00A0: l’activation moyenne de chaque neurone (colonnes) sur ses entrées d’entraînement${seedNote(r, lang)}, divisée par la plus grande moyenne de la couche pour que les couches se comparent\u202F; les neurones sont groupés selon la classe à laquelle ils répondent le plus. ` +
+        `Les points marquent le chemin spécifique de chaque classe\u00A0: le moins de neurones portant ${pctIn(r.spec.analysis.coverage, lang, 0)} de sa contribution (|activation| moyenne × poids sortant) à la couche suivante (${counts}).${cutNote}`
+      );
+    }
     const counts = layers.map((l) => (l.noSpecificPath ? `${l.name}: none, its ${l.units} columns are principal components` : l.classes.length > 3 ? `${l.name}: ${perClass(l.classes.map((c) => c.specific.length))} of ${l.units} per class` : `${l.name}: ${l.classes.map((c) => `${c.specific.length} for ${className(r, c.label)}`).join(', ')} of ${l.units}`)).join('; ');
     const cut = layers.filter((l) => l.units > MAX_NEURONS).map((l) => l.name);
     const cutNote = cut.length ? ` In ${cut.join(', ')}, only ${MAX_NEURONS} neurons are drawn: the specific ones, then the most active.` : '';
     return (
-      `Mean activation of every neuron (columns) over each trained class's training inputs (rows)${seedNote(r)}, divided by the layer's largest mean so that layers compare; neurons are grouped by the class they respond to most. ` +
-      `Dots mark each class's specific path: the fewest neurons carrying ${pct(r.spec.analysis.coverage, 0)} of its contribution (mean |activation| × outgoing weight) to the next layer (${counts}).${cutNote}`
+      `Each trained class's signature (rows): the mean activation of every neuron (columns) over its training inputs${seedNote(r)}, divided by the layer's largest mean so that layers compare; neurons are grouped by the class they respond to most. ` +
+      `Dots mark each class's specific path: the fewest neurons carrying ${pctIn(r.spec.analysis.coverage, lang, 0)} of its contribution (mean |activation| × outgoing weight) to the next layer (${counts}).${cutNote}`
     );
   },
   rows: (r) =>
@@ -56,14 +72,14 @@ export const signatures: FigureDef = {
         l.classes.map((c) => ({ layer: l.name, neuron, position, class: className(r, c.label), mean: c.mean[neuron], scaled: c.mean[neuron] / scale, specific: c.specific.includes(neuron) })),
       );
     }),
-  key: (r) => {
-    const signed = signatures.rows(r).some((d) => Number(d.scaled) < 0);
+  key: (r, lang) => {
+    const signed = signatures.rows(r, lang).some((d) => Number(d.scaled) < 0);
     return {
-      items: [{ label: "on the class's specific path", color: 'currentColor', shape: 'dot' }],
-      ramp: { label: 'Mean activation / layer max', scheme: signed ? 'rdbu' : 'blues', reverse: signed, domain: signed ? [-1, 1] : [0, 1] },
+      items: [{ label: say(lang, "on the class's specific path", 'sur le chemin spécifique de la classe'), color: 'currentColor', shape: 'dot' }],
+      ramp: { label: say(lang, 'Mean activation / layer max', 'Activation moyenne / max de la couche'), scheme: signed ? 'rdbu' : 'blues', reverse: signed, domain: signed ? [-1, 1] : [0, 1] },
     };
   },
-  plot: (r, rows) => {
+  plot: (r, rows, lang) => {
     const layers = hidden(r);
     const classes = r.dataset.classes.map((l) => className(r, l));
     const widest = Math.max(...layers.map((l) => Math.min(MAX_NEURONS, l.units)));
@@ -99,7 +115,7 @@ export const signatures: FigureDef = {
       marginLeft,
       marginRight,
       marginBottom,
-      x: { domain: [0, widest], label: 'Neuron (grouped by the class it responds to most) →', ticks: [] },
+      x: { domain: [0, widest], label: say(lang, 'Neuron (grouped by the class it responds to most) →', 'Neurone (groupé selon la classe à laquelle il répond le plus) →'), ticks: [] },
       y: { domain: [totalH, 0], axis: null },
       marks: [
         Plot.image(blocks, { x: (d) => d.drawn / 2, y: (d) => d.top + blockH / 2, width: (d) => d.drawn * cellW, height: blockH, src: 'src', preserveAspectRatio: 'none', imageRendering: 'pixelated' }),
@@ -107,7 +123,7 @@ export const signatures: FigureDef = {
           blocks.flatMap((b) => classes.map((c) => ({ y: rowY(b.layer, c), c }))),
           { x: 0, y: 'y', text: 'c', dx: -6, textAnchor: 'end' },
         ),
-        Plot.text(blocks, { x: widest, y: (d) => d.top + blockH / 2, text: (d) => `${d.layer} (${d.units} units)`, dx: 10, textAnchor: 'start' }),
+        Plot.text(blocks, { x: widest, y: (d) => d.top + blockH / 2, text: (d) => `${layerIn(String(d.layer), lang)} (${d.units} ${say(lang, 'units', 'unités')})`, dx: 10, textAnchor: 'start' }),
         Plot.dot(marked.filter(contrast(true)), { x: (d) => Number(d.position) + 0.5, y: 'y', r: Math.min(2.5, cellW / 2.5), fill: 'white' }),
         Plot.dot(marked.filter(contrast(false)), { x: (d) => Number(d.position) + 0.5, y: 'y', r: Math.min(2.5, cellW / 2.5), fill: 'black' }),
       ],

@@ -1,4 +1,5 @@
 import type { Result } from '../results/schema.ts';
+import type { Lang, Text } from '../i18n/index.ts';
 import type { FigureKey } from './key.ts';
 
 export type PlotOptions = Record<string, unknown> & { marks: unknown[] };
@@ -10,14 +11,16 @@ export type Row = Record<string, string | number | boolean | null>;
  */
 export interface FigureDef {
   name: string;
-  title: string;
-  caption: (r: Result) => string;
+  /** Its title in each language. */
+  title: Text;
+  /** Every text below is written in the language asked for; the numbers are the same in each. */
+  caption: (r: Result, lang: Lang) => string;
   /** Whether the result has what the figure needs. */
   applies?: (r: Result) => boolean;
-  rows: (r: Result) => Row[];
-  plot: (r: Result, rows: Row[]) => PlotOptions;
+  rows: (r: Result, lang: Lang) => Row[];
+  plot: (r: Result, rows: Row[], lang: Lang) => PlotOptions;
   /** The key drawn inside the figure, above the plot (classes, series or a colour ramp). */
-  key?: (r: Result) => FigureKey;
+  key?: (r: Result, lang: Lang) => FigureKey;
   /** The explorer's view of what the figure shows, as its URL fragment (see src/explore/state.ts), when it has one. */
   explore?: (r: Result) => string;
 }

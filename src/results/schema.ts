@@ -4,7 +4,7 @@ import { ExperimentSpec } from '../spec/schema.ts';
 // The one contract between the pipeline and the site: the site renders only
 // what this schema describes, and a result that does not match it is rebuilt.
 
-export const RESULT_SCHEMA_VERSION = 4;
+export const RESULT_SCHEMA_VERSION = 5;
 
 const count = z.int().min(0);
 const share = z.number().min(0).max(1);
@@ -46,6 +46,12 @@ export const Answer = z.object({
   figure: z.string(),
   /** Every number in `statement`, with where it is stored. */
   facts: z.array(Fact),
+  /**
+   * The statement and unit in the site's other languages, written from the
+   * same numbers: each fact has the English one's value and source, and the
+   * text the translated sentence prints.
+   */
+  translations: z.object({ fr: z.object({ statement: z.string(), unit: z.string(), facts: z.array(Fact) }) }),
   /** Question 3: the best layer × score against the runner-up and against the raw pixels, paired over the same inputs. */
   comparisons: z
     .array(z.object({ against: z.string(), layer: z.string(), score: z.string(), auc: z.number(), difference: z.number(), interval: interval, distinguishable: z.boolean() }))

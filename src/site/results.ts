@@ -81,3 +81,11 @@ export function loadFailures(): SiteFailure[] {
 export function resultById(id: string): Result | undefined {
   return loadResults().find((r) => r.id === id);
 }
+
+/** The experiment pages: one per result, and where a failed experiment's page would be, its card. */
+export function experimentPaths() {
+  return [
+    ...loadResults().map((result) => ({ params: { id: result.id }, props: { result, failure: null } })),
+    ...loadFailures().map((failure) => ({ params: { id: failure.id }, props: { result: null, failure } })),
+  ];
+}

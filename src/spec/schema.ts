@@ -160,8 +160,13 @@ export const AnalysisSpec = z
 export const ExperimentSpec = z
   .object({
     $schema: z.string().optional(),
-    title: z.string().min(1).describe('Shown as the experiment page title.'),
-    description: z.string().default(''),
+    title: z
+      .union([z.string().min(1), z.object({ en: z.string().min(1), fr: z.string().min(1).optional() }).strict()])
+      .describe('Shown as the experiment page title: one string for both languages, or `{ en, fr }`.'),
+    description: z
+      .union([z.string(), z.object({ en: z.string(), fr: z.string().optional() }).strict()])
+      .default('')
+      .describe('Shown under the title: one string for both languages, or `{ en, fr }`.'),
     seeds: z
       .array(z.int().min(0))
       .min(1)

@@ -143,7 +143,7 @@ describe('the built site, in Chromium', () => {
 
   it('passes an accessibility check (axe-core) with no serious or critical violation', async () => {
     const axe = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
-    for (const path of ['/', '/experiments/mnist-1-vs-7/', '/report/', '/figures/']) {
+    for (const path of ['/', '/experiments/mnist-1-vs-7/', '/report/', '/figures/', '/glossary/', '/fr/', '/fr/experiments/mnist-1-vs-7/', '/fr/report/', '/fr/figures/', '/fr/glossary/']) {
       // The site's CSP rightly forbids injected scripts: the checker alone is let through.
       const context = await browser.newContext({ bypassCSP: true, viewport: { width: 1200, height: 900 } });
       const page = await context.newPage();
@@ -154,6 +154,94 @@ describe('the built site, in Chromium', () => {
         return run.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(', ')}`);
       });
       expect(violations, path).toEqual([]);
+      await context.close();
+    }
+  });
+});
+
+/** Every HTML page of the built site, by its path. */
+function htmlPages(dir: string, prefix = '/'): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
+    if (e.isDirectory()) return htmlPages(join(dir, e.name), `${prefix}${e.name}/`);
+    return e.name === 'index.html' ? [prefix] : [];
+  });
+}
+
+/** English function words: three of them in one stretch of visible text make an English sentence. */
+const ENGLISH = /\b(the|and|of|which|with|from|is|are|each|every|its|their|this|that|by|to|on|not|where|what)\b/gi;
+
+describe('the French edition, in Chromium', () => {
+  it('has every page in both languages, with the right lang and hreflang alternates', () => {
+    const pages = htmlPages(site.dist);
+    const english = pages.filter((p) => !p.startsWith('/fr/'));
+    const french = new Set(pages.filter((p) => p.startsWith('/fr/')));
+    expect(english.filter((p) => !french.has(`/fr${p}`))).toEqual([]);
+    expect([...french].filter((p) => !english.includes(p.slice(3)))).toEqual([]);
+    for (const p of pages) {
+      const html = readFileSync(join(site.dist, p, 'index.html'), 'utf8');
+      const fr = p.startsWith('/fr/');
+      expect(/<html lang="(\w+)"/.exec(html)?.[1], p).toBe(fr ? 'fr' : 'en');
+      const en = fr ? p.slice(3) : p;
+      expect(html, p).toContain(`<link rel="alternate" hreflang="en" href="https://chemins.test${en}">`);
+      expect(html, p).toContain(`<link rel="alternate" hreflang="fr" href="https://chemins.test/fr${en}">`);
+    }
+  });
+
+  it('shows no English sentence on a French page: interface, answers, captions, figures and tables', async () => {
+    const pages = htmlPages(site.dist).filter((p) => p.startsWith('/fr/') && !p.endsWith('/explore/'));
+    for (const path of pages) {
+      const { page, context, errors } = await visit(path, { javaScriptEnabled: false });
+      expect(errors, path).toEqual([]);
+      // Visible text, SVG text included; passages marked lang="en" (a command line's own report, references' titles, the spec) are English by design.
+      const stretches = await page.evaluate(() => {
+        const out: string[] = [];
+        const walk = (el: Element) => {
+          if (el.closest('[lang="en"], code, pre, script, style, title, .fig-id')) return;
+          for (const node of el.childNodes) {
+            if (node.nodeType === 3 && node.textContent!.trim()) out.push(node.textContent!.trim());
+            else if (node.nodeType === 1) walk(node as Element);
+          }
+        };
+        walk(document.body);
+        return out;
+      });
+      const english = stretches.filter((t) => (t.match(/\b(the|and|of|which|with|from|is|are|each|every|its|their|this|that|by|to|on|not|where|what)\b/gi) ?? []).length >= 3);
+      expect(english, path).toEqual([]);
+      await context.close();
+    }
+    expect(ENGLISH.test('the model and its layers')).toBe(true);
+  }, 600_000);
+
+  it('switches language on the same page, and each figure to its counterpart at its anchor', async () => {
+    const { page, context } = await visit('/fr/experiments/mnist-1-vs-7/');
+    expect(await page.locator('html').getAttribute('lang')).toBe('fr');
+    expect(await page.locator('.answer .value').first().innerText()).toMatch(/^\d+,\d/);
+    await page.locator('header a.lang-switch').click();
+    await page.waitForURL(`${server.url}/experiments/mnist-1-vs-7/`);
+    expect(await page.locator('html').getAttribute('lang')).toBe('en');
+    const figureLink = await page.locator('#fig-purity a.figure-lang').getAttribute('href');
+    expect(figureLink).toBe('/fr/experiments/mnist-1-vs-7/#fig-purity');
+    // French downloads: the figure drawn in French, its citation pointing at the French page.
+    const svg = await page.request.get(`${server.url}/fr/figures/mnist-1-vs-7/purity.svg`);
+    expect(await svg.text()).toContain('Pureté');
+    const bib = await (await page.request.get(`${server.url}/fr/figures/mnist-1-vs-7/purity.bib`)).text();
+    expect(bib).toContain('/fr/experiments/mnist-1-vs-7/#fig-purity');
+    for (const lang of ['', '/fr']) {
+      await page.goto(`${server.url}${lang}/experiments/mnist-1-vs-7/`);
+      await page.screenshot({ path: `${SHOTS}/experiment${lang ? '-fr' : '-en'}.png`, fullPage: true });
+      await page.goto(`${server.url}${lang}/report/`);
+      await page.screenshot({ path: `${SHOTS}/report${lang ? '-fr' : '-en'}.png`, fullPage: true });
+    }
+    await context.close();
+  }, 300_000);
+
+  it('links a term’s first use on a page to the glossary, in each language', async () => {
+    for (const [path, glossary] of [['/experiments/mnist-1-vs-7/', '/glossary/'], ['/fr/experiments/mnist-1-vs-7/', '/fr/glossary/']]) {
+      const { page, context } = await visit(path, { javaScriptEnabled: false });
+      const terms = await page.$$eval('a.term', (els) => els.map((e) => e.getAttribute('href')!));
+      expect(terms.length, path).toBeGreaterThan(5);
+      expect(new Set(terms).size, path).toBe(terms.length);
+      for (const href of terms) expect(href.startsWith(`${glossary}#`), href).toBe(true);
       await context.close();
     }
   });
@@ -186,7 +274,7 @@ describe('figures for print and citation, in Chromium', () => {
           expect(text, href).toContain(`id ${ids[i]}`);
           expect(text, href).toMatch(/from commit \w+/);
           if (ext === '.bib') expect(text.startsWith(`@misc{chemins:mnist-1-vs-7:${figuresFor(result)[i].name},`), href).toBe(true);
-          else expect(text, href).toContain(`Figure ${i + 1}: ${figuresFor(result)[i].title}`);
+          else expect(text, href).toContain(`Figure ${i + 1}: ${figuresFor(result)[i].title.en}`);
         }
       }
     }
@@ -262,7 +350,7 @@ describe('figures that go into a thesis, pages that read on paper and on a phone
     const { page, context } = await visit('/experiments/mnist-1-vs-7/');
     const names = [...result.dataset.classes, ...result.dataset.probes].map((l) => result.dataset.names[String(l)] ?? String(l));
     for (const def of figuresFor(result)) {
-      const key = def.key?.(result);
+      const key = def.key?.(result, 'en');
       if (!key) continue;
       // The SVG file alone, as a thesis takes it: no page, no stylesheet.
       const res = await page.request.get(`${server.url}/figures/mnist-1-vs-7/${def.name}.svg`);

@@ -229,7 +229,7 @@ export function checkText(text: string): Verdict {
   if (out.ok) {
     const { id, file, spec } = out.experiment;
     if (id !== 'fuzz' || file !== FILE) return { ok: false, why: `wrong id or file: ${id}, ${file}` };
-    const filled = spec.model && spec.training && spec.signatures && spec.analysis && typeof spec.description === 'string' && Array.isArray(spec.dataset.probes) && Array.isArray(spec.model.hidden) && typeof spec.training.epochs === 'number' && typeof spec.analysis.permutations === 'number' && typeof spec.dataset.samplesPerClass === 'number';
+    const filled = spec.model && spec.training && spec.signatures && spec.analysis && (typeof spec.description === 'string' || typeof spec.description === 'object') && Array.isArray(spec.dataset.probes) && Array.isArray(spec.model.hidden) && typeof spec.training.epochs === 'number' && typeof spec.analysis.permutations === 'number' && typeof spec.dataset.samplesPerClass === 'number';
     if (!filled) return { ok: false, why: `defaults not filled in: ${JSON.stringify(spec)}` };
     const again = ExperimentSpec.safeParse(spec);
     if (!again.success || !isDeepStrictEqual(again.data, spec)) return { ok: false, why: `a valid spec does not parse to itself: ${JSON.stringify(spec)}` };

@@ -8,6 +8,6 @@ export const getStaticPaths = () => loadResults().map((result) => ({ params: { i
 
 /** How to cite the experiment's page. */
 export const GET: APIRoute = ({ props, site }) => {
-  const body = citationText(experimentCitation((props as { result: Result }).result, site, import.meta.env.BASE_URL));
+  const body = citationText(experimentCitation((props as { result: Result }).result, site, import.meta.env.BASE_URL, 'en'));
   return new Response(body, { headers: { 'Content-Type': 'text/plain; charset=utf-8' } });
 };

@@ -1,10 +1,13 @@
 import type { APIRoute } from 'astro';
 import { toCsv } from '../../../figures/render.ts';
+import { langOfPath } from '../../../i18n/index.ts';
 import { figurePaths, type FigureProps } from '../../../site/figure-paths.ts';
 
 export const getStaticPaths = figurePaths;
 
-export const GET: APIRoute = ({ props }) => {
+export const GET: APIRoute = ({ props, url }) => {
   const { result, def } = props as FigureProps;
-  return new Response(toCsv(def, result), { headers: { 'Content-Type': 'text/csv; charset=utf-8' } });
+  // The same route serves /fr/figures/…: its language is its address's.
+  const lang = langOfPath(url.pathname, import.meta.env.BASE_URL);
+  return new Response(toCsv(def, result, lang), { headers: { 'Content-Type': 'text/csv; charset=utf-8' } });
 };

@@ -2,13 +2,16 @@ import type { APIRoute } from 'astro';
 import { rasterise } from '../../../figures/raster.ts';
 import { renderSvg } from '../../../figures/render.ts';
 import { standaloneSvg } from '../../../figures/standalone.ts';
+import { langOfPath } from '../../../i18n/index.ts';
 import { figurePaths, type FigureProps } from '../../../site/figure-paths.ts';
 
 export const getStaticPaths = figurePaths;
 
 /** The figure as PNG for print: the standalone SVG drawn at 300 dpi or more (at least 2400 px wide). */
-export const GET: APIRoute = ({ props }) => {
+export const GET: APIRoute = ({ props, url }) => {
   const { result, def } = props as FigureProps;
-  const { png } = rasterise(standaloneSvg(renderSvg(def, result)));
+  // The same route serves /fr/figures/…: its language is its address's.
+  const lang = langOfPath(url.pathname, import.meta.env.BASE_URL);
+  const { png } = rasterise(standaloneSvg(renderSvg(def, result, lang)));
   return new Response(new Uint8Array(png), { headers: { 'Content-Type': 'image/png' } });
 };

@@ -1,0 +1,2 @@
+// The figure's bib in French: the English route's own, which reads the language from its address.
+export { GET, getStaticPaths } from '../../../figures/[experiment]/[figure].bib.ts';

@@ -1,0 +1,2 @@
+// The figure's png in French: the English route's own, which reads the language from its address.
+export { GET, getStaticPaths } from '../../../figures/[experiment]/[figure].png.ts';
