@@ -29,6 +29,7 @@ export const GLOSSARY: GlossaryEntry[] = [
       en: 'One of the k groups into which k-means divides a layer’s activations. An input’s cluster at a layer is the group its activation falls in; c0 is the largest among the training inputs.',
       fr: 'L’un des k groupes en lesquels k-means divise les activations d’une couche. Le cluster d’une entrée à une couche est le groupe où tombe son activation ; c0 est le plus grand parmi les entrées d’entraînement.',
     },
+    code: 'signatures.k',
   },
   {
     id: 'cluster-path',
@@ -46,7 +47,6 @@ export const GLOSSARY: GlossaryEntry[] = [
       en: 'A class’s mean activation at a layer, over its inputs: one vector per class and layer. Two classes’ signatures are compared by their distance (in within-class spreads), their cosine distance and a permutation test.',
       fr: 'L’activation moyenne d’une classe à une couche, sur ses entrées : un vecteur par classe et par couche. Les signatures de deux classes se comparent par leur distance (en dispersions intra-classe), leur distance cosinus et un test de permutation.',
     },
-    code: 'signatures',
   },
   {
     id: 'specific-path',

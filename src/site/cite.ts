@@ -22,6 +22,8 @@ export interface Citation {
   date: string;
   /** The commit the site was built from, short hash or `unknown`. */
   commit: string;
+  /** The language its page is in: the words around the citation follow it (English when absent). */
+  lang?: 'en' | 'fr';
   /** What else identifies it, e.g. "figure id mnist-1-vs-7/purity". */
   note?: string;
 }
@@ -100,7 +102,7 @@ export function plainAuthors(authors: Author[]): string {
 }
 
 function note(c: Citation): string {
-  return [c.note, `built ${c.date} from commit ${c.commit}`].filter(Boolean).join('; ');
+  return [c.note, c.lang === 'fr' ? `construit le ${c.date} à partir du commit ${c.commit}` : `built ${c.date} from commit ${c.commit}`].filter(Boolean).join('; ');
 }
 
 /** A BibTeX `@misc` entry (read by BibTeX and biblatex alike): authors, title, where it stands, URL and access date. */
@@ -111,7 +113,7 @@ export function bibtex(c: Citation): string {
     ['author', bibtexAuthors(c.authors)],
     // Double braces keep the title's capitals.
     ['title', `{${escapeBibtex(c.title)}}`],
-    ...(c.within.length ? ([['howpublished', escapeBibtex(`In ${c.within.join(', ')}`)]] as [string, string][]) : []),
+    ...(c.within.length ? ([['howpublished', escapeBibtex(`${c.lang === 'fr' ? 'Dans' : 'In'} ${c.within.join(', ')}`)]] as [string, string][]) : []),
     ['year', escapeBibtex(year)],
     ...(month ? ([['month', month, true]] as [string, string, boolean][]) : []),
     // A URL stays verbatim (the url package reads it so), braces aside.
@@ -126,12 +128,15 @@ export function bibtex(c: Citation): string {
 /** One paragraph of plain text, for a reference list. */
 export function plainCitation(c: Citation): string {
   const url = citationUrl(c);
-  const where = c.within.length ? ` In ${sentence(c.within.join(', '))}` : '';
-  const tail = url ? ` Retrieved ${c.date}, from ${url}` : ` At ${c.path} on the site (built without an address).`;
-  return `${plainAuthors(c.authors)} (${dateParts(c.date).year}). ${sentence(c.title)}${where}${c.note ? ` ${sentence(c.note.replace(/^./, (ch) => ch.toUpperCase()))}` : ''} Built from commit ${c.commit}.${tail}`;
+  const fr = c.lang === 'fr';
+  const where = c.within.length ? ` ${fr ? 'Dans' : 'In'} ${sentence(c.within.join(', '))}` : '';
+  const tail = url ? (fr ? ` Consulté le ${c.date}, à l’adresse ${url}` : ` Retrieved ${c.date}, from ${url}`) : fr ? ` À ${c.path} sur le site (construit sans adresse).` : ` At ${c.path} on the site (built without an address).`;
+  const built = fr ? `Construit à partir du commit ${c.commit}.` : `Built from commit ${c.commit}.`;
+  return `${plainAuthors(c.authors)} (${dateParts(c.date).year}). ${sentence(c.title)}${where}${c.note ? ` ${sentence(c.note.replace(/^./, (ch) => ch.toUpperCase()))}` : ''} ${built}${tail}`;
 }
 
 /** The text file beside what is cited: the plain citation, then the BibTeX entry. */
 export function citationText(c: Citation): string {
+  if (c.lang === 'fr') return [`Comment citer ${c.title} (${c.id})`, '', 'Texte brut\u00A0:', plainCitation(c), '', 'BibTeX\u00A0:', bibtex(c)].join('\n');
   return [`How to cite ${c.title} (${c.id})`, '', 'Plain text:', plainCitation(c), '', 'BibTeX:', bibtex(c)].join('\n');
 }
