@@ -1,5 +1,6 @@
 import { h } from './dom.ts';
 import { thumb, type Sprite } from './thumbs.ts';
+import { countText, say } from './words.ts';
 
 // The selected inputs' thumbnails, each a button that opens the input. The
 // first `PAGE` are drawn at once, the rest on request.
@@ -68,7 +69,7 @@ export class Gallery {
     this.shown = end;
     const left = this.items.length - this.shown;
     this.more.hidden = left <= 0;
-    this.more.textContent = `Show the other ${left.toLocaleString('en')}`;
+    this.more.textContent = say(`Show the other ${countText(left)}`, `Montrer les ${countText(left)} autres`);
   }
 
   markCurrent(row: number | null) {

@@ -7,6 +7,7 @@ import { Sankey } from './sankey.ts';
 import { Scatter } from './scatter.ts';
 import { formatHash, parseHash, type Selection, type StateSpace, type ViewState } from './state.ts';
 import { thumb, type Sprite } from './thumbs.ts';
+import { COLON, countText, layerText, say } from './words.ts';
 
 // The explorer of one experiment: linked views of every input (a layer's 2-D
 // map, the cluster-path Sankey, a gallery of the selection, one input in
@@ -45,7 +46,7 @@ async function start() {
   const describe = (r: number) => {
     const label = inputs.labels[r];
     const p = view.predicted[r];
-    return `${name(label)} (${inputs.splitOf(r)}), predicted ${name(p)}${view.wrong(r) ? ' (wrong)' : ''}, path ${
+    return `${name(label)} (${inputs.splitOf(r)}), ${say('predicted', 'prédite')} ${name(p)}${view.wrong(r) ? say(' (wrong)', ' (fausse)') : ''}, ${say('cluster path', 'chemin de clusters')} ${
       view
         .path(r)
         .map((c) => `c${c}`)
@@ -157,7 +158,10 @@ async function start() {
       current: hiddenNames.includes(state.layer) ? state.layer : null,
     });
     $('#shown').textContent =
-      `${rows.length.toLocaleString('en')} of ${inputs.n.toLocaleString('en')} inputs shown${selected ? `, ${selected.length.toLocaleString('en')} selected` : ''}.`;
+      say(
+        `${countText(rows.length)} of ${countText(inputs.n)} inputs shown${selected ? `, ${countText(selected.length)} selected` : ''}.`,
+        `${countText(rows.length)} entrées affichées sur ${countText(inputs.n)}${selected ? `, ${countText(selected.length)} sélectionnées` : ''}.`,
+      );
     const clear = $<HTMLButtonElement>('#c-clear');
     clear.disabled = !state.sel;
     if (selected) {
@@ -168,21 +172,32 @@ async function start() {
         description: describe(r),
         wrong: view.wrong(r),
       }));
-      gallery.render(items, `${selected.length.toLocaleString('en')} selected: ${selectionText(state.sel!)}.`, row);
-    } else gallery.render([], 'Nothing selected: click a cluster or a band of the Sankey, or drag across the map, to see those inputs here.', row);
+      gallery.render(items, `${countText(selected.length)} ${say('selected', 'sélectionnées')}${COLON}${selectionText(state.sel!)}.`, row);
+    } else
+      gallery.render(
+        [],
+        say(
+          'Nothing selected: click a cluster or a band of the Sankey, or drag across the map, to see those inputs here.',
+          'Rien de sélectionné\u00A0: cliquez sur un cluster ou une bande du Sankey, ou faites glisser sur la carte, pour voir ces entrées ici.',
+        ),
+        row,
+      );
     const detail = $<HTMLElement>('#detail');
     if (row !== null) {
       renderDetail(detail, view, row, sprite, detail.clientWidth || 400);
       if (focusDetail) $<HTMLElement>('#detail-title').focus();
     } else {
       detail.replaceChildren(
-        h('h2', { id: 'detail-title', tabindex: '-1' }, 'One input'),
+        h('h2', { id: 'detail-title', tabindex: '-1' }, say('One input', 'Une entrée')),
         h(
           'p',
           { class: 'note' },
           state.input
-            ? `No input has the id “${state.input}” in this experiment.`
-            : 'Click a point of the map or a thumbnail, or type an id above, to open an input: its path, its nearest training inputs and its scores.',
+            ? say(`No input has the id “${state.input}” in this experiment.`, `Aucune entrée n’a l’identifiant «\u00A0${state.input}\u00A0» dans cette expérience.`)
+            : say(
+                'Click a point of the map or a thumbnail, or type an id above, to open an input: its cluster path, its nearest training inputs and its scores.',
+                'Cliquez sur un point de la carte ou une vignette, ou tapez un identifiant ci-dessus, pour ouvrir une entrée\u00A0: son chemin de clusters, ses plus proches entrées d’entraînement et ses scores.',
+              ),
         ),
       );
     }
@@ -196,19 +211,19 @@ async function start() {
   };
 
   const selectionText = (sel: Selection) => {
-    if (sel.kind === 'node') return `cluster c${sel.cluster} of ${sel.layer}`;
+    if (sel.kind === 'node') return say(`cluster c${sel.cluster} of ${sel.layer}`, `cluster c${sel.cluster} de ${layerText(sel.layer)}`);
     if (sel.kind === 'band') {
       const next = layerNames[inputs.hidden[inputs.hidden.indexOf(inputs.layerIndex(sel.layer)) + 1]] ?? '';
-      return `class ${name(sel.label)} from ${sel.layer} c${sel.from} to ${next} c${sel.to}`;
+      return say(`class ${name(sel.label)} from ${sel.layer} c${sel.from} to ${next} c${sel.to}`, `classe ${name(sel.label)} de ${layerText(sel.layer)} c${sel.from} à ${layerText(next)} c${sel.to}`);
     }
-    return `a rectangle of the ${sel.proj.toUpperCase()} map of ${sel.layer}`;
+    return say(`a rectangle of the ${sel.proj.toUpperCase()} map of ${sel.layer}`, `un rectangle de la carte ${sel.proj === 'pca' ? 'ACP' : 'UMAP'} de ${layerText(sel.layer)}`);
   };
 
   let queue = Promise.resolve();
   function set(change: Partial<ViewState>) {
     const opening = change.input !== undefined && change.input !== state.input;
     state = { ...state, ...change };
-    if (change.sel !== undefined) announce(change.sel ? `Selected ${selectionText(change.sel)}.` : 'Selection cleared.');
+    if (change.sel !== undefined) announce(change.sel ? `${say('Selected', 'Sélection\u00A0:')} ${selectionText(change.sel)}.` : say('Selection cleared.', 'Sélection effacée.'));
     queue = queue.then(() => render(opening)).catch(fail);
   }
 
@@ -249,7 +264,7 @@ function sameSelection(a: Selection, b: Selection | null): boolean {
 function fail(err: unknown) {
   root.dataset.state = 'failed';
   const p = root.querySelector('#status');
-  if (p) p.textContent = `The explorer could not load its data: ${String((err as Error)?.message ?? err)}`;
+  if (p) p.textContent = `${say('The explorer could not load its data', 'L’explorateur n’a pas pu charger ses données')}${COLON}${String((err as Error)?.message ?? err)}`;
 }
 
 start().catch(fail);

@@ -2,6 +2,7 @@ import { layoutFlows, type Flow, type FlowLayout } from '../figures/flow-layout.
 import { classColor } from '../figures/palette.ts';
 import { svg } from './dom.ts';
 import type { Selection } from './state.ts';
+import { say } from './words.ts';
 
 // The cluster-path Sankey: the paths-flow figure's layout (flow-layout.ts),
 // drawn as SVG the reader can act on. Each cluster (node) and each band is a
@@ -104,7 +105,10 @@ export class Sankey {
       class: 'sankey',
       role: 'group',
       'aria-label':
-        'Paths through the hidden layers: one column per hidden layer, one block per cluster, one band per class between two clusters. Arrow keys move between them; Enter selects.',
+        say(
+          'Cluster paths through the hidden layers: one column per hidden layer, one block per cluster, one band per class between two clusters. Arrow keys move between them; Enter selects.',
+          'Chemins de clusters à travers les couches cachées\u00A0: une colonne par couche cachée, un bloc par cluster, une bande par classe entre deux clusters. Les flèches passent de l’un à l’autre\u202F; Entrée sélectionne.',
+        ),
     });
     const items: Item[] = [];
     const selKey = input.sel && input.sel.kind !== 'brush' ? selectionKey(input.sel, input.layers) : null;
