@@ -1,7 +1,7 @@
 // The performance benchmark: training throughput, k-means, build time and
 // peak memory, each against a baseline measured in the same run, written as
 // a Markdown table to bench/latest.md (see scripts/bench/run.ts).
-//   npm run bench [-- --quick] [--in-process] [--only training,webgpu,kmeans,build]
+//   npm run bench [-- --quick] [--in-process] [--only training,webgpu,kmeans,build,explorer]
 //                 [--no-cnn] [--fashion-ml-kmeans] [--cold-all] [--out FILE]
 // With --part NAME --args JSON it is the child process of one measured part.
 import { mkdirSync, writeFileSync } from 'node:fs';

@@ -20,7 +20,7 @@ const cells = (markdown: string, title: string): Record<string, string>[] => {
 
 describe('npm run bench -- --quick', () => {
   it('reports every section with the expected rows', async () => {
-    const markdown = await runBench({ quick: true, inProcess: true, sections: ['training', 'kmeans', 'build'], cnn: false, fashionMlKMeans: false, log: () => {} });
+    const markdown = await runBench({ quick: true, inProcess: true, sections: ['training', 'kmeans', 'build', 'explorer'], cnn: false, fashionMlKMeans: false, log: () => {} });
     const fashion = existsSync(FASHION);
 
     expect(markdown).toMatch(/^# Chemins benchmark/);
@@ -58,7 +58,8 @@ describe('npm run bench -- --quick', () => {
     if (fashion) expect(kmeans.some((r) => r.Matrix.startsWith('Fashion-MNIST') && r.Engine === 'lloyd')).toBe(true);
 
     expect(cells(markdown, '3. Build time')[0].What).toBe('skipped (--quick)');
-    const memory = cells(markdown, '4. Peak memory');
+    expect(cells(markdown, '4. The explorer')[0].Measured).toBe('skipped (--quick)');
+    const memory = cells(markdown, '5. Peak memory');
     expect(memory.map((r) => r.Part)).toContain('train mnist wasm tfjs loop');
     expect(memory.map((r) => r.Part)).toContain('train mnist fused');
     expect(memory.map((r) => r.Part)).toContain('k-means: lloyd on activations');

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Inputs, SeedView } from '../src/explore/model.ts';
+import { crossings, type Flow, layoutFlows } from '../src/figures/flow-layout.ts';
 import { defaultState, formatHash, parseHash, type StateSpace } from '../src/explore/state.ts';
 import type { InputsIndex, SeedInputs } from '../src/results/inputs.ts';
 import { inputsCsv } from '../src/site/inputs.ts';
@@ -165,5 +166,30 @@ describe('the explorer data model', () => {
     });
     expect(lines[5]).toContain('"three, ""quoted"""');
     expect(row(6)).toMatchObject({ id: 'mnist:1:0', seed: '2' });
+  });
+});
+
+describe('the paths layout the figure and the explorer share', () => {
+  it('counts weighted band crossings as the pairwise definition does', () => {
+    let seed = 3;
+    const random = () => ((seed = (seed * 16807) % 2147483647) - 1) / 2147483646;
+    for (let trial = 0; trial < 20; trial++) {
+      const layers = 2 + Math.floor(random() * 3);
+      const k = 2 + Math.floor(random() * 5);
+      const flows: Flow[] = [];
+      for (let l = 0; l + 1 < layers; l++)
+        for (let a = 0; a < k; a++) for (let b = 0; b < k; b++) for (const label of [1, 7]) if (random() < 0.4) flows.push({ layer: l, from: a, to: b, label, count: 1 + Math.floor(random() * 50) });
+      const layout = layoutFlows(layers, flows);
+      const rank = new Map(layout.nodes.map((n) => [`${n.layer} ${n.cluster}`, n.rank]));
+      let naive = 0;
+      for (const a of layout.links)
+        for (const b of layout.links) {
+          if (a === b || a.layer !== b.layer) continue;
+          const da = rank.get(`${a.layer} ${a.from}`)! - rank.get(`${b.layer} ${b.from}`)!;
+          const db = rank.get(`${a.layer + 1} ${a.to}`)! - rank.get(`${b.layer + 1} ${b.to}`)!;
+          if (da * db < 0) naive += a.count * b.count;
+        }
+      expect(crossings(layout)).toBe(naive / 2);
+    }
   });
 });

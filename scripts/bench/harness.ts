@@ -6,7 +6,7 @@ import { parts, type PartName } from './parts.ts';
 // full and a quick run, and the Bench that measures each part (in a child
 // process, for its peak memory) and keeps the memory records.
 
-export const SECTIONS = ['training', 'webgpu', 'kmeans', 'analysis', 'build'] as const;
+export const SECTIONS = ['training', 'webgpu', 'kmeans', 'analysis', 'build', 'explorer'] as const;
 export type SectionName = (typeof SECTIONS)[number];
 
 export interface BenchOptions {

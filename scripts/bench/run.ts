@@ -7,6 +7,7 @@ import { mib, num, ratio, seconds, renderSection, type Section } from './table.t
 import { batchSection, fusedSection, profileSection, trainingSection } from './training-sections.ts';
 import { defaultSpec } from './datasets.ts';
 import { webgpuSection } from './webgpu-section.ts';
+import { explorerSection } from './explorer.ts';
 
 export { SECTIONS, type BenchOptions, type SectionName } from './harness.ts';
 
@@ -58,7 +59,7 @@ function buildSection(bench: Bench): Section {
 
 function memorySection(bench: Bench): Section {
   return {
-    title: '4. Peak memory',
+    title: '5. Peak memory',
     headers: ['Part', 'Max RSS'],
     rows: bench.memory.map((m) => [m.part, bench.options.inProcess && m.maxRssMiB === null ? 'n/a (in-process)' : mib(m.maxRssMiB)]),
     notes: [
@@ -116,6 +117,10 @@ export async function runBench(options: BenchOptions): Promise<string> {
   if (options.sections.includes('build')) {
     options.log('build time');
     sections.push(buildSection(bench));
+  }
+  if (options.sections.includes('explorer')) {
+    options.log('the explorer');
+    sections.push(await explorerSection(bench));
   }
   sections.push(memorySection(bench));
   return `${header(bench, startLoad, started)}\n\n${sections.map(renderSection).join('\n\n')}\n`;

@@ -1,4 +1,3 @@
-import { barX, dot, line, plot, ruleY } from '@observablehq/plot';
 import { classColor, seriesScale } from '../figures/palette.ts';
 import { h } from './dom.ts';
 import type { SeedView } from './model.ts';
@@ -24,13 +23,30 @@ const pct = pctText;
 /** A table in a box that scrolls sideways on a narrow screen, reachable by the keyboard to scroll it. */
 const wrap = (label: string, table: HTMLTableElement) => h('div', { class: 'table-wrap', tabindex: '0', role: 'region', 'aria-label': label }, table);
 
-/** A Plot figure made readable by one label: its marks are presentational. */
-function figure(el: Element, label: string): Element {
-  const svgEl = el.localName === 'svg' ? el : el.querySelector('svg:last-of-type');
-  for (const e of el.querySelectorAll('[aria-label]')) e.removeAttribute('aria-label');
-  svgEl?.setAttribute('role', 'img');
-  svgEl?.setAttribute('aria-label', label);
-  return el;
+type PlotModule = typeof import('./charts.ts');
+
+// Observable Plot is loaded with the first input opened, not with the page: the map and the Sankey do not need it.
+let plotModule: Promise<PlotModule> | null = null;
+
+/**
+ * A Plot chart, drawn when Plot has loaded: a box of its height now, the
+ * figure in it then (if the box is still on the page), read as one image
+ * with `label` (its marks are presentational).
+ */
+function chart(height: number, label: string, draw: (Plot: PlotModule) => Element): HTMLElement {
+  const box = h('div', { class: 'chart', role: 'img', 'aria-label': label });
+  box.style.minHeight = `${height}px`;
+  plotModule ??= import('./charts.ts');
+  plotModule.then((Plot) => {
+    if (!box.isConnected) return;
+    const el = draw(Plot);
+    for (const e of [el, ...el.querySelectorAll('*')]) {
+      e.removeAttribute('aria-label');
+      if (e.localName === 'svg') e.setAttribute('aria-hidden', 'true');
+    }
+    box.replaceChildren(el);
+  });
+  return box;
 }
 
 export function renderDetail(root: HTMLElement, view: SeedView, row: number, sprite: Sprite, width: number): void {
@@ -57,19 +73,21 @@ export function renderDetail(root: HTMLElement, view: SeedView, row: number, spr
   );
   const top = h('div', { class: 'detail-top' }, thumb(sprite, row, 4), facts);
   const probs = index.classes.map((c, i) => ({ name: name(c), p: view.probability(row, i), color: classColor(c) }));
-  const probChart = figure(
-    plot({
-      width: Math.min(width, 420),
-      height: 24 + 22 * probs.length,
-      marginLeft: 96,
-      marginTop: 4,
-      marginBottom: 20,
-      style: { background: 'transparent', color: 'inherit' },
-      x: { domain: [0, 1], label: null, ticks: [0, 0.25, 0.5, 0.75, 1], tickFormat: (v: number) => pct(v) },
-      y: { domain: probs.map((p) => p.name), label: null },
-      marks: [barX(probs, { x: 'p', y: 'name', fill: 'color' })],
-    }) as unknown as Element,
+  const probChart = chart(
+    24 + 22 * probs.length,
     `${say("The model's probability of each class for this input", 'La probabilité de chaque classe selon le modèle pour cette entrée')}${COLON}${probs.map((p) => `${p.name} ${pct(p.p)}`).join(say(', ', ' ; '))}.`,
+    (Plot) =>
+      Plot.plot({
+        width: Math.min(width, 420),
+        height: 24 + 22 * probs.length,
+        marginLeft: 96,
+        marginTop: 4,
+        marginBottom: 20,
+        style: { background: 'transparent', color: 'inherit' },
+        x: { domain: [0, 1], label: null, ticks: [0, 0.25, 0.5, 0.75, 1], tickFormat: (v: number) => pct(v) },
+        y: { domain: probs.map((p) => p.name), label: null },
+        marks: [Plot.barX(probs, { x: 'p', y: 'name', fill: 'color' })],
+      }) as unknown as Element,
   );
   const sections: Node[] = [heading, top, h('h3', {}, say('Probabilities', 'Probabilités')), probChart];
 
@@ -193,26 +211,28 @@ export function renderDetail(root: HTMLElement, view: SeedView, row: number, spr
       return tr;
     });
     const names = index.scores.map((s) => SCORE_NAMES[s] ?? s);
-    const chart = figure(
-      plot({
-        width: Math.min(width, 520),
-        height: 220,
-        marginLeft: 44,
-        marginBottom: 34,
-        style: { background: 'transparent', color: 'inherit' },
-        x: { type: 'point', domain: index.layers.map((l) => layerText(l.name)), label: null, padding: 0.3 },
-        y: { domain: [0, 100], label: say('↑ percentile among test inputs', '↑ centile parmi les entrées de test'), grid: true },
-        color: { ...seriesScale(names), legend: true },
-        marks: [
-          ruleY([50], { strokeDasharray: '3,3', strokeOpacity: 0.5 }),
-          line(points, { x: 'layer', y: 'pct', stroke: 'score', z: 'score' }),
-          dot(points, { x: 'layer', y: 'pct', fill: 'score', r: 3 }),
-        ],
-      }) as unknown as Element,
+    const scoreChart = chart(
+      220,
       say(
         `Where this input's out-of-distribution scores stand among the trained classes' test inputs, layer by layer (100: farther than all of them).`,
         'Où se situent les scores hors distribution de cette entrée parmi les entrées de test des classes entraînées, couche par couche (100\u00A0: plus loin que toutes).',
       ),
+      (Plot) =>
+        Plot.plot({
+          width: Math.min(width, 520),
+          height: 220,
+          marginLeft: 44,
+          marginBottom: 34,
+          style: { background: 'transparent', color: 'inherit' },
+          x: { type: 'point', domain: index.layers.map((l) => layerText(l.name)), label: null, padding: 0.3 },
+          y: { domain: [0, 100], label: say('↑ percentile among test inputs', '↑ centile parmi les entrées de test'), grid: true },
+          color: { ...seriesScale(names), legend: true },
+          marks: [
+            Plot.ruleY([50], { strokeDasharray: '3,3', strokeOpacity: 0.5 }),
+            Plot.line(points, { x: 'layer', y: 'pct', stroke: 'score', z: 'score' }),
+            Plot.dot(points, { x: 'layer', y: 'pct', fill: 'score', r: 3 }),
+          ],
+        }) as unknown as Element,
     );
     const q = inputs.scoredIndex(row);
     const b = view.seed.baselines;
@@ -226,7 +246,7 @@ export function renderDetail(root: HTMLElement, view: SeedView, row: number, spr
           'Plus grand signifie plus loin des données d’entraînement. Entre parenthèses, et dans le graphique\u00A0: la part des entrées de test des classes entraînées dont le score est plus bas.',
         ),
       ),
-      chart,
+      scoreChart,
       wrap(
         say('Out-of-distribution scores', 'Scores hors distribution'),
         h(

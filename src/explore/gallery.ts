@@ -5,7 +5,7 @@ import { countText, say } from './words.ts';
 // The selected inputs' thumbnails, each a button that opens the input. The
 // first `PAGE` are drawn at once, the rest on request.
 
-const PAGE = 600;
+const PAGE = 300;
 
 export interface GalleryItem {
   row: number;

@@ -25,6 +25,14 @@ async function json<T>(url: string): Promise<T> {
 }
 
 async function start() {
+  // The seed the address names (the page lists the seeds) is fetched beside the index, not after it.
+  const listed = [...root.querySelectorAll<HTMLOptionElement>('#c-seed option')].map((o) => Number(o.value));
+  const asked = Number(new URLSearchParams(location.hash.slice(1)).get('seed'));
+  const first = listed.includes(asked) ? asked : listed[0];
+  const seedUrl = (seed: number) => root.dataset.seeds!.replace('{seed}', String(seed));
+  const early = new Map([[first, json<SeedInputs>(seedUrl(first))]]);
+  // Its failure, if any, is reported where it is awaited.
+  early.get(first)!.catch(() => {});
   const index = await json<InputsIndex>(root.dataset.index!);
   const inputs = new Inputs(index);
   const layerNames = index.layers.map((l) => l.name);
@@ -35,7 +43,7 @@ async function start() {
   const seedView = (seed: number) => {
     let p = seeds.get(seed);
     if (!p) {
-      p = json<SeedInputs>(root.dataset.seeds!.replace('{seed}', String(seed))).then((s) => new SeedView(inputs, s));
+      p = (early.get(seed) ?? json<SeedInputs>(seedUrl(seed))).then((s) => new SeedView(inputs, s));
       seeds.set(seed, p);
     }
     return p;
@@ -121,6 +129,7 @@ async function start() {
   });
 
   let scatterKey = '';
+  const widths = { scatter: 0, sankey: 0, detail: 0 };
   let rendered = false;
   const render = async (focusDetail = false) => {
     view = await seedView(state.seed);
@@ -134,29 +143,36 @@ async function start() {
       scatterKey = key;
       const pcaInfo = view.seed.pca[layer].explained;
       const axis = (i: number) => (state.proj === 'pca' ? `PC${i + 1} (${(100 * pcaInfo[i]).toFixed(0)} % of variance)` : `UMAP ${i + 1}`);
-      scatter.setData({
-        x: xy.x,
-        y: xy.y,
-        rows,
-        labels: inputs.labels,
-        xLabel: `${axis(0)} →`,
-        yLabel: `↑ ${axis(1)}`,
-        description: `${state.proj.toUpperCase()} map of layer ${state.layer}, seed ${state.seed}: ${rows.length} inputs, coloured by class.`,
-      });
+      scatter.setData(
+        {
+          x: xy.x,
+          y: xy.y,
+          rows,
+          labels: inputs.labels,
+          xLabel: `${axis(0)} →`,
+          yLabel: `↑ ${axis(1)}`,
+          description: `${state.proj.toUpperCase()} map of layer ${state.layer}, seed ${state.seed}: ${rows.length} inputs, coloured by class.`,
+        },
+        widths.scatter,
+      );
     }
     const row = state.input !== null ? (inputs.rowOf.get(state.input) ?? null) : null;
     scatter.setHighlight(selected, row);
     scatter.setBrush(state.sel?.kind === 'brush' && state.sel.layer === state.layer && state.sel.proj === state.proj ? state.sel : null);
     const hiddenNames = inputs.hidden.map((l) => layerNames[l]);
-    sankey.render({
-      layers: hiddenNames,
-      flows: view.flows(rows),
-      selected: selected && state.sel?.kind === 'brush' ? view.flows(selected) : null,
-      single: view.clusterSizes(rows),
-      sel: state.sel,
-      name,
-      current: hiddenNames.includes(state.layer) ? state.layer : null,
-    });
+    sankey.render(
+      {
+        layers: hiddenNames,
+        layoutKey: `${state.seed} ${state.hide} ${state.probesOnly} ${state.wrongOnly} ${state.split}`,
+        flows: () => view.flows(rows),
+        selected: selected && state.sel?.kind === 'brush' ? view.flows(selected) : null,
+        single: () => view.clusterSizes(rows),
+        sel: state.sel,
+        name,
+        current: hiddenNames.includes(state.layer) ? state.layer : null,
+      },
+      widths.sankey,
+    );
     $('#shown').textContent =
       say(
         `${countText(rows.length)} of ${countText(inputs.n)} inputs shown${selected ? `, ${countText(selected.length)} selected` : ''}.`,
@@ -184,7 +200,7 @@ async function start() {
       );
     const detail = $<HTMLElement>('#detail');
     if (row !== null) {
-      renderDetail(detail, view, row, sprite, detail.clientWidth || 400);
+      renderDetail(detail, view, row, sprite, widths.detail || 400);
       if (focusDetail) $<HTMLElement>('#detail-title').focus();
     } else {
       detail.replaceChildren(
@@ -245,16 +261,26 @@ async function start() {
     state = parseHash(location.hash, space);
     queue = queue.then(() => render()).catch(fail);
   });
-  let width = $('#scatter').clientWidth;
-  new ResizeObserver(() => {
-    const w = $('#scatter').clientWidth;
-    if (w === width) return;
-    width = w;
+  $<HTMLElement>('#controls').hidden = false;
+  // The views' widths, measured once now and then told by a ResizeObserver: a render never reads the layout back.
+  for (const id of ['scatter', 'sankey', 'detail'] as const) widths[id] = $(`#${id}`).clientWidth;
+  const resized = new ResizeObserver((entries) => {
+    let changed = false;
+    for (const e of entries) {
+      const id = e.target.id as keyof typeof widths;
+      const w = Math.round(e.contentRect.width);
+      if (w === widths[id]) continue;
+      widths[id] = w;
+      changed = true;
+    }
+    if (!changed) return;
     scatterKey = '';
     queue = queue.then(() => render()).catch(fail);
-  }).observe($('#scatter'));
-  $<HTMLElement>('#controls').hidden = false;
+  });
+  for (const id of ['scatter', 'sankey', 'detail']) resized.observe($(`#${id}`));
   await render();
+  // When the first full view has been painted (ms since navigation): what the benchmark reads.
+  requestAnimationFrame(() => setTimeout(() => (root.dataset.interactiveMs = String(Math.round(performance.now())))));
 }
 
 function sameSelection(a: Selection, b: Selection | null): boolean {

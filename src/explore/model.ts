@@ -108,17 +108,25 @@ export class SeedView {
   /** The flows of `rows` between consecutive hidden layers, as the paths-flow figure counts them. */
   flows(rows: ArrayLike<number>): Flow[] {
     const hidden = this.inputs.hidden;
-    const counts = new Map<string, number>();
-    for (let i = 0; i < rows.length; i++) {
-      const r = rows[i];
-      for (let h = 0; h + 1 < hidden.length; h++) {
-        const key = `${h} ${this.seed.clusters[hidden[h]][r]} ${this.seed.clusters[hidden[h + 1]][r]} ${this.inputs.labels[r]}`;
+    const labels = this.inputs.allLabels;
+    const labelIndex = new Map(labels.map((l, i) => [l, i]));
+    const k = Math.max(1, ...this.inputs.index.layers.map((l) => l.k));
+    // One number per (layer, from, to, label): a flat count, no string keys.
+    const L = labels.length;
+    const counts = new Map<number, number>();
+    for (let h = 0; h + 1 < hidden.length; h++) {
+      const a = this.seed.clusters[hidden[h]];
+      const b = this.seed.clusters[hidden[h + 1]];
+      for (let i = 0; i < rows.length; i++) {
+        const r = rows[i];
+        const key = ((h * k + a[r]) * k + b[r]) * L + labelIndex.get(this.inputs.labels[r])!;
         counts.set(key, (counts.get(key) ?? 0) + 1);
       }
     }
     return [...counts].map(([key, count]) => {
-      const [layer, from, to, label] = key.split(' ').map(Number);
-      return { layer, from, to, label, count };
+      const label = labels[key % L];
+      const rest = Math.floor(key / L);
+      return { layer: Math.floor(rest / (k * k)), from: Math.floor(rest / k) % k, to: rest % k, label, count };
     });
   }
 
@@ -163,6 +171,13 @@ export class SeedView {
 
   /** The most common path of a label's inputs (all splits, as the result's byClass counts them), and how many take it. */
   topPath(label: number): { path: number[]; count: number; total: number } | null {
+    if (!this.tops.has(label)) this.tops.set(label, this.findTopPath(label));
+    return this.tops.get(label)!;
+  }
+
+  private tops = new Map<number, { path: number[]; count: number; total: number } | null>();
+
+  private findTopPath(label: number): { path: number[]; count: number; total: number } | null {
     const counts = new Map<string, number>();
     let total = 0;
     for (let r = 0; r < this.inputs.n; r++) {

@@ -16,24 +16,37 @@ const MARGIN = { top: 10, right: 34, bottom: 34, left: 34 };
 
 export interface SankeyInput {
   layers: string[];
-  flows: Flow[];
-  /** Flows of the selected inputs, drawn over the others. */
-  selected: Flow[] | null;
+  /** Names what the flows depend on (seed, filters): the same key, the same layout, kept. */
+  layoutKey: string;
+  flows: () => Flow[];
   /** Cluster sizes when there is one hidden layer (no flows). */
-  single: Map<number, number>;
+  single: () => Map<number, number>;
+  /** Flows of the selected inputs (a brushed rectangle), drawn over the others. */
+  selected: Flow[] | null;
   sel: Selection | null;
   name: (label: number) => string;
   /** The hidden layer the scatter shows, marked. */
   current: string | null;
 }
 
-type Item = { kind: 'node'; layer: number; cluster: number; size: number; el: SVGElement } | { kind: 'band'; flow: Flow; el: SVGElement };
+type Item =
+  | { kind: 'node'; layer: number; cluster: number; size: number; el: SVGElement; key: string }
+  | { kind: 'band'; flow: Flow; el: SVGElement; key: string };
 
 export class Sankey {
   private root: HTMLElement;
   private items: Item[] = [];
   private active = 0;
   private onSelect: (sel: Selection) => void;
+  private layers: string[] = [];
+  private built = '';
+  private over: SVGElement | null = null;
+  private axis: SVGElement[] = [];
+  private path: (l: { layer: number; y1: number; y2: number }) => string = () => '';
+  private where = new Map<string, FlowLayout['links'][number]>();
+  private scale = 0;
+  /** What the item under the pointer or with the focus is, in words (one line under the chart). */
+  private readout: HTMLElement;
 
   constructor(root: HTMLElement, onSelect: (sel: Selection) => void) {
     this.root = root;
@@ -43,6 +56,15 @@ export class Sankey {
       if (i >= 0) this.choose(i);
     });
     root.addEventListener('keydown', (e) => this.key(e));
+    this.readout = document.createElement('p');
+    this.readout.className = 'sankey-readout';
+    this.readout.setAttribute('aria-hidden', 'true');
+    const show = (e: Event) => {
+      const i = this.itemOf(e.target);
+      this.readout.textContent = i >= 0 ? (this.items[i].el.getAttribute('aria-label') ?? '') : '\u00a0';
+    };
+    root.addEventListener('pointerover', show);
+    root.addEventListener('focusin', show);
   }
 
   private itemOf(target: EventTarget | null): number {
@@ -61,8 +83,6 @@ export class Sankey {
         : { kind: 'band', layer: layers[item.flow.layer], from: item.flow.from, to: item.flow.to, label: item.flow.label },
     );
   }
-
-  private layers: string[] = [];
 
   private focus(i: number, move = true) {
     const prev = this.items[this.active];
@@ -88,15 +108,27 @@ export class Sankey {
     e.preventDefault();
   }
 
-  render(input: SankeyInput) {
-    const hadFocus = this.root.contains(document.activeElement);
+  /** Draws the Sankey: laid out and built again only when its flows or its width change, else only its selection restyled. */
+  render(input: SankeyInput, available: number) {
+    const width = Math.max(300, Math.round(available || 600));
+    const key = `${input.layoutKey} ${width}`;
+    if (key !== this.built) {
+      const hadFocus = this.root.contains(document.activeElement);
+      this.build(input, width);
+      this.built = key;
+      this.restyle(input);
+      if (hadFocus) this.items[this.active]?.el.focus();
+    } else this.restyle(input);
+  }
+
+  private build(input: SankeyInput, width: number) {
     this.layers = input.layers;
-    const width = Math.max(300, this.root.clientWidth || 600);
-    const layout: FlowLayout = layoutFlows(input.layers.length, input.flows, input.single);
+    const layout: FlowLayout = layoutFlows(input.layers.length, input.flows(), input.layers.length === 1 ? input.single() : undefined);
     const innerW = width - MARGIN.left - MARGIN.right;
     const columns = Math.max(1, input.layers.length - 1);
     const x = (v: number) => MARGIN.left + ((v + NODE) / (columns + 2 * NODE)) * innerW;
     const scale = layout.height > 0 ? HEIGHT / layout.height : 0;
+    this.scale = scale;
     const y = (v: number) => MARGIN.top + v * scale;
     const root = svg('svg', {
       viewBox: `0 0 ${width} ${HEIGHT + MARGIN.top + MARGIN.bottom}`,
@@ -110,100 +142,112 @@ export class Sankey {
           'Chemins de clusters à travers les couches cachées\u00A0: une colonne par couche cachée, un bloc par cluster, une bande par classe entre deux clusters. Les flèches passent de l’un à l’autre\u202F; Entrée sélectionne.',
         ),
     });
-    const items: Item[] = [];
-    const selKey = input.sel && input.sel.kind !== 'brush' ? selectionKey(input.sel, input.layers) : null;
-    const bands = svg('g', { class: 'bands' });
-    const dim = input.selected !== null || selKey !== null;
-    const path = (l: { layer: number; y1: number; y2: number }) => {
+    this.path = (l) => {
       const x1 = x(l.layer + NODE / 2);
       const x2 = x(l.layer + 1 - NODE / 2);
       const xm = (x1 + x2) / 2;
       return `M${x1},${y(l.y1)}C${xm},${y(l.y1)} ${xm},${y(l.y2)} ${x2},${y(l.y2)}`;
     };
-    for (const l of layout.links) {
-      const key = `band ${l.layer} ${l.from} ${l.to} ${l.label}`;
-      const label = `${input.name(l.label)}: ${l.count} input${l.count === 1 ? '' : 's'}, ${input.layers[l.layer]} c${l.from} to ${input.layers[l.layer + 1]} c${l.to}`;
-      const el = svg('path', {
-        d: path(l),
-        stroke: classColor(l.label),
-        'stroke-width': String(Math.max(1, l.count * scale)),
-        'stroke-opacity': key === selKey ? '0.95' : dim ? '0.25' : '0.55',
-        fill: 'none',
-        class: key === selKey ? 'band chosen' : 'band',
-        role: 'button',
-        tabindex: '-1',
-        'aria-label': label,
-        'aria-pressed': String(key === selKey),
-        'data-item': String(items.length),
-        'data-label': String(l.label),
-        'data-count': String(l.count),
-        'data-key': key,
-      });
-      el.append(svg('title', {}, label));
-      bands.append(el);
-      items.push({ kind: 'band', flow: l, el });
-    }
-    root.append(bands);
-    if (input.selected?.length) {
-      // The selection's share of each band, drawn along the band's middle.
-      const where = new Map(layout.links.map((l) => [`${l.layer} ${l.from} ${l.to} ${l.label}`, l]));
-      const over = svg('g', { class: 'selected-bands', 'aria-hidden': 'true' });
-      for (const f of input.selected) {
-        const l = where.get(`${f.layer} ${f.from} ${f.to} ${f.label}`);
-        if (!l) continue;
-        over.append(
-          svg('path', { d: path(l), stroke: classColor(f.label), 'stroke-width': String(Math.max(1.5, f.count * scale)), 'stroke-opacity': '1', fill: 'none' }),
-        );
-      }
-      root.append(over);
-    }
-    const nodes = svg('g', { class: 'nodes' });
-    for (const n of layout.nodes) {
-      const key = `node ${n.layer} ${n.cluster}`;
-      const label = `${input.layers[n.layer]} cluster c${n.cluster}: ${n.size} input${n.size === 1 ? '' : 's'}`;
-      const g = svg('g', {
-        class: key === selKey ? 'node chosen' : 'node',
-        role: 'button',
-        tabindex: '-1',
-        'aria-label': label,
-        'aria-pressed': String(key === selKey),
-        'data-item': String(items.length),
-        'data-key': key,
-        'data-count': String(n.size),
-      });
-      const h = Math.max(1, (n.y2 - n.y1) * scale);
-      g.append(svg('title', {}, label));
-      g.append(
-        svg('rect', { x: String(x(n.layer - NODE / 2)), width: String(x(n.layer + NODE / 2) - x(n.layer - NODE / 2)), y: String(y(n.y1)), height: String(h) }),
-      );
-      if (h >= 12)
-        g.append(
-          svg('text', { x: String(x(n.layer)), y: String(y((n.y1 + n.y2) / 2)), 'text-anchor': 'middle', 'dominant-baseline': 'central' }, `c${n.cluster}`),
-        );
-      nodes.append(g);
-      items.push({ kind: 'node', layer: n.layer, cluster: n.cluster, size: n.size, el: g });
-    }
-    root.append(nodes);
-    const axis = svg('g', { class: 'axis', 'aria-hidden': 'true' });
-    input.layers.forEach((name, i) => {
-      axis.append(
-        svg('text', { x: String(x(i)), y: String(HEIGHT + MARGIN.top + 22), 'text-anchor': 'middle', class: name === input.current ? 'current' : '' }, name),
+    // Nodes first, then bands, left to right: the order the arrow keys follow.
+    type Built = ({ kind: 'node'; layer: number; cluster: number; size: number } | { kind: 'band'; flow: Flow }) & { key: string; label: string };
+    const bandItems: Built[] = layout.links.map((l) => ({
+      kind: 'band',
+      flow: l,
+      key: `band ${l.layer} ${l.from} ${l.to} ${l.label}`,
+      label: `${input.name(l.label)}: ${l.count} input${l.count === 1 ? '' : 's'}, ${input.layers[l.layer]} c${l.from} to ${input.layers[l.layer + 1]} c${l.to}`,
+    }));
+    const nodeItems: Built[] = layout.nodes.map((n) => ({
+      kind: 'node',
+      layer: n.layer,
+      cluster: n.cluster,
+      size: n.size,
+      key: `node ${n.layer} ${n.cluster}`,
+      label: `${input.layers[n.layer]} cluster c${n.cluster}: ${n.size} input${n.size === 1 ? '' : 's'}`,
+    }));
+    const order = [...nodeItems, ...bandItems].sort((a, b) => column(a) - column(b) || (a.kind === b.kind ? 0 : a.kind === 'node' ? -1 : 1));
+    const at = new Map(order.map((it, i) => [it, i]));
+    // Thousands of elements: written as one string (every text escaped) and parsed at once, several times faster than element by element.
+    const parts: string[] = ['<g class="bands">'];
+    layout.links.forEach((l, i) => {
+      const it = bandItems[i];
+      parts.push(
+        `<path d="${this.path(l)}" stroke="${classColor(l.label)}" stroke-width="${Math.max(1, l.count * scale)}" fill="none" class="band" role="button" tabindex="-1" aria-label="${escape(it.label)}" data-label="${l.label}" data-count="${l.count}" data-key="${it.key}" data-item="${at.get(it)}"></path>`,
       );
     });
-    root.append(axis);
-    // Nodes first, then bands, left to right: the order the arrow keys follow.
-    const order = [...items].sort((a, b) => column(a) - column(b) || (a.kind === b.kind ? 0 : a.kind === 'node' ? -1 : 1));
-    this.items = order;
-    order.forEach((it, i) => it.el.setAttribute('data-item', String(i)));
-    const chosen = order.findIndex((it) => it.el.getAttribute('data-key') === selKey);
-    this.active = Math.max(0, chosen);
-    if (order[this.active]) order[this.active].el.setAttribute('tabindex', '0');
-    this.root.replaceChildren(root);
-    if (hadFocus && order[this.active]) order[this.active].el.focus();
+    parts.push('</g><g class="selected-bands" aria-hidden="true"></g><g class="nodes">');
+    layout.nodes.forEach((n, i) => {
+      const it = nodeItems[i];
+      const h = Math.max(1, (n.y2 - n.y1) * scale);
+      const x0 = x(n.layer - NODE / 2);
+      parts.push(
+        `<g class="node" role="button" tabindex="-1" aria-label="${escape(it.label)}" data-key="${it.key}" data-count="${n.size}" data-item="${at.get(it)}"><rect x="${x0}" width="${x(n.layer + NODE / 2) - x0}" y="${y(n.y1)}" height="${h}"></rect>${
+          h >= 12 ? `<text x="${x(n.layer)}" y="${y((n.y1 + n.y2) / 2)}" text-anchor="middle" dominant-baseline="central">c${n.cluster}</text>` : ''
+        }</g>`,
+      );
+    });
+    parts.push('</g><g class="axis" aria-hidden="true">');
+    input.layers.forEach((name, i) => parts.push(`<text x="${x(i)}" y="${HEIGHT + MARGIN.top + 22}" text-anchor="middle">${escape(name)}</text>`));
+    parts.push('</g>');
+    root.innerHTML = parts.join('');
+    const els = root.querySelectorAll<SVGElement>('[data-item]');
+    this.items = order.map(() => null as unknown as Item);
+    for (const el of els) {
+      const i = Number(el.getAttribute('data-item'));
+      const { label: _, ...it } = order[i];
+      this.items[i] = { ...it, el } as Item;
+    }
+    this.where = new Map(layout.links.map((l) => [`${l.layer} ${l.from} ${l.to} ${l.label}`, l]));
+    this.over = root.querySelector('.selected-bands');
+    this.axis = [...root.querySelectorAll<SVGElement>('.axis text')];
+    this.active = 0;
+    this.readout.textContent = '\u00a0';
+    this.root.replaceChildren(root, this.readout);
+  }
+
+  /** What depends on the selection: the chosen item, the others faded, the brushed inputs' share of each band. */
+  private restyle(input: SankeyInput) {
+    const selKey = input.sel && input.sel.kind !== 'brush' ? selectionKey(input.sel, input.layers) : null;
+    const dim = input.selected !== null || selKey !== null;
+    let chosen = -1;
+    this.items.forEach((it, i) => {
+      const on = it.key === selKey;
+      if (on) chosen = i;
+      it.el.setAttribute('aria-pressed', String(on));
+      it.el.setAttribute('class', `${it.kind}${on ? ' chosen' : ''}`);
+      if (it.kind === 'band') it.el.setAttribute('stroke-opacity', on ? '0.95' : dim ? '0.25' : '0.55');
+    });
+    this.axis.forEach((t, i) => t.setAttribute('class', input.layers[i] === input.current ? 'current' : ''));
+    const over = this.over;
+    if (over) {
+      over.replaceChildren();
+      for (const f of input.selected ?? []) {
+        const l = this.where.get(`${f.layer} ${f.from} ${f.to} ${f.label}`);
+        if (l)
+          over.append(
+            svg('path', {
+              d: this.path(l),
+              stroke: classColor(f.label),
+              'stroke-width': String(Math.max(1.5, f.count * this.scale)),
+              'stroke-opacity': '1',
+              fill: 'none',
+            }),
+          );
+      }
+    }
+    if (chosen >= 0 && chosen !== this.active) {
+      this.items[this.active]?.el.setAttribute('tabindex', '-1');
+      this.active = chosen;
+    }
+    this.items[this.active]?.el.setAttribute('tabindex', '0');
   }
 }
 
-const column = (it: Item) => (it.kind === 'node' ? it.layer : it.flow.layer + 0.5);
+const column = (it: { kind: 'node'; layer: number } | { kind: 'band'; flow: Flow }) => (it.kind === 'node' ? it.layer : it.flow.layer + 0.5);
+
+/** Text made safe inside markup, as an attribute value or an element's text. */
+function escape(text: string): string {
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+}
 
 function selectionKey(sel: Exclude<Selection, { kind: 'brush' }>, layers: string[]): string {
   const l = layers.indexOf(sel.layer);

@@ -1,11 +1,10 @@
-import { frame, plot } from '@observablehq/plot';
 import { classColor } from '../figures/palette.ts';
+import { axes } from './axes.ts';
 import { h } from './dom.ts';
 
-// One layer's 2-D map of the inputs. Observable Plot draws the frame, axes
-// and scales; the points (thousands) go on a canvas over them, placed with
-// Plot's own scales, so that a redraw on hover or selection costs a few
-// milliseconds. Pointer: hover shows the input, a click opens it, a drag
+// One layer's 2-D map of the inputs: the frame and axes in SVG (axes.ts), the
+// points (thousands) on a canvas over them, so that a redraw on hover or
+// selection costs a few milliseconds. Pointer: hover shows the input, a click opens it, a drag
 // brushes a rectangle. Keyboard: the arrow keys move to the nearest input in
 // that direction, Enter opens it, Escape clears the selection.
 
@@ -29,13 +28,16 @@ export interface ScatterHandlers {
   tip(row: number): Node;
 }
 
-const RADIUS = 2.6;
+/** Half the side of a point's square, in pixels. */
+const RADIUS = 2.1;
 const CELL = 12;
 
 export class Scatter {
   private root: HTMLElement;
   private host: HTMLElement;
   private canvas: HTMLCanvasElement;
+  /** The rings (the open input, the one under the cursor), over the points: a hover redraws only this. */
+  private rings: HTMLCanvasElement;
   private tipEl: HTMLElement;
   private brushEl: HTMLElement;
   private handlers: ScatterHandlers;
@@ -61,9 +63,10 @@ export class Scatter {
     this.handlers = handlers;
     this.host = h('div', { class: 'scatter-axes' });
     this.canvas = h('canvas', { class: 'scatter-points', 'aria-hidden': 'true' });
+    this.rings = h('canvas', { class: 'scatter-rings', 'aria-hidden': 'true' });
     this.brushEl = h('div', { class: 'brush', hidden: '' });
     this.tipEl = h('div', { class: 'tip', hidden: '', 'aria-hidden': 'true' });
-    root.append(this.host, this.canvas, this.brushEl, this.tipEl);
+    root.append(this.host, this.canvas, this.rings, this.brushEl, this.tipEl);
     this.canvas.addEventListener('pointermove', (e) => this.move(e));
     this.canvas.addEventListener('pointerleave', () => {
       if (!this.drag) this.setCursor(-1);
@@ -73,8 +76,10 @@ export class Scatter {
     root.addEventListener('keydown', (e) => this.key(e));
   }
 
-  setData(data: ScatterData) {
+  /** New points, drawn `width` pixels wide (the caller measures it, so that drawing never forces a layout). */
+  setData(data: ScatterData, width: number) {
     this.data = data;
+    this.width = Math.max(280, Math.round(width || 600));
     this.cursor = -1;
     this.layout();
   }
@@ -98,7 +103,6 @@ export class Scatter {
   layout() {
     const data = this.data;
     if (!data) return;
-    this.width = Math.max(280, Math.round(this.root.clientWidth || 600));
     this.height = Math.round(Math.min(560, Math.max(260, this.width * 0.72)));
     const extent = (v: ArrayLike<number>) => {
       let lo = Infinity;
@@ -111,21 +115,18 @@ export class Scatter {
       const pad = (hi - lo || 1) * 0.04;
       return [lo - pad, hi + pad];
     };
-    const fig = plot({
+    const {
+      svg: fig,
+      x,
+      y,
+    } = axes({
       width: this.width,
       height: this.height,
-      marginLeft: 48,
-      marginBottom: 36,
-      style: { background: 'transparent', color: 'inherit', fontSize: '11px' },
-      x: { domain: extent(data.x), label: data.xLabel },
-      y: { domain: extent(data.y), label: data.yLabel },
-      marks: [frame({ strokeOpacity: 0.25 })],
-    }) as unknown as SVGSVGElement & { scale: (name: string) => { apply: (v: number) => number; invert: (v: number) => number } };
-    fig.setAttribute('role', 'img');
-    fig.setAttribute('aria-label', data.description);
-    for (const el of fig.querySelectorAll('[aria-label]')) el.removeAttribute('aria-label');
-    const x = fig.scale('x');
-    const y = fig.scale('y');
+      margin: { top: 22, right: 12, bottom: 36, left: 48 },
+      x: { domain: extent(data.x) as [number, number], label: data.xLabel },
+      y: { domain: extent(data.y) as [number, number], label: data.yLabel },
+      description: data.description,
+    });
     this.sx = x.apply;
     this.sy = y.apply;
     this.ix = x.invert;
@@ -145,10 +146,12 @@ export class Scatter {
       else this.grid.set(key, [i]);
     }
     const dpr = window.devicePixelRatio || 1;
-    this.canvas.width = Math.round(this.width * dpr);
-    this.canvas.height = Math.round(this.height * dpr);
-    this.canvas.style.width = `${this.width}px`;
-    this.canvas.style.height = `${this.height}px`;
+    for (const c of [this.canvas, this.rings]) {
+      c.width = Math.round(this.width * dpr);
+      c.height = Math.round(this.height * dpr);
+      c.style.width = `${this.width}px`;
+      c.style.height = `${this.height}px`;
+    }
     this.placeBrush();
     this.draw();
   }
@@ -177,18 +180,30 @@ export class Scatter {
         ctx.beginPath();
         for (const i of idx) {
           if (sel && sel[data.rows[i]] !== pass) continue;
-          ctx.moveTo(this.px[i] + RADIUS, this.py[i]);
-          ctx.arc(this.px[i], this.py[i], RADIUS, 0, 2 * Math.PI);
+          // Squares: a canvas fills thousands of them several times faster than circles.
+          ctx.rect(this.px[i] - RADIUS, this.py[i] - RADIUS, 2 * RADIUS, 2 * RADIUS);
         }
         ctx.fill();
       }
     }
     ctx.globalAlpha = 1;
+    this.drawRings();
+  }
+
+  /** The open input's ring and the cursor's, on their own canvas. */
+  private drawRings() {
+    const data = this.data;
+    const ctx = this.rings.getContext('2d');
+    if (!data || !ctx) return;
+    const dpr = window.devicePixelRatio || 1;
+    ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
+    ctx.clearRect(0, 0, this.width, this.height);
+    const color = getComputedStyle(this.root).color;
     const ring = (i: number, width: number, radius: number) => {
       ctx.beginPath();
       ctx.arc(this.px[i], this.py[i], radius, 0, 2 * Math.PI);
       ctx.lineWidth = width;
-      ctx.strokeStyle = getComputedStyle(this.root).color;
+      ctx.strokeStyle = color;
       ctx.stroke();
     };
     if (this.focusRow !== null) {
@@ -274,7 +289,7 @@ export class Scatter {
   private setCursor(i: number) {
     if (i === this.cursor) return;
     this.cursor = i;
-    this.draw();
+    this.drawRings();
     const data = this.data;
     if (i < 0 || !data) {
       this.tipEl.hidden = true;

@@ -106,7 +106,7 @@ describe('the explorer, in Chromium', () => {
       els.map((e) => ({ key: e.getAttribute('data-key')!, count: Number(e.getAttribute('data-count')), label: e.getAttribute('data-label')! })),
     );
     expect(bands.length).toBeGreaterThan(2);
-    const band = bands.filter((b) => b.count <= 600).sort((a, b) => b.count - a.count)[0];
+    const band = bands.filter((b) => b.count <= 300).sort((a, b) => b.count - a.count)[0];
     const before = await renders(page);
     await page.locator(`svg.sankey path[data-key="${band.key}"]`).focus();
     await page.keyboard.press('Enter');
@@ -124,7 +124,7 @@ describe('the explorer, in Chromium', () => {
     const b2 = await renders(page);
     await node.locator('rect').click();
     await rendered(page, b2);
-    expect(await page.locator('#gallery button[data-row]').count()).toBe(Math.min(size, 600));
+    expect(await page.locator('#gallery button[data-row]').count()).toBe(Math.min(size, 300));
     await page.screenshot({ path: `${SHOTS}/explore-selection.png`, fullPage: true });
     expect(errors).toEqual([]);
     await close();
@@ -137,7 +137,7 @@ describe('the explorer, in Chromium', () => {
     const { x, y } = s.pca[l];
     // The plot area (Plot's frame) and the axes' extents as the explorer draws them: the data's, padded by 4 %.
     const frame = await page.locator('#scatter svg rect').first().boundingBox();
-    const canvas = await page.locator('#scatter canvas').boundingBox();
+    const canvas = await page.locator('#scatter canvas.scatter-points').boundingBox();
     const ext = (v: number[]) => {
       const lo = Math.min(...v);
       const hi = Math.max(...v);

@@ -76,7 +76,7 @@ describe('a site built from hostile and broken files', () => {
     const explorer = await open('/experiments/hostile/explore/#seed=1&sel=node:hidden1:0&input=mnist:1:0');
     await explorer.page.waitForSelector('#explorer[data-state="ready"]');
     await explorer.page.locator('#gallery button[data-row]').first().click();
-    await explorer.page.locator('#scatter canvas').hover();
+    await explorer.page.locator('#scatter canvas.scatter-points').hover();
     expect(await explorer.page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned)).toBeUndefined();
     expect(await explorer.page.locator('#explorer').innerText()).toContain('<script>window.__pwned = 1</script>');
     expect(await explorer.page.locator('main img[src="x"], main script:not([src])').count()).toBe(0);
