@@ -49,13 +49,12 @@ export function pageJavaScript(dist: string, page: string): JsWeight {
   return { page, files: all.files.map((f) => f.slice(dist.length)), bytes: all.bytes, gzipped: all.gzipped, initial: { bytes: initial.bytes, gzipped: initial.gzipped } };
 }
 
-/** Every explorer page of a built site. */
+/** Every explorer page of a built site, in every language. */
 export function explorerPages(dist: string): string[] {
-  const dir = join(dist, 'experiments');
-  if (!existsSync(dir)) return [];
-  return readdirSync(dir)
-    .map((id) => join('experiments', id, 'explore', 'index.html'))
-    .filter((p) => existsSync(join(dist, p)));
+  if (!existsSync(dist)) return [];
+  return readdirSync(dist, { recursive: true })
+    .map(String)
+    .filter((p) => /(^|\/)experiments\/[^/]+\/explore\/index\.html$/.test(p));
 }
 
 /** An Astro integration: after the build, measures the explorer's JavaScript and fails over budget. */
