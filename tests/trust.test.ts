@@ -1,3 +1,4 @@
+import { RESULT_SCHEMA_VERSION } from '../src/results/schema.ts';
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -58,7 +59,7 @@ describe('an interrupted build', () => {
     const { exps, results } = store({ solo: TINY('4, 5') });
     mkdirSync(results, { recursive: true });
     // What a process killed mid-write leaves: a temporary result and a temporary artifacts folder.
-    writeFileSync(join(results, 'solo.json.99999999.tmp'), '{"schemaVersion": 4, "id": "so');
+    writeFileSync(join(results, 'solo.json.99999999.tmp'), `{"schemaVersion": ${RESULT_SCHEMA_VERSION}, "id": "so`);
     mkdirSync(join(results, '.solo.99999999.tmp'));
     const out = await cli(['--experiments', exps, '--results', results, '--jobs', '1']);
     expect(out.code).toBe(0);
@@ -76,7 +77,7 @@ describe('a damaged result', () => {
     const cases: [string, string, RegExp][] = [
       ['truncated', good.slice(0, good.length / 2), /is not JSON/],
       ['edited', good.replace(/"testAccuracy":(0\.\d+)/, '"testAccuracy":0.999'), /fails its integrity check: it was edited or damaged/],
-      ['older schema', good.replace('"schemaVersion":4', '"schemaVersion":3'), /is from results schema 3; this build reads schema 4/],
+      ['older schema', good.replace(`"schemaVersion":${RESULT_SCHEMA_VERSION}`, `"schemaVersion":${RESULT_SCHEMA_VERSION - 1}`), new RegExp(`is from results schema ${RESULT_SCHEMA_VERSION - 1}; this build reads schema ${RESULT_SCHEMA_VERSION}`)],
     ];
     for (const [, text, reason] of cases) {
       writeFileSync(path, text);
