@@ -7,7 +7,7 @@ import { Sankey } from './sankey.ts';
 import { Scatter } from './scatter.ts';
 import { formatHash, parseHash, type Selection, type StateSpace, type ViewState } from './state.ts';
 import { thumb, type Sprite } from './thumbs.ts';
-import { COLON, countText, layerText, say } from './words.ts';
+import { COLON, countText, layerText, pctText, say } from './words.ts';
 
 // The explorer of one experiment: linked views of every input (a layer's 2-D
 // map, the cluster-path Sankey, a gallery of the selection, one input in
@@ -142,7 +142,7 @@ async function start() {
     if (key !== scatterKey) {
       scatterKey = key;
       const pcaInfo = view.seed.pca[layer].explained;
-      const axis = (i: number) => (state.proj === 'pca' ? `PC${i + 1} (${(100 * pcaInfo[i]).toFixed(0)} % of variance)` : `UMAP ${i + 1}`);
+      const axis = (i: number) => (state.proj === 'pca' ? `${say('PC', 'CP')}${i + 1} (${pctText(pcaInfo[i])} ${say('of variance', 'de la variance')})` : `UMAP ${i + 1}`);
       scatter.setData(
         {
           x: xy.x,
@@ -151,7 +151,10 @@ async function start() {
           labels: inputs.labels,
           xLabel: `${axis(0)} →`,
           yLabel: `↑ ${axis(1)}`,
-          description: `${state.proj.toUpperCase()} map of layer ${state.layer}, seed ${state.seed}: ${rows.length} inputs, coloured by class.`,
+          description: say(
+            `${state.proj.toUpperCase()} map of layer ${state.layer}, seed ${state.seed}: ${rows.length} inputs, coloured by class.`,
+            `Carte ${state.proj === 'pca' ? 'ACP' : 'UMAP'} de la couche ${layerText(state.layer)}, graine ${state.seed}\u00A0: ${countText(rows.length)} entrées, colorées par classe.`,
+          ),
         },
         widths.scatter,
       );

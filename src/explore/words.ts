@@ -1,3 +1,4 @@
+import { count } from '../i18n/index.ts';
 import { layerName } from '../i18n/layers.ts';
 
 // The explorer's own messages in its page's language: the server renders the
@@ -14,8 +15,8 @@ export const say = (en: string, fr: string): string => (LANG === 'fr' ? fr : en)
 /** A whole percentage: "42 %" / "42 %" (narrow no-break space). */
 export const pctText = (v: number): string => (Number.isFinite(v) ? `${(100 * v).toFixed(0)}${LANG === 'fr' ? '\u202F' : ' '}%` : '—');
 
-/** A count: "1,234" / "1 234". */
-export const countText = (n: number): string => (LANG === 'fr' ? n.toLocaleString('fr-FR').replace(/\u00A0/g, '\u202F') : n.toLocaleString('en'));
+/** A count: "3,000" in English; in French as the pages print it, "3000", "12 345" (groups from five digits). */
+export const countText = (n: number): string => (LANG === 'fr' ? count(n, 'fr') : n.toLocaleString('en'));
 
 /** A number as printed: a decimal comma in French. */
 export const numText = (s: string): string => (LANG === 'fr' ? s.replace('.', ',') : s);
