@@ -329,7 +329,7 @@ describe('projections, exemplars and the specific network', () => {
     expect(rows).toHaveLength(p.rows.length * layers.length);
     const m = pcaMaps[1];
     const i = p.rows.findIndex((d) => d.split === 'probe');
-    expect(one(rows.filter((d, k) => k === p.rows.length + i), { layer: m.layer })).toMatchObject({ x: m.x[i], y: m.y[i], split: 'probe', class: className(result, p.rows[i].label) });
+    expect(one(rows.filter((_d, k) => k === p.rows.length + i), { layer: m.layer })).toMatchObject({ x: m.x[i], y: m.y[i], split: 'probe', class: className(result, p.rows[i].label) });
     expect(renderSvg(figure('projections-pca'), result)).toContain(`PC1 (${(100 * m.explained![0]).toFixed(1)} % of variance)`);
     expect(figure('projections-pca').caption(result, 'en')).toContain(`${m.layer} ${Math.round(100 * (m.explained![0] + m.explained![1]))} %`);
     const umapRows = renders('projections-umap');

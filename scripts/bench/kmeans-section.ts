@@ -14,7 +14,7 @@ import { num, ratio, seconds, type Section } from './table.ts';
 
 function kmeansRow(matrix: string, r: Measured<KMeansTiming> | null, engine: string, reference: KMeansTiming | null, skipped?: string): string[] {
   if (skipped) return [matrix, engine, skipped, '', '', '', '', '', '', '', ''];
-  if (!r || !r.ok) return [matrix, engine, r ? failed(r) : '—', '', '', '', '', '', '', '', ''];
+  if (!r?.ok) return [matrix, engine, r ? failed(r) : '—', '', '', '', '', '', '', '', ''];
   const t = r.value;
   const per = t.cpuSeconds / t.restarts;
   const speedup = reference && t.engine !== reference.engine ? reference.cpuSeconds / reference.restarts / per : null;

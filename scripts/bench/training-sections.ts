@@ -17,7 +17,7 @@ import { availableEngines, type Loop } from './training.ts';
 
 function trainRow(bench: Bench, workload: string, r: Measured<TrainResult> | null, engine: string, loop: Loop, baseline: number | null, skipped?: string): string[] {
   if (skipped) return [workload, engine, loop, skipped, '', '', '', '', '', '', '', ''];
-  if (!r || !r.ok) return [workload, engine, loop, r ? failed(r) : '—', '', '', '', '', '', '', '', ''];
+  if (!r?.ok) return [workload, engine, loop, r ? failed(r) : '—', '', '', '', '', '', '', '', ''];
   const t = r.value;
   return [
     workload, t.engine, loop, num(t.samples, 0), seconds(t.seconds), seconds(t.cpuSeconds), num(t.samplesPerSecond, 0),

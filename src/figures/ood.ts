@@ -49,7 +49,7 @@ export const oodAuc: FigureDef = {
   },
   rows: (r, lang) =>
     probeLabels(r).flatMap((probe) => [
-      ...r.runs[0].layers.flatMap((l, i) =>
+      ...r.runs[0].layers.flatMap((l, _i) =>
         SCORES.map((score) => {
           const s = storedRow(r, `auc:${score}`, { layer: l.name, probe }) ?? { mean: NaN, low: NaN, high: NaN, method: 'none' };
           return { probe: className(r, probe), layer: l.name, score: scoreName(r, score, lang), mean: s.mean, low: s.low, high: s.high, interval: s.method };
