@@ -18,8 +18,14 @@ beforeAll(async () => {
   const content = join(root, 'content');
   mkdirSync(exps);
   mkdirSync(content);
-  writeFileSync(join(exps, 'tiny.yaml'), 'title: tiny\ndataset:\n  classes: [1, 7]\n  probes: [3]\n  samplesPerClass: 60\nmodel:\n  hidden: [8]\ntraining:\n  epochs: 1\nsignatures:\n  k: 2\n  restarts: 1\nanalysis:\n  permutations: 10\n');
+  writeFileSync(
+    join(exps, 'tiny.yaml'),
+    'title: tiny\ndataset:\n  classes: [1, 7]\n  probes: [3]\n  samplesPerClass: 60\nmodel:\n  hidden: [8]\ntraining:\n  epochs: 1\nsignatures:\n  k: 2\n  restarts: 1\nanalysis:\n  permutations: 10\n',
+  );
   writeFileSync(join(content, 'report.mdx'), '---\ntitle: A report\n---\nA short write-up.\n');
+  // The French edition links its own write-up.
+  mkdirSync(join(content, 'fr'));
+  writeFileSync(join(content, 'fr', 'report.mdx'), '---\ntitle: Un rapport\n---\nUn court compte rendu.\n');
   site = await buildSite(root, { experiments: exps, content, env: { CHEMINS_SITE: SITE } });
 }, 600_000);
 
