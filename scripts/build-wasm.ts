@@ -11,7 +11,17 @@ import { basename } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const SOURCES = ['src/model/fused/mlp.c', 'src/signatures/dots.c'];
-const flags = ['--target=wasm32', '-O3', '-msimd128', '-nostdlib', '-fno-builtin', '-Wall', '-Wl,--no-entry', '-Wl,--allow-undefined', '-Wl,-z,stack-size=1048576'];
+const flags = [
+  '--target=wasm32',
+  '-O3',
+  '-msimd128',
+  '-nostdlib',
+  '-fno-builtin',
+  '-Wall',
+  '-Wl,--no-entry',
+  '-Wl,--allow-undefined',
+  '-Wl,-z,stack-size=1048576',
+];
 const clang = process.env.CLANG ?? 'clang';
 const version = spawnSync(clang, ['--version'], { encoding: 'utf8' });
 if (version.status !== 0) {

@@ -43,7 +43,16 @@ if (values.backend === 'webgpu') {
   const { missing } = resolveBackend('webgpu');
   if (missing) {
     const e = noAdapter(missing);
-    console.error(formatError({ id: '', file: '--backend webgpu', name: 'NoWebGPUAdapter', title: 'there is no WebGPU adapter on this machine; nothing was run or written.', problems: [{ path: '', message: e.message.slice(e.field.length + 2) }], hint: e.hint }));
+    console.error(
+      formatError({
+        id: '',
+        file: '--backend webgpu',
+        name: 'NoWebGPUAdapter',
+        title: 'there is no WebGPU adapter on this machine; nothing was run or written.',
+        problems: [{ path: '', message: e.message.slice(e.field.length + 2) }],
+        hint: e.hint,
+      }),
+    );
     process.exit(2);
   }
 }
@@ -74,7 +83,12 @@ try {
 const only = values.only?.flatMap((o) => o.split(',')) ?? null;
 const idOf = (o: (typeof outcomes)[number]) => (o.ok ? o.experiment.id : basename(o.error.file).replace(/\.ya?ml$/, ''));
 // A shard of a sweep: the same split on every machine, balanced by estimated work.
-const shardOf = shard ? assignShards(outcomes.map((o) => ({ id: idOf(o), work: o.ok ? workOf(o.experiment.spec) : 0 })), shard.count) : null;
+const shardOf = shard
+  ? assignShards(
+      outcomes.map((o) => ({ id: idOf(o), work: o.ok ? workOf(o.experiment.spec) : 0 })),
+      shard.count,
+    )
+  : null;
 const inShard = (o: (typeof outcomes)[number]) => !shard || shardOf?.get(idOf(o)) === shard.index;
 const selected = outcomes.filter((o) => (!only || only.includes(idOf(o))) && inShard(o));
 const known = new Set(outcomes.map(idOf));
@@ -117,7 +131,9 @@ const resultsDir = resolve(values.results);
 // with it at once instead of after its training.
 const unwritable = checkWritable(resultsDir);
 if (unwritable) {
-  console.error(`${formatError({ id: '', file: values.results, name: 'ResultsNotWritable', title: 'the results folder cannot be written; nothing will be trained.', problems: [{ path: '', message: unwritable.message }], hint: unwritable.hint })}\n`);
+  console.error(
+    `${formatError({ id: '', file: values.results, name: 'ResultsNotWritable', title: 'the results folder cannot be written; nothing will be trained.', problems: [{ path: '', message: unwritable.message }], hint: unwritable.hint })}\n`,
+  );
 }
 
 /** Keeps a failure for the site; a store that cannot take it (full, read-only) is said once, and never stops the run. */
@@ -155,7 +171,10 @@ function fail(failure: RunFailure): void {
   failed++;
   console.error(`${formatError(failure)}\n`);
   record(failure);
-  summary.set(failure.id, `  ✗ ${failure.id}: ${failure.problems[0]?.path ? `${failure.problems[0].path}: ` : ''}${failure.problems[0]?.message.split('\n')[0] ?? failure.title}`);
+  summary.set(
+    failure.id,
+    `  ✗ ${failure.id}: ${failure.problems[0]?.path ? `${failure.problems[0].path}: ` : ''}${failure.problems[0]?.message.split('\n')[0] ?? failure.title}`,
+  );
 }
 
 function succeed(id: string, line: string): void {
@@ -172,7 +191,13 @@ const runnable = selected.flatMap((o) => (o.ok ? [o.experiment] : []));
 const jobs = Math.max(1, Math.min(Number(values.jobs), runnable.length));
 /** Seed lanes per experiment: the cores the experiments running at once leave (set once the pending ones are known). */
 let seedJobs = 1;
-const task = (experiment: LoadedExperiment): WorkerTask => ({ experiment, resultsDir, force: values.force, backend: values.backend as BackendChoice | undefined, seedJobs });
+const task = (experiment: LoadedExperiment): WorkerTask => ({
+  experiment,
+  resultsDir,
+  force: values.force,
+  backend: values.backend as BackendChoice | undefined,
+  seedJobs,
+});
 
 /** In this process: the live epoch bar works, and a debugger sees everything. */
 async function runHere(experiment: LoadedExperiment): Promise<void> {
@@ -244,15 +269,21 @@ seedJobs = Math.max(1, Math.floor(Number(values.jobs) / Math.max(1, pending.leng
 if (jobs === 1 || pending.length <= 1) {
   for (const experiment of pending) await runHere(experiment);
 } else {
-  progress.line(`Running ${pending.length} experiments, ${Math.min(jobs, pending.length)} at a time, each in its own process${seedJobs > 1 ? `, ${seedJobs} seeds at a time in each` : ''}.`);
+  progress.line(
+    `Running ${pending.length} experiments, ${Math.min(jobs, pending.length)} at a time, each in its own process${seedJobs > 1 ? `, ${seedJobs} seeds at a time in each` : ''}.`,
+  );
   // The largest first, so that the last one running alone is a short one.
   const queue = [...pending].sort((a, b) => workOf(b.spec) - workOf(a.spec));
-  await Promise.all(Array.from({ length: jobs }, async () => {
-    for (let next = queue.shift(); next; next = queue.shift()) await runInWorker(next);
-  }));
+  await Promise.all(
+    Array.from({ length: jobs }, async () => {
+      for (let next = queue.shift(); next; next = queue.shift()) await runInWorker(next);
+    }),
+  );
 }
 // The summary lists experiments in file order, whatever order they finished in.
 const lines = selected.flatMap((o) => summary.get(idOf(o)) ?? []);
 progress.line(`\n${lines.join('\n')}`);
-progress.line(`${lines.length} experiment(s) run in ${((performance.now() - started) / 1000).toFixed(1)} s; ${failed} failed or invalid${waiting ? `; ${waiting} need data not installed here (shown on the site as "needs data")` : ''}.`);
+progress.line(
+  `${lines.length} experiment(s) run in ${((performance.now() - started) / 1000).toFixed(1)} s; ${failed} failed or invalid${waiting ? `; ${waiting} need data not installed here (shown on the site as "needs data")` : ''}.`,
+);
 process.exit(failed > 0 ? 1 : 0);

@@ -18,7 +18,9 @@ const report = fuzz(cases, seed, (done) => {
   if (done % 10000 === 0) console.log(`  ${done.toLocaleString('en')} files…`);
 });
 const share = (n: number) => `${n.toLocaleString('en')} (${((100 * n) / report.cases).toFixed(1)} %)`;
-console.log(`${report.cases.toLocaleString('en')} files in ${(report.ms / 1000).toFixed(1)} s (${((1000 * report.cases) / report.ms).toFixed(0)} per second): valid ${share(report.valid)}, invalid ${share(report.invalid)}, unreadable ${share(report.unreadable)}; ${report.failures.length ? 'FAILURES' : 'failures'}: ${report.failures.length}.`);
+console.log(
+  `${report.cases.toLocaleString('en')} files in ${(report.ms / 1000).toFixed(1)} s (${((1000 * report.cases) / report.ms).toFixed(0)} per second): valid ${share(report.valid)}, invalid ${share(report.invalid)}, unreadable ${share(report.unreadable)}; ${report.failures.length ? 'FAILURES' : 'failures'}: ${report.failures.length}.`,
+);
 for (const f of report.failures) console.log(`\n✗ ${f.why}\n  file: ${JSON.stringify(f.text)}`);
 if (report.failures.length) console.log(`\nReplay with: npm run fuzz -- --cases ${cases} --seed ${seed}`);
 process.exit(report.failures.length ? 1 : 0);

@@ -18,7 +18,9 @@ const { values, positionals } = parseArgs({
 });
 
 if (positionals.length === 0) {
-  console.error('usage: npm run merge -- DIR… [--into results] [--experiments experiments]\n  DIR: a folder of results (a shard\'s --results folder, or downloaded artifacts)');
+  console.error(
+    "usage: npm run merge -- DIR… [--into results] [--experiments experiments]\n  DIR: a folder of results (a shard's --results folder, or downloaded artifacts)",
+  );
   process.exit(2);
 }
 
@@ -41,9 +43,12 @@ console.log(`Merging ${positionals.join(', ')} into ${values.into} (experiment f
 for (const v of verdicts) {
   const head = `  ${mark[v.kind]} ${v.id ? `${v.id}: ` : ''}`;
   if (v.kind === 'merged') console.log(`${head}merged from ${v.from}${v.note ? `, ${v.note}` : ''}`);
-  else if (v.kind === 'failed') console.log(`${head}failed in ${v.from}; its failure is kept for the site:\n${formatError(v.failure).replace(/^/gm, '      ')}`);
+  else if (v.kind === 'failed')
+    console.log(`${head}failed in ${v.from}; its failure is kept for the site:\n${formatError(v.failure).replace(/^/gm, '      ')}`);
   else console.log(`${head}${v.kind === 'conflict' ? 'conflict' : v.kind}: ${visible(v.reason)}`);
 }
 const count = (kind: Verdict['kind']) => verdicts.filter((v) => v.kind === kind).length;
-console.log(`${count('merged')} merged, ${count('skipped')} skipped, ${count('refused')} refused, ${count('conflict')} in conflict, ${count('failed')} failed in their shard.`);
+console.log(
+  `${count('merged')} merged, ${count('skipped')} skipped, ${count('refused')} refused, ${count('conflict')} in conflict, ${count('failed')} failed in their shard.`,
+);
 process.exit(mergeFailed(verdicts) ? 1 : 0);

@@ -9,7 +9,10 @@ import { factProblems } from './statement-facts.ts';
 let result: Result;
 
 beforeAll(async () => {
-  ({ result } = await runExperiment({ id: 'facts', file: 'x', spec: tinySpec({ seeds: [1, 2, 4], analysis: { permutations: 50 } }) }, { resultsDir: tempDir(), backend: 'wasm' }));
+  ({ result } = await runExperiment(
+    { id: 'facts', file: 'x', spec: tinySpec({ seeds: [1, 2, 4], analysis: { permutations: 50 } }) },
+    { resultsDir: tempDir(), backend: 'wasm' },
+  ));
 }, 120_000);
 
 describe('answers', () => {
@@ -40,13 +43,22 @@ describe('answers', () => {
     }
     // A French number printed that is no fact is caught too.
     const a = result.answers[0];
-    const typed = { ...result, answers: [{ ...a, translations: { fr: { ...a.translations.fr, statement: `${a.translations.fr.statement} Environ 42,7 % de plus.` } } }, ...result.answers.slice(1)] };
+    const typed = {
+      ...result,
+      answers: [
+        { ...a, translations: { fr: { ...a.translations.fr, statement: `${a.translations.fr.statement} Environ 42,7 % de plus.` } } },
+        ...result.answers.slice(1),
+      ],
+    };
     expect(factProblems(typed).join('\n')).toMatch(/separation \(fr\): 42,7 is printed but is no stored fact/);
   });
 
   it('headline the stored statistic, with its one interval, at the layer it is measured', () => {
     for (const a of result.answers) {
-      const e = storedStat(result, a.statistic, { layer: a.question === 'signatures' ? null : a.layer, probe: a.question === 'unseen' ? result.dataset.probes[0] : null })!;
+      const e = storedStat(result, a.statistic, {
+        layer: a.question === 'signatures' ? null : a.layer,
+        probe: a.question === 'unseen' ? result.dataset.probes[0] : null,
+      })!;
       expect(a.value).toBe(e.value.mean);
       expect(a.interval).toEqual(e.value.interval);
       expect(a.intervalKind).toBe(e.value.method);

@@ -20,7 +20,14 @@ const cells = (markdown: string, title: string): Record<string, string>[] => {
 
 describe('npm run bench -- --quick', () => {
   it('reports every section with the expected rows', async () => {
-    const markdown = await runBench({ quick: true, inProcess: true, sections: ['training', 'kmeans', 'build', 'explorer'], cnn: false, fashionMlKMeans: false, log: () => {} });
+    const markdown = await runBench({
+      quick: true,
+      inProcess: true,
+      sections: ['training', 'kmeans', 'build', 'explorer'],
+      cnn: false,
+      fashionMlKMeans: false,
+      log: () => {},
+    });
     const fashion = existsSync(FASHION);
 
     expect(markdown).toMatch(/^# Chemins benchmark/);
@@ -47,7 +54,8 @@ describe('npm run bench -- --quick', () => {
     expect(profile.at(-1)?.Kernel).toBe('outside kernels');
 
     const inside = cells(markdown, '1c. Inside the fused kernel');
-    for (const phase of ['forward', 'weight gradients', 'optimizer update', 'evaluation']) expect(inside.find((r) => r.Workload === 'MNIST' && r.Phase === phase)?.Time).toMatch(/^[\d,]+ ms$/);
+    for (const phase of ['forward', 'weight gradients', 'optimizer update', 'evaluation'])
+      expect(inside.find((r) => r.Workload === 'MNIST' && r.Phase === phase)?.Time).toMatch(/^[\d,]+ ms$/);
     expect(cells(markdown, '1d. Fused kernel by batch size').map((r) => r['Batch size'])).toEqual(['32', '64']);
 
     const kmeans = cells(markdown, '2. k-means');

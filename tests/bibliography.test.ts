@@ -26,7 +26,13 @@ describe('BibTeX references', () => {
     ]);
     expect(inText(entries[0])).toEqual({ who: 'Doe et al.', year: '2001' });
     expect(inText(entries[1])).toEqual({ who: 'İrsoy & Alpaydın', year: '2022' });
-    expect(reference(entries[0])).toEqual({ authors: 'Doe, J., Roe, R., & Poe, E. A.', year: '2001', title: 'A Title with & and –', venue: 'J. Tests, 3(2), 1–9.', link: { href: 'https://doi.org/10.1/x', text: 'doi:10.1/x' } });
+    expect(reference(entries[0])).toEqual({
+      authors: 'Doe, J., Roe, R., & Poe, E. A.',
+      year: '2001',
+      title: 'A Title with & and –',
+      venue: 'J. Tests, 3(2), 1–9.',
+      link: { href: 'https://doi.org/10.1/x', text: 'doi:10.1/x' },
+    });
     expect(reference(entries[1]).link?.href).toBe('https://arxiv.org/abs/2210.00319');
     expect(sortReferences([entries[1], entries[0], entries[1]]).map((e) => e.key)).toEqual(['a1', 'b2']);
   });

@@ -39,7 +39,9 @@ describe('bibtexKey', () => {
 
 describe('escapeBibtex', () => {
   it('makes TeX specials literal and never unbalances braces', () => {
-    expect(escapeBibtex('50 % & more_than {k} #1 $x$ ^ ~ \\')).toBe('50 \\% \\& more\\_than \\{k\\} \\#1 \\$x\\$ \\textasciicircum{} \\textasciitilde{} \\textbackslash{}');
+    expect(escapeBibtex('50 % & more_than {k} #1 $x$ ^ ~ \\')).toBe(
+      '50 \\% \\& more\\_than \\{k\\} \\#1 \\$x\\$ \\textasciicircum{} \\textasciitilde{} \\textbackslash{}',
+    );
     for (const title of ['}{', 'a } b', '{{', '\\}', 'x\\']) expect(balanced(`{${escapeBibtex(title)}}`), title).toBe(true);
   });
 });
@@ -104,8 +106,17 @@ describe('CITATION.cff', () => {
   it('gives the title, the authors (persons and entities) and the address', () => {
     const dir = mkdtempSync(join(tmpdir(), 'cff-'));
     const file = join(dir, 'CITATION.cff');
-    writeFileSync(file, 'cff-version: 1.2.0\ntitle: My report\nurl: https://r.test/x/\nauthors:\n  - family-names: Curie\n    given-names: Marie\n    name-particle: de\n  - name: The Lab\n');
-    expect(readCitationFile(file)).toEqual({ title: 'My report', authors: [{ family: 'de Curie', given: 'Marie' }, { name: 'The Lab' }], url: 'https://r.test/x/', doi: undefined, version: undefined });
+    writeFileSync(
+      file,
+      'cff-version: 1.2.0\ntitle: My report\nurl: https://r.test/x/\nauthors:\n  - family-names: Curie\n    given-names: Marie\n    name-particle: de\n  - name: The Lab\n',
+    );
+    expect(readCitationFile(file)).toEqual({
+      title: 'My report',
+      authors: [{ family: 'de Curie', given: 'Marie' }, { name: 'The Lab' }],
+      url: 'https://r.test/x/',
+      doi: undefined,
+      version: undefined,
+    });
     expect(readCitationFile(join(dir, 'none.cff')).authors.length).toBeGreaterThan(0);
     writeFileSync(file, 'title: [unclosed');
     expect(() => readCitationFile(file)).toThrow(/CitationFile/);

@@ -22,7 +22,10 @@ describe('npm run experiments', () => {
     const root = tempDir();
     const exps = join(root, 'experiments');
     mkdirSync(exps);
-    writeFileSync(join(exps, 'a-good.yaml'), 'title: good\ndataset:\n  classes: [0, 1]\n  samplesPerClass: 60\nmodel:\n  hidden: [8]\ntraining:\n  epochs: 1\nsignatures:\n  k: 2\n  restarts: 1\n');
+    writeFileSync(
+      join(exps, 'a-good.yaml'),
+      'title: good\ndataset:\n  classes: [0, 1]\n  samplesPerClass: 60\nmodel:\n  hidden: [8]\ntraining:\n  epochs: 1\nsignatures:\n  k: 2\n  restarts: 1\n',
+    );
     writeFileSync(join(exps, 'b-bad.yaml'), 'title: bad\ndataset:\n  classes: [0, 1]\ntraining:\n  optimiser: adam\n');
     const results = join(root, 'results');
     const out = await experiments(['--experiments', exps, '--results', results]);
@@ -41,7 +44,8 @@ describe('npm run experiments', () => {
     const root = tempDir();
     const exps = join(root, 'experiments');
     mkdirSync(exps);
-    const tiny = (classes: string) => `title: t\ndataset:\n  classes: [${classes}]\n  samplesPerClass: 60\n  outliers: none\nmodel:\n  hidden: [8]\ntraining:\n  epochs: 1\nsignatures:\n  k: 2\n  restarts: 1\n`;
+    const tiny = (classes: string) =>
+      `title: t\ndataset:\n  classes: [${classes}]\n  samplesPerClass: 60\n  outliers: none\nmodel:\n  hidden: [8]\ntraining:\n  epochs: 1\nsignatures:\n  k: 2\n  restarts: 1\n`;
     writeFileSync(join(exps, 'a-one.yaml'), tiny('0, 1'));
     writeFileSync(join(exps, 'b-missing-data.yaml'), 'title: t\ndataset:\n  name: idx\n  folder: no-such-folder\n  classes: [0, 1]\n');
     writeFileSync(join(exps, 'c-two.yaml'), tiny('2, 3'));
@@ -52,9 +56,15 @@ describe('npm run experiments', () => {
     expect(out.stdout).toMatch(/2 at a time, each in its own process/);
     expect(out.stderr).toMatch(/notice: \[NeedsData\] \S*b-missing-data\.yaml: the data this experiment reads is not on this machine\./);
     const summary = out.stdout.slice(out.stdout.lastIndexOf('\n\n'));
-    expect(summary).toMatch(/✓ a-one: built[\s\S]*○ b-missing-data: needs data: the folder \S*no-such-folder does not exist on this machine[\s\S]*✓ c-two: built/);
+    expect(summary).toMatch(
+      /✓ a-one: built[\s\S]*○ b-missing-data: needs data: the folder \S*no-such-folder does not exist on this machine[\s\S]*✓ c-two: built/,
+    );
     expect(summary).toMatch(/3 experiment\(s\) run in [\d.]+ s; 0 failed or invalid; 1 need data not installed here/);
-    expect(readdirSync(results).filter((f) => f.endsWith('.json')).sort()).toEqual(['a-one.json', 'b-missing-data.error.json', 'c-two.json']);
+    expect(
+      readdirSync(results)
+        .filter((f) => f.endsWith('.json'))
+        .sort(),
+    ).toEqual(['a-one.json', 'b-missing-data.error.json', 'c-two.json']);
   });
 
   it('refuses a --jobs that is not a whole number', async () => {

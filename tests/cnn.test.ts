@@ -28,7 +28,13 @@ describe('a small CNN on the wasm engine', () => {
       { name: 'hidden1', conv: false },
     ]);
     const acts = await recordActivations(tf, trained.model, trained.hiddenLayers, data);
-    expect(acts.layers.map((l) => [l.name, l.units])).toEqual([['input', 784], ['conv1', 4], ['conv2', 6], ['hidden1', 8], ['output', 2]]);
+    expect(acts.layers.map((l) => [l.name, l.units])).toEqual([
+      ['input', 784],
+      ['conv1', 4],
+      ['conv2', 6],
+      ['hidden1', 8],
+      ['output', 2],
+    ]);
     // The signature of a channel is its mean over the map: recompute one by hand from the layer's full output.
     const probe = tf.model({ inputs: trained.model.inputs, outputs: trained.model.getLayer('conv2').output as never });
     const map = (probe.predict(tf.tensor2d(data.train.x.subarray(0, 784), [1, 784])) as import('@tensorflow/tfjs').Tensor).arraySync() as number[][][][];

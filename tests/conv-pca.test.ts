@@ -36,7 +36,13 @@ describe('conv signatures by PCA', () => {
     const data = loadData(spec.dataset);
     const trained = await trainModel(tf, spec, data, 1);
     const acts = await recordActivations(tf, trained.model, trained.hiddenLayers, data, undefined, activationOptions(spec));
-    expect(acts.layers.map((l) => [l.name, l.units])).toEqual([['input', 784], ['conv1', 5], ['conv2', 5], ['hidden1', 6], ['output', 2]]);
+    expect(acts.layers.map((l) => [l.name, l.units])).toEqual([
+      ['input', 784],
+      ['conv1', 5],
+      ['conv2', 5],
+      ['hidden1', 6],
+      ['output', 2],
+    ]);
     // conv1 is read before its pooling (28 × 28 × 3), conv2 on the pooled map (14 × 14 × 4).
     expect(acts.layers[1].reduction).toMatchObject({ method: 'pca', mapUnits: 28 * 28 * 3, fitRows: data.train.count });
     expect(acts.layers[2].reduction!.mapUnits).toBe(14 * 14 * 4);
@@ -75,7 +81,9 @@ describe('conv signatures by PCA', () => {
     expect(answer.layer).toBeNull();
     expect(answer.statement).toMatch(/Their specific paths \(conv1, conv2, read by PCA, have none: a component is not a neuron\) overlap least at hidden1/);
     const shown = describeConvSignature(spec, [{ layers: acts.layers }]);
-    expect(shown).toMatch(/top 5 principal components, fitted for each model on \d+ training inputs; they keep \d+ % of conv1's 2,352 values and \d+ % of conv2's 784 values of variance/);
+    expect(shown).toMatch(
+      /top 5 principal components, fitted for each model on \d+ training inputs; they keep \d+ % of conv1's 2,352 values and \d+ % of conv2's 784 values of variance/,
+    );
   });
 
   it('stores the reduction in the result, and every figure draws with the PCA layers marked', async () => {
@@ -91,7 +99,10 @@ describe('conv signatures by PCA', () => {
     const conv1 = result.runs[0].layers.find((l) => l.name === 'conv1')!;
     expect(conv1).toMatchObject({ units: 3, reduction: { method: 'pca', mapUnits: 28 * 28 * 2 }, noSpecificPath: expect.any(String) });
     for (const def of figuresFor(result)) expect(renderSvg(def, result).startsWith('<svg'), def.name).toBe(true);
-    const caption = (name: string) => figuresFor(result).find((f) => f.name === name)!.caption(result, 'en');
+    const caption = (name: string) =>
+      figuresFor(result)
+        .find((f) => f.name === name)!
+        .caption(result, 'en');
     expect(caption('specific-network')).toMatch(/Not drawn: conv1/);
     expect(caption('specific-overlap')).toMatch(/conv1: no Jaccard overlap/);
     expect(caption('signatures')).toMatch(/conv1: none, its 3 columns are principal components/);

@@ -82,7 +82,15 @@ describe('outliers that are asked for but absent', () => {
 });
 
 describe.skipIf(!existsSync(fashionDir()))('an IDX dataset at full size (Fashion-MNIST installed)', () => {
-  const fashion = DatasetSpec.parse({ name: 'idx', folder: fashionDir(), names: { 5: 'Sandal', 7: 'Sneaker', 9: 'Ankle boot' }, classes: [7, 9], probes: [5], samplesPerClass: 100, seed: 2 });
+  const fashion = DatasetSpec.parse({
+    name: 'idx',
+    folder: fashionDir(),
+    names: { 5: 'Sandal', 7: 'Sneaker', 9: 'Ankle boot' },
+    classes: [7, 9],
+    probes: [5],
+    samplesPerClass: 100,
+    seed: 2,
+  });
 
   it('takes training inputs from the train file and test inputs and probes from the test file, capped per class', () => {
     const d = loadData(fashion);
@@ -102,7 +110,9 @@ describe.skipIf(!existsSync(fashionDir()))('an IDX dataset at full size (Fashion
 
   it('names the field when the folder is missing or a class is absent', () => {
     expect(() => loadData({ ...fashion, folder: 'no-such-folder' }, '/tmp')).toThrow(MissingData);
-    expect(() => loadData({ ...fashion, folder: 'no-such-folder' }, '/tmp')).toThrow(/^dataset\.folder: the folder \/tmp\/no-such-folder does not exist on this machine/);
+    expect(() => loadData({ ...fashion, folder: 'no-such-folder' }, '/tmp')).toThrow(
+      /^dataset\.folder: the folder \/tmp\/no-such-folder does not exist on this machine/,
+    );
     // A folder that is there but holds no IDX files is the file's fault, not missing data.
     expect(() => loadData({ ...fashion, folder: '.' }, '/tmp')).toThrow(/^dataset\.folder: \/tmp: no train-images-idx3-ubyte/);
     expect(() => loadData({ ...fashion, classes: [7, 42] })).toThrow(/dataset\.classes: class 42 has no input in the train file/);

@@ -57,7 +57,12 @@ function fillDiskAfter(budget: number): { written: () => number } {
 
 describe('faults while writing the results store (injected)', () => {
   const dir = tempDir('chemins-faults-');
-  const spec = tinySpec({ dataset: { classes: [1, 7], samplesPerClass: 60, outliers: 'none' }, model: { hidden: [8] }, training: { epochs: 1, batchSize: 32 }, signatures: { k: 2, restarts: 1 } });
+  const spec = tinySpec({
+    dataset: { classes: [1, 7], samplesPerClass: 60, outliers: 'none' },
+    model: { hidden: [8] },
+    training: { epochs: 1, batchSize: 32 },
+    signatures: { k: 2, restarts: 1 },
+  });
   /** A spec that rebuilds from the stored models (no training): only the analysis changed. */
   const reanalysed = (topPaths: number): ExperimentSpec => ({ ...spec, analysis: { ...spec.analysis, topPaths } });
   const run = (s: ExperimentSpec) => runExperiment({ id: 'tiny', file: 'experiments/tiny.yaml', spec: s }, { resultsDir: dir, backend: 'wasm' });
@@ -84,7 +89,11 @@ describe('faults while writing the results store (injected)', () => {
     expect(leftovers(dir)).toEqual([]);
     expect(snapshot(dir)).toEqual(before);
     const failure = runFailure('tiny', 'experiments/tiny.yaml', err);
-    expect(failure).toMatchObject({ name: 'ResultNotWritten', title: expect.stringMatching(/could not be written; the one stored before, if any, is unchanged/), problems: [{ path: '', message: e.message }] });
+    expect(failure).toMatchObject({
+      name: 'ResultNotWritten',
+      title: expect.stringMatching(/could not be written; the one stored before, if any, is unchanged/),
+      problems: [{ path: '', message: e.message }],
+    });
   });
 
   it('a disk full at the result JSON itself (the commit point): the new artifacts are undone, the old result and its artifacts stay', async () => {
@@ -160,14 +169,17 @@ function canMount(): boolean {
 }
 const mountable = canMount();
 
-const tiny = (classes: string, samples: number) => `title: t\ndataset:\n  classes: [${classes}]\n  samplesPerClass: ${samples}\n  outliers: none\nmodel:\n  hidden: [8]\ntraining:\n  epochs: 1\nsignatures:\n  k: 2\n  restarts: 1\n`;
+const tiny = (classes: string, samples: number) =>
+  `title: t\ndataset:\n  classes: [${classes}]\n  samplesPerClass: ${samples}\n  outliers: none\nmodel:\n  hidden: [8]\ntraining:\n  epochs: 1\nsignatures:\n  k: 2\n  restarts: 1\n`;
 
 /** Runs the command in a private mount namespace, with `mount` mounted on the results folder first; what it leaves is copied out. */
 async function inNamespace(mount: string, results: string, exps: string, copyTo: string) {
   const cli = `node scripts/experiments.ts --experiments '${exps}' --results '${results}' --jobs 2`;
   const script = `${mount} || exit 90; ${cli}; rc=$?; cp -a '${results}/.' '${copyTo}/'; exit $rc`;
   try {
-    const { stdout, stderr } = await exec('unshare', ['-m', 'sh', '-c', script], { env: { ...process.env, PATH: `${process.execPath.replace(/\/node$/, '')}:${process.env.PATH}` } });
+    const { stdout, stderr } = await exec('unshare', ['-m', 'sh', '-c', script], {
+      env: { ...process.env, PATH: `${process.execPath.replace(/\/node$/, '')}:${process.env.PATH}` },
+    });
     return { code: 0, stdout, stderr };
   } catch (err) {
     const e = err as { code: number; stdout: string; stderr: string };
@@ -197,10 +209,19 @@ describe.skipIf(!mountable)('faults on real disks (a tmpfs in a private mount na
     mkdirSync(after);
     // Room for the other result and a little more: the new one's inputs alone (800 × 784 floats) cannot fit.
     const size = Object.keys(snapshot(stored)).reduce((s, f) => s + statSync(join(stored, f)).size, 0) + 128 * 1024;
-    const out = await inNamespace(`mount -t tmpfs -o size=${Math.ceil(size / 4096) * 4}k tmpfs '${results}' && cp -a '${stored}/.' '${results}/'`, results, exps, after);
+    const out = await inNamespace(
+      `mount -t tmpfs -o size=${Math.ceil(size / 4096) * 4}k tmpfs '${results}' && cp -a '${stored}/.' '${results}/'`,
+      results,
+      exps,
+      after,
+    );
     expect(out.code, out.stderr).toBe(1);
     expect(out.stdout).toMatch(/✓ a-other: reused/);
-    expect(out.stdout).toMatch(new RegExp(`✗ b-new: no space left on the disk mounted at ${results} \\(tmpfs\\), [\\d.]+ \\w+ free of [\\d.]+ \\w+: writing ${results}/b-new\\S* failed \\(ENOSPC\\)`));
+    expect(out.stdout).toMatch(
+      new RegExp(
+        `✗ b-new: no space left on the disk mounted at ${results} \\(tmpfs\\), [\\d.]+ \\w+ free of [\\d.]+ \\w+: writing ${results}/b-new\\S* failed \\(ENOSPC\\)`,
+      ),
+    );
     expect(out.stderr).toMatch(/\[ResultNotWritten\] .*b-new\.yaml: the result could not be written/);
     expect(snapshot(after)).toMatchObject(snapshot(stored));
     expect(readResult(after, 'a-other').ok).toBe(true);
@@ -217,7 +238,11 @@ describe.skipIf(!mountable)('faults on real disks (a tmpfs in a private mount na
     const t0 = performance.now();
     const out = await inNamespace(`mount --bind '${stored}' '${results}' && mount -o remount,bind,ro '${results}'`, results, exps, after);
     expect(out.code, out.stderr).toBe(1);
-    expect(out.stderr).toMatch(new RegExp(`^\\[ResultsNotWritable\\] \\S+: the results folder cannot be written; nothing will be trained\\.\\n  \\(file\\): the disk mounted at ${results} \\(\\w+\\).* is read-only: ${results} cannot be written \\(EROFS\\)`));
+    expect(out.stderr).toMatch(
+      new RegExp(
+        `^\\[ResultsNotWritable\\] \\S+: the results folder cannot be written; nothing will be trained\\.\\n  \\(file\\): the disk mounted at ${results} \\(\\w+\\).* is read-only: ${results} cannot be written \\(EROFS\\)`,
+      ),
+    );
     expect(out.stdout).toMatch(/✓ a-other: reused/);
     expect(out.stdout).toMatch(/✗ b-new: the disk mounted at .* is read-only/);
     // Nothing started: no worker, no stage, no epoch.

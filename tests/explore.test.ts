@@ -178,7 +178,9 @@ describe('the paths layout the figure and the explorer share', () => {
       const k = 2 + Math.floor(random() * 5);
       const flows: Flow[] = [];
       for (let l = 0; l + 1 < layers; l++)
-        for (let a = 0; a < k; a++) for (let b = 0; b < k; b++) for (const label of [1, 7]) if (random() < 0.4) flows.push({ layer: l, from: a, to: b, label, count: 1 + Math.floor(random() * 50) });
+        for (let a = 0; a < k; a++)
+          for (let b = 0; b < k; b++)
+            for (const label of [1, 7]) if (random() < 0.4) flows.push({ layer: l, from: a, to: b, label, count: 1 + Math.floor(random() * 50) });
       const layout = layoutFlows(layers, flows);
       const rank = new Map(layout.nodes.map((n) => [`${n.layer} ${n.cluster}`, n.rank]));
       let naive = 0;

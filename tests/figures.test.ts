@@ -24,7 +24,11 @@ const dir = tempDir();
 
 beforeAll(async () => {
   ({ result } = await runExperiment({ id: 'tiny', file: 'x', spec: tinySpec({ seeds: [1, 2] }) }, { resultsDir: dir, backend: 'wasm' }));
-  const spec = tinySpec({ dataset: { classes: [0, 1, 2], probes: [], outliers: 'none', samplesPerClass: 60 }, model: { hidden: [12] }, training: { epochs: 2, batchSize: 32 } });
+  const spec = tinySpec({
+    dataset: { classes: [0, 1, 2], probes: [], outliers: 'none', samplesPerClass: 60 },
+    model: { hidden: [12] },
+    training: { epochs: 2, batchSize: 32 },
+  });
   ({ result: bare } = await runExperiment({ id: 'bare', file: 'x', spec }, { resultsDir: tempDir(), backend: 'wasm' }));
 });
 
@@ -117,7 +121,10 @@ describe('figures', () => {
     const run = result.runs[0];
     const ordered = flowLayout(run);
     // The same layout with every column in number order: the starting point of the sweeps.
-    const byNumber = { ...ordered, nodes: ordered.nodes.map((n) => ({ ...n, rank: [...ordered.nodes].filter((m) => m.layer === n.layer && m.cluster < n.cluster).length })) };
+    const byNumber = {
+      ...ordered,
+      nodes: ordered.nodes.map((n) => ({ ...n, rank: [...ordered.nodes].filter((m) => m.layer === n.layer && m.cluster < n.cluster).length })),
+    };
     expect(crossings(ordered)).toBeLessThanOrEqual(crossings(byNumber));
     // A column's ranks are 0..k-1 and its blocks are stacked in rank order.
     for (const layer of new Set(ordered.nodes.map((n) => n.layer))) {
@@ -132,7 +139,7 @@ describe('figures', () => {
       const svg = standaloneSvg(renderSvg(def, result));
       const key = def.key?.(result, 'en');
       if (!key) continue;
-      const g = /<g[^>]*class="figure-key"[\s\S]*?<\/g>/.exec(svg)?.[0] ?? "";
+      const g = /<g[^>]*class="figure-key"[\s\S]*?<\/g>/.exec(svg)?.[0] ?? '';
       expect(g, def.name).not.toBe('');
       for (const item of key.items ?? []) expect(g, `${def.name}: ${item.label}`).toContain(`>${item.label.replace(/&/g, '&amp;')}<`);
       if (key.ramp) expect(g, def.name).toContain(key.ramp.label);
@@ -199,7 +206,8 @@ describe('figure rows recompute from the result', () => {
   it('confusion: counts summed over seeds, shares of the row', () => {
     const rows = renders('confusion');
     const [a, b] = result.dataset.classes;
-    const count = (x: number, y: number) => result.runs.reduce((s, r) => s + (r.training.confusion.find((c) => c.actual === x && c.predicted === y)?.count ?? 0), 0);
+    const count = (x: number, y: number) =>
+      result.runs.reduce((s, r) => s + (r.training.confusion.find((c) => c.actual === x && c.predicted === y)?.count ?? 0), 0);
     const cell = one(rows, { actual: className(result, a), predicted: className(result, b) });
     expect(cell.count).toBe(count(a, b));
     expect(cell.rowShare).toBeCloseTo(count(a, b) / (count(a, a) + count(a, b)), 12);
@@ -256,7 +264,9 @@ describe('figure rows recompute from the result', () => {
     const hist = renders('ood-histograms');
     expect(hist).toHaveLength(curves.reduce((s, c) => s + c.histogram.length, 0));
     const c = curves[0];
-    const shares = hist.filter((d) => d.layer === c.layer && d.probe === className(result, c.probe) && d.group === 'probe' && d.score === 'Mahalanobis distance');
+    const shares = hist.filter(
+      (d) => d.layer === c.layer && d.probe === className(result, c.probe) && d.group === 'probe' && d.score === 'Mahalanobis distance',
+    );
     expect(mean(shares.map((d) => Number(d.share))) * shares.length).toBeCloseTo(1, 9);
   });
 
@@ -303,14 +313,17 @@ describe('projections, exemplars and the specific network', () => {
     const names = figuresFor({ ...result, runs: [old, ...result.runs.slice(1)] }).map((d) => d.name);
     for (const absent of ['projections-pca', 'projections-umap', 'cluster-exemplars']) expect(names).not.toContain(absent);
     expect(names).toContain('specific-network');
-    for (const name of ['projections-pca', 'projections-umap', 'cluster-exemplars', 'specific-network']) expect(figuresFor(bare).map((d) => d.name)).toContain(name);
+    for (const name of ['projections-pca', 'projections-umap', 'cluster-exemplars', 'specific-network'])
+      expect(figuresFor(bare).map((d) => d.name)).toContain(name);
   });
 
   it('projections: a seeded sample of each class, every layer mapped by PCA with its explained variance', () => {
     const p = result.runs[0].projections!;
     const count = (split: string, label: number) => result.dataset.counts.find((c) => c.split === split && c.label === label)?.count ?? 0;
-    for (const label of result.dataset.classes) expect(p.rows.filter((d) => d.split === 'test' && d.label === label)).toHaveLength(Math.min(150, count('test', label)));
-    for (const label of result.dataset.probes) expect(p.rows.filter((d) => d.split === 'probe' && d.label === label)).toHaveLength(Math.min(150, count('probe', label)));
+    for (const label of result.dataset.classes)
+      expect(p.rows.filter((d) => d.split === 'test' && d.label === label)).toHaveLength(Math.min(150, count('test', label)));
+    for (const label of result.dataset.probes)
+      expect(p.rows.filter((d) => d.split === 'probe' && d.label === label)).toHaveLength(Math.min(150, count('probe', label)));
     const layers = result.runs[0].layers.map((l) => l.name);
     const pcaMaps = mapsOf(result, 'pca');
     expect(pcaMaps.map((m) => m.layer)).toEqual(layers);
@@ -329,7 +342,12 @@ describe('projections, exemplars and the specific network', () => {
     expect(rows).toHaveLength(p.rows.length * layers.length);
     const m = pcaMaps[1];
     const i = p.rows.findIndex((d) => d.split === 'probe');
-    expect(one(rows.filter((_d, k) => k === p.rows.length + i), { layer: m.layer })).toMatchObject({ x: m.x[i], y: m.y[i], split: 'probe', class: className(result, p.rows[i].label) });
+    expect(
+      one(
+        rows.filter((_d, k) => k === p.rows.length + i),
+        { layer: m.layer },
+      ),
+    ).toMatchObject({ x: m.x[i], y: m.y[i], split: 'probe', class: className(result, p.rows[i].label) });
     expect(renderSvg(figure('projections-pca'), result)).toContain(`PC1 (${(100 * m.explained![0]).toFixed(1)} % of variance)`);
     expect(figure('projections-pca').caption(result, 'en')).toContain(`${m.layer} ${Math.round(100 * (m.explained![0] + m.explained![1]))} %`);
     const umapRows = renders('projections-umap');
@@ -374,7 +392,11 @@ describe('projections, exemplars and the specific network', () => {
       }
     }
     // A wide layer is cut to the neurons ranked highest on any path.
-    const wide = { ...result.runs[0].layers[1], units: 200, classes: [{ ...result.runs[0].layers[1].classes[0], specific: Array.from({ length: 60 }, (_, i) => 199 - i) }] };
+    const wide = {
+      ...result.runs[0].layers[1],
+      units: 200,
+      classes: [{ ...result.runs[0].layers[1].classes[0], specific: Array.from({ length: 60 }, (_, i) => 199 - i) }],
+    };
     const drawn = drawnNeurons(wide);
     expect(drawn).toHaveLength(MAX_DRAWN);
     expect([...drawn].sort((a, b) => b - a)).toEqual(Array.from({ length: MAX_DRAWN }, (_, i) => 199 - i));

@@ -20,7 +20,7 @@ type Act = keyof typeof ACTIVATIONS;
 
 function sparseData(rows: number, features: number, classes: number, seed: number): { x: Float32Array; y: Int32Array } {
   let s = seed;
-  const next = () => ((s = (s * 1103515245 + 12345) % 2147483648) / 2147483648);
+  const next = () => (s = (s * 1103515245 + 12345) % 2147483648) / 2147483648;
   const x = Float32Array.from({ length: rows * features }, () => (next() < 0.5 ? 0 : next() * 2 - 0.5));
   const y = Int32Array.from({ length: rows }, () => Math.floor(next() * classes));
   return { x, y };
@@ -36,17 +36,31 @@ function spec(activation: Act, optimizer: 'sgd' | 'adam' | 'rmsprop', learningRa
 }
 
 /** Weights after `steps` steps on TF.js (cpu, the reference) and in the kernel, from the same start. */
-function trainBoth(s: ExperimentSpec, steps: number[][], data: { x: Float32Array; y: Int32Array }, features: number): { reference: Float32Array[]; fused: Float32Array[] } {
+function trainBoth(
+  s: ExperimentSpec,
+  steps: number[][],
+  data: { x: Float32Array; y: Int32Array },
+  features: number,
+): { reference: Float32Array[]; fused: Float32Array[] } {
   const classes = s.dataset.classes.length;
   const { model } = buildModel(tf, s, { features, width: features, height: 1 }, 3);
   const dense = model.layers.filter((l) => l.getClassName() === 'Dense');
-  const kernel = new MlpKernel([features, ...dense.map((l) => (l.outputShape as number[])[1])], dense.map((l) => ACTIVATIONS[l.getConfig().activation as Act]), 64);
+  const kernel = new MlpKernel(
+    [features, ...dense.map((l) => (l.outputShape as number[])[1])],
+    dense.map((l) => ACTIVATIONS[l.getConfig().activation as Act]),
+    64,
+  );
   dense.forEach((layer, i) => {
     const [w, b] = layer.getWeights();
     kernel.layer(i + 1).weights.set(w.dataSync());
     kernel.layer(i + 1).biases.set(b.dataSync());
   });
-  const optimizer = s.training.optimizer === 'adam' ? tf.train.adam(s.training.learningRate) : s.training.optimizer === 'rmsprop' ? tf.train.rmsprop(s.training.learningRate) : tf.train.sgd(s.training.learningRate);
+  const optimizer =
+    s.training.optimizer === 'adam'
+      ? tf.train.adam(s.training.learningRate)
+      : s.training.optimizer === 'rmsprop'
+        ? tf.train.rmsprop(s.training.learningRate)
+        : tf.train.sgd(s.training.learningRate);
   const x = kernel.float32(data.x);
   const y = kernel.int32(data.y);
   for (const rows of steps) {
@@ -78,7 +92,11 @@ beforeAll(async () => {
 describe('fused MLP kernel against TF.js', () => {
   const features = 30;
   const data = sparseData(50, features, 3, 11);
-  const batches = [Array.from({ length: 16 }, (_, i) => i * 3 % 50), Array.from({ length: 16 }, (_, i) => 49 - i), Array.from({ length: 5 }, (_, i) => 20 + i)];
+  const batches = [
+    Array.from({ length: 16 }, (_, i) => (i * 3) % 50),
+    Array.from({ length: 16 }, (_, i) => 49 - i),
+    Array.from({ length: 5 }, (_, i) => 20 + i),
+  ];
 
   for (const activation of ['relu', 'tanh', 'sigmoid', 'elu', 'selu'] as Act[]) {
     it(`computes the gradient of a ${activation} network (one SGD step at rate 1)`, () => {
@@ -132,7 +150,9 @@ describe('training.loop', () => {
     const before = engine.memory().numTensors;
     const trained = await trainModel(engine, tinySpec({ training: { epochs: 1 } }), data, 3);
     trained.model.dispose();
-    await expect(trainModel(engine, tinySpec({ training: { epochs: 2, learningRate: 9.9, optimizer: 'sgd' }, model: { hidden: [16, 8], activation: 'elu' } }), data, 3)).rejects.toThrow(/diverged/);
+    await expect(
+      trainModel(engine, tinySpec({ training: { epochs: 2, learningRate: 9.9, optimizer: 'sgd' }, model: { hidden: [16, 8], activation: 'elu' } }), data, 3),
+    ).rejects.toThrow(/diverged/);
     expect(engine.memory().numTensors).toBe(before);
   });
 

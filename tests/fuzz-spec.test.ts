@@ -11,7 +11,12 @@ import { checkText, fuzz } from './fuzz/experiment-files.ts';
 
 const bomb = (levels: number, width = 10) => {
   const lines = ['a0: &a0 ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]'];
-  for (let d = 1; d <= levels; d++) lines.push(`a${d}: &a${d} [${Array(width).fill(`*a${d - 1}`).join(', ')}]`);
+  for (let d = 1; d <= levels; d++)
+    lines.push(
+      `a${d}: &a${d} [${Array(width)
+        .fill(`*a${d - 1}`)
+        .join(', ')}]`,
+    );
   return `title: t\ndataset: {classes: [1, 7]}\n${lines.join('\n')}\n`;
 };
 
@@ -42,9 +47,15 @@ describe('hostile YAML, named', () => {
   });
 
   it('still reads a file with a few ordinary aliases', () => {
-    const out = parseExperiment('experiments/aliases.yaml', 'title: t\nseeds: &s [1, 2]\ndataset:\n  classes: [1, 7]\n  seed: 3\nsignatures: {k: 3, seed: 3}\n');
+    const out = parseExperiment(
+      'experiments/aliases.yaml',
+      'title: t\nseeds: &s [1, 2]\ndataset:\n  classes: [1, 7]\n  seed: 3\nsignatures: {k: 3, seed: 3}\n',
+    );
     expect(out.ok).toBe(true);
-    const shared = parseExperiment('experiments/aliases.yaml', `${'title: t\nclasses: &c [1, 7]\n'.replace('classes', 'description')}dataset:\n  classes: [1, 7]\n`);
+    const shared = parseExperiment(
+      'experiments/aliases.yaml',
+      `${'title: t\nclasses: &c [1, 7]\n'.replace('classes', 'description')}dataset:\n  classes: [1, 7]\n`,
+    );
     expect(shared.ok).toBe(false); // a list is not a description: named, not thrown
   });
 
@@ -72,7 +83,10 @@ describe('hostile YAML, named', () => {
   });
 
   it('lists at most 20 problems and counts the rest (500 bad class names)', () => {
-    const out = parseExperiment('experiments/x.yaml', `title: t\ndataset:\n  classes: [1, 7]\n  names: {${Array.from({ length: 500 }, (_, i) => `x${i}: n`).join(', ')}}\n`);
+    const out = parseExperiment(
+      'experiments/x.yaml',
+      `title: t\ndataset:\n  classes: [1, 7]\n  names: {${Array.from({ length: 500 }, (_, i) => `x${i}: n`).join(', ')}}\n`,
+    );
     expect(out.ok).toBe(false);
     if (out.ok) return;
     expect(out.error.problems).toHaveLength(MAX_PROBLEMS + 1);

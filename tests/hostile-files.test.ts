@@ -11,7 +11,8 @@ import { tempDir } from './helpers.ts';
 // big: each is named with its own cause and hint, never read, and the good
 // experiment beside them still loads (and, through the command, builds).
 
-const good = 'title: good\ndataset:\n  classes: [0, 1]\n  samplesPerClass: 60\n  outliers: none\nmodel:\n  hidden: [8]\ntraining:\n  epochs: 1\nsignatures:\n  k: 2\n  restarts: 1\n';
+const good =
+  'title: good\ndataset:\n  classes: [0, 1]\n  samplesPerClass: 60\n  outliers: none\nmodel:\n  hidden: [8]\ntraining:\n  epochs: 1\nsignatures:\n  k: 2\n  restarts: 1\n';
 const bomb = `title: t\ndataset: {classes: [1, 7]}\na0: &a0 [lol, lol, lol, lol, lol, lol, lol, lol, lol, lol]\n${Array.from({ length: 8 }, (_, i) => `a${i + 1}: &a${i + 1} [${Array(10).fill(`*a${i}`).join(', ')}]`).join('\n')}\n`;
 
 function hostileFolder(): string {
@@ -71,7 +72,12 @@ describe('hostile experiment files', () => {
     chmodSync(join(dir, 'secret.yaml'), 0);
     const [o] = loadExperiments(dir, dir);
     expect(o.ok).toBe(false);
-    if (!o.ok) expect(o.error).toMatchObject({ name: 'UnreadableExperiment', title: 'the file cannot be read: permission denied.', hint: expect.stringMatching(/permissions/) });
+    if (!o.ok)
+      expect(o.error).toMatchObject({
+        name: 'UnreadableExperiment',
+        title: 'the file cannot be read: permission denied.',
+        hint: expect.stringMatching(/permissions/),
+      });
   });
 
   it('the command names every hostile file and still builds the good experiment', async () => {
@@ -83,7 +89,8 @@ describe('hostile experiment files', () => {
     );
     expect(out.code).toBe(1);
     expect(out.stderr).not.toMatch(/resource exhaustion attack\n\s+at /); // no stack trace
-    for (const f of ['bomb', 'folder', 'zero', 'pipe', 'dangling', 'huge', 'binary', 'latin']) expect(out.stderr).toContain(`[UnreadableExperiment] ${relative(process.cwd(), join(dir, f))}.yaml: `);
+    for (const f of ['bomb', 'folder', 'zero', 'pipe', 'dangling', 'huge', 'binary', 'latin'])
+      expect(out.stderr).toContain(`[UnreadableExperiment] ${relative(process.cwd(), join(dir, f))}.yaml: `);
     expect(out.stdout).toMatch(/✓ a-good: built/);
     expect(out.stdout).toMatch(/✓ linked: built|✓ linked: reused/);
     expect(out.stdout).toMatch(/failed or invalid/);

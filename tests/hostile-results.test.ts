@@ -26,10 +26,16 @@ function hostileResults(): string {
   const dir = tempDir('chemins-hostile-results-');
   const head = { schemaVersion: RESULT_SCHEMA_VERSION };
   writeFileSync(join(dir, 'huge-array.json'), sealed({ ...head, id: 'huge-array', runs: new Array(6_000_000).fill(0) }));
-  writeFileSync(join(dir, 'long-array.json'), sealed({ ...head, id: 'long-array', runs: new Array(100_000).fill(0), answers: new Array(100_000).fill(markup) }));
+  writeFileSync(
+    join(dir, 'long-array.json'),
+    sealed({ ...head, id: 'long-array', runs: new Array(100_000).fill(0), answers: new Array(100_000).fill(markup) }),
+  );
   writeFileSync(join(dir, 'deep.json'), `${'{"a":'.repeat(200_000)}1${'}'.repeat(200_000)}`);
   writeFileSync(join(dir, 'deep-array.json'), `${'['.repeat(1_000_000)}${']'.repeat(1_000_000)}`);
-  writeFileSync(join(dir, 'markup.json'), sealed({ ...head, id: 'markup', hash: markup, spec: { title: markup }, runs: [{ seed: markup }], answers: [{ statement: markup }] }));
+  writeFileSync(
+    join(dir, 'markup.json'),
+    sealed({ ...head, id: 'markup', hash: markup, spec: { title: markup }, runs: [{ seed: markup }], answers: [{ statement: markup }] }),
+  );
   writeFileSync(join(dir, 'other-id.json'), sealed({ ...head, id: markup }));
   writeFileSync(join(dir, 'unsealed.json'), JSON.stringify({ ...head, id: 'unsealed', title: markup }));
   writeFileSync(join(dir, 'not-object.json'), '[1, 2, 3]');
@@ -79,7 +85,18 @@ describe('hostile result files', () => {
     writeFileSync(join(dir, 'a.error.json'), `${'['.repeat(100_000)}${']'.repeat(100_000)}`);
     writeFileSync(join(dir, 'b.error.json'), JSON.stringify({ id: 'b', problems: 'not a list', title: markup }));
     symlinkSync('/dev/zero', join(dir, 'c.error.json'));
-    writeFileSync(join(dir, 'd.error.json'), JSON.stringify({ id: 'someone-else', file: 'x', name: 'ExperimentFailed', title: markup, problems: [{ path: '', message: markup }], hint: 'h', at: 'now' }));
+    writeFileSync(
+      join(dir, 'd.error.json'),
+      JSON.stringify({
+        id: 'someone-else',
+        file: 'x',
+        name: 'ExperimentFailed',
+        title: markup,
+        problems: [{ path: '', message: markup }],
+        hint: 'h',
+        at: 'now',
+      }),
+    );
     expect(readFailure(dir, 'a')).toBeNull();
     expect(readFailure(dir, 'b')).toBeNull();
     expect(readFailure(dir, 'c')).toBeNull();

@@ -23,7 +23,9 @@ describe('the two languages', () => {
   it('fail the build on a missing translation, naming the key and the page', () => {
     const table = { 'x.only': { en: 'Only English' } };
     expect(() => translate(table, 'fr', 'x.only', '/fr/experiments/mnist-1-vs-7/')).toThrow(MissingTranslation);
-    expect(() => translate(table, 'fr', 'x.only', '/fr/experiments/mnist-1-vs-7/')).toThrow(/\/fr\/experiments\/mnist-1-vs-7\/: the string "x\.only" has no French text/);
+    expect(() => translate(table, 'fr', 'x.only', '/fr/experiments/mnist-1-vs-7/')).toThrow(
+      /\/fr\/experiments\/mnist-1-vs-7\/: the string "x\.only" has no French text/,
+    );
     expect(() => translate(table, 'en', 'x.absent', '/')).toThrow(/"x\.absent" has no English text/);
     expect(translate(table, 'en', 'x.only', '/')).toBe('Only English');
   });

@@ -104,7 +104,10 @@ describe('Fashion-MNIST (Debian package)', () => {
     const d = loadIdxFolder(FASHION);
     expect([d.train.images.count, d.train.images.rows, d.train.images.cols]).toEqual([60000, 28, 28]);
     expect([d.test.images.count, d.test.labels.count]).toEqual([10000, 10000]);
-    for (const [split, each] of [[d.train, 6000], [d.test, 1000]] as const) {
+    for (const [split, each] of [
+      [d.train, 6000],
+      [d.test, 1000],
+    ] as const) {
       const counts = new Array(10).fill(0);
       for (const l of split.labels.labels) counts[l]++;
       expect(counts).toEqual(new Array(10).fill(each));

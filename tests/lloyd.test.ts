@@ -29,7 +29,13 @@ function sizes(assignments: Int32Array, k: number): number[] {
 
 describe('lloyd k-means', () => {
   it('finds the centres of separated blobs', () => {
-    const centres = [[0, 0, 0], [10, 0, 0], [0, 10, 0], [0, 0, 10], [10, 10, 10]];
+    const centres = [
+      [0, 0, 0],
+      [10, 0, 0],
+      [0, 10, 0],
+      [0, 0, 10],
+      [10, 10, 10],
+    ];
     const { x, truth } = blobs(centres, 1000, 0.5, 3);
     const r = lloyd(x, 3, null, 5, { restarts: 3, seed: 1 });
     for (const centre of centres) {
@@ -38,13 +44,25 @@ describe('lloyd k-means', () => {
     }
     // Every blob is one cluster, whatever the numbering.
     for (let c = 0; c < 5; c++) {
-      const labels = new Set(Array.from(truth.keys()).filter((i) => truth[i] === c).map((i) => r.assignments[i]));
+      const labels = new Set(
+        Array.from(truth.keys())
+          .filter((i) => truth[i] === c)
+          .map((i) => r.assignments[i]),
+      );
       expect(labels.size).toBe(1);
     }
   });
 
   it('fits only the given rows, and reports their assignments in that order', () => {
-    const { x } = blobs([[0, 0], [5, 5]], 200, 0.3, 4);
+    const { x } = blobs(
+      [
+        [0, 0],
+        [5, 5],
+      ],
+      200,
+      0.3,
+      4,
+    );
     const rows = Array.from({ length: 100 }, (_, i) => 2 * i); // all from the first blob
     const r = lloyd(x, 2, rows, 1, { restarts: 1, seed: 2 });
     expect(r.assignments).toHaveLength(100);
@@ -59,7 +77,15 @@ describe('lloyd k-means', () => {
 
   it('reaches the inertia of ml-kmeans (within 0.1 %, or lower) with the same k and restarts', () => {
     const ours = lloyd(x, width, null, 8, { restarts: 5, seed: 7 });
-    const theirs = fitKMeans(x, width, Int32Array.from({ length: 2000 }, (_, i) => i), 8, 5, 7, 'ml-kmeans');
+    const theirs = fitKMeans(
+      x,
+      width,
+      Int32Array.from({ length: 2000 }, (_, i) => i),
+      8,
+      5,
+      7,
+      'ml-kmeans',
+    );
     expect(ours.inertia).toBeLessThanOrEqual(theirs.inertia * 1.001);
   });
 

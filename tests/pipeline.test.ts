@@ -42,7 +42,12 @@ describe('activations stage', () => {
   it('records every hidden layer for every input, in train, test, probe order', () => {
     expect(acts.count).toBe(data.train.count + data.test.count + data.probe.count);
     expect(acts.ranges.probe).toEqual([data.train.count + data.test.count, acts.count]);
-    expect(acts.layers.map((l) => [l.name, l.kind, l.units])).toEqual([['input', 'input', 784], ['hidden1', 'hidden', 32], ['hidden2', 'hidden', 16], ['output', 'output', 2]]);
+    expect(acts.layers.map((l) => [l.name, l.kind, l.units])).toEqual([
+      ['input', 'input', 784],
+      ['hidden1', 'hidden', 32],
+      ['hidden2', 'hidden', 16],
+      ['output', 'output', 2],
+    ]);
     for (const l of acts.layers) expect(l.values.length).toBe(acts.count * l.units);
     // ReLU outputs are never negative; the output layer's probabilities sum to one.
     expect(Math.min(...acts.layers[1].values)).toBeGreaterThanOrEqual(0);

@@ -7,7 +7,11 @@ import { standaloneSvg } from '../src/figures/standalone.ts';
 // A figure-like SVG as Plot writes one: a font stack resvg does not know, a
 // line, a label, and a "digit" as an embedded, pixelated PNG: a 28 × 28
 // checkerboard of ink (black once inverted) and paper.
-const digit = greyPngDataUri(Uint8Array.from({ length: 28 * 28 }, (_, i) => ((i % 28) + Math.floor(i / 28)) % 2 ? 0 : 255), 28, 28);
+const digit = greyPngDataUri(
+  Uint8Array.from({ length: 28 * 28 }, (_, i) => (((i % 28) + Math.floor(i / 28)) % 2 ? 0 : 255)),
+  28,
+  28,
+);
 const SVG = standaloneSvg(
   `<svg width="640" height="280" viewBox="0 0 640 280" font-family="system-ui, sans-serif" font-size="10" fill="currentColor">` +
     `<line x1="20" y1="260" x2="300" y2="20" stroke="currentColor" stroke-width="2"/>` +

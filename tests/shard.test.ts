@@ -7,7 +7,8 @@ describe('--shard I/N', () => {
   it('reads I/N counted from 1, and says what is wrong otherwise', () => {
     expect(parseShard('2/3')).toEqual({ index: 2, count: 3 });
     expect(parseShard('1/1')).toEqual({ index: 1, count: 1 });
-    for (const bad of ['0/3', '3', '1/0', 'a/b', '1/3/4', '-1/3', '1.5/3']) expect(parseShard(bad)).toHaveProperty('error', expect.stringMatching(/--shard takes I\/N/));
+    for (const bad of ['0/3', '3', '1/0', 'a/b', '1/3/4', '-1/3', '1.5/3'])
+      expect(parseShard(bad)).toHaveProperty('error', expect.stringMatching(/--shard takes I\/N/));
     expect(parseShard('4/3')).toEqual({ error: expect.stringMatching(/there is no shard 4 of 3/) });
   });
 

@@ -82,8 +82,11 @@ export function resolveFact(r: Result, source: string): number {
     const a = r.answers.find((x) => x.question === 'unseen')!;
     const c = a.comparisons![Number(m[1])];
     // The difference is the difference of the two stored mean AUCs.
-    const other = r.statistics.find((s) => s.statistic === `auc:${c.score}` && s.layer === c.layer && s.probe === r.runs[0].probes.find((p) => p.label >= 0)!.label)!;
-    if (Math.abs(a.value - other.value.mean - c.difference) > 1e-12) throw new Error(`${source}: difference ${c.difference} is not ${a.value} − ${other.value.mean}`);
+    const other = r.statistics.find(
+      (s) => s.statistic === `auc:${c.score}` && s.layer === c.layer && s.probe === r.runs[0].probes.find((p) => p.label >= 0)!.label,
+    )!;
+    if (Math.abs(a.value - other.value.mean - c.difference) > 1e-12)
+      throw new Error(`${source}: difference ${c.difference} is not ${a.value} − ${other.value.mean}`);
     return m[2] === 'difference' ? c.difference : c.interval[m[2] === 'lo' ? 0 : 1];
   }
   throw new Error(`statement-facts: unknown source ${source}`);

@@ -39,7 +39,11 @@ describe('Wilson interval', () => {
 describe('k-means', () => {
   it('finds three separated blobs, same result for the same seed', () => {
     const random = seededRandom(3);
-    const centres = [[0, 0], [10, 0], [0, 10]];
+    const centres = [
+      [0, 0],
+      [10, 0],
+      [0, 10],
+    ];
     const values = new Float32Array(300 * 2);
     for (let i = 0; i < 300; i++) {
       const c = centres[i % 3];

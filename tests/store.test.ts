@@ -54,7 +54,10 @@ describe('results store', () => {
     const base = { ...spec, training: { ...spec.training, epochs: 3 } };
     const reanalysed = { ...base, analysis: { ...base.analysis, topPaths: 7 } };
     let trained = false;
-    const out = await runExperiment({ id: 'tiny', file: 'x', spec: reanalysed }, { resultsDir: dir, backend: 'wasm', training: { onEpoch: () => (trained = true) } });
+    const out = await runExperiment(
+      { id: 'tiny', file: 'x', spec: reanalysed },
+      { resultsDir: dir, backend: 'wasm', training: { onEpoch: () => (trained = true) } },
+    );
     expect(out.status).toBe('built');
     expect(out.why).toBe('its clustering or analysis changed');
     expect(trained).toBe(false);

@@ -60,7 +60,12 @@ beforeAll(async () => {
   ]);
   expect(oneMachine.code, oneMachine.stderr).toBe(0);
   sweepRuns.push(...tasks);
-  mergeRun = await run('bash', ['scripts/slurm/merge.sbatch', '--merge-only'], { CHEMINS_SHARDS: '3', CHEMINS_SHARD_DIR: shards, CHEMINS_EXPERIMENTS: experiments, CHEMINS_RESULTS: merged });
+  mergeRun = await run('bash', ['scripts/slurm/merge.sbatch', '--merge-only'], {
+    CHEMINS_SHARDS: '3',
+    CHEMINS_SHARD_DIR: shards,
+    CHEMINS_EXPERIMENTS: experiments,
+    CHEMINS_RESULTS: merged,
+  });
 });
 
 describe('a sweep of three shards', () => {
@@ -71,9 +76,15 @@ describe('a sweep of three shards', () => {
       ['2/3', 'b'],
       ['3/3', 'a, d'],
     ]);
-    const built = [1, 2, 3].map((i) => readdirSync(join(shards, `shard-${i}`)).filter((f) => f.endsWith('.json')).sort());
+    const built = [1, 2, 3].map((i) =>
+      readdirSync(join(shards, `shard-${i}`))
+        .filter((f) => f.endsWith('.json'))
+        .sort(),
+    );
     expect(built).toEqual([['c.json'], ['b.json'], ['a.json', 'd.json']]);
-    const plans = await Promise.all([1, 2, 3].map((i) => node('scripts/experiments.ts', ['--experiments', experiments, '--results', 'out', '--shard', `${i}/3`, '--plan'])));
+    const plans = await Promise.all(
+      [1, 2, 3].map((i) => node('scripts/experiments.ts', ['--experiments', experiments, '--results', 'out', '--shard', `${i}/3`, '--plan'])),
+    );
     for (const i of [1, 2, 3]) {
       const plan = JSON.parse(plans[i - 1].stdout);
       expect(plan.experiments.map((e: { id: string }) => `${e.id}.json`)).toEqual(built[i - 1]);
@@ -88,7 +99,9 @@ describe('a sweep of three shards', () => {
 
   it('merges into the same results as a one-machine build: same hashes, same numbers', () => {
     expect(mergeRun.code, mergeRun.stdout + mergeRun.stderr).toBe(0);
-    expect(mergeRun.stdout).toMatch(/✓ a: merged from \S*shard-3\n\s+✓ b: merged from \S*shard-2\n\s+✓ c: merged from \S*shard-1\n\s+✓ d: merged from \S*shard-3/);
+    expect(mergeRun.stdout).toMatch(
+      /✓ a: merged from \S*shard-3\n\s+✓ b: merged from \S*shard-2\n\s+✓ c: merged from \S*shard-1\n\s+✓ d: merged from \S*shard-3/,
+    );
     expect(mergeRun.stdout).toMatch(/4 merged, 0 skipped, 0 refused, 0 in conflict, 0 failed in their shard\./);
     for (const id of ids) {
       const [a, b] = [readResult(one, id), readResult(merged, id)];
@@ -96,7 +109,9 @@ describe('a sweep of three shards', () => {
       expect(b.result.hash).toBe(a.result.hash);
       expect(resultNumbers(b.result)).toBe(resultNumbers(a.result));
       // Merged as the shard wrote it, byte for byte, with its artifacts.
-      expect(readFileSync(join(merged, `${id}.json`), 'utf8')).toBe(readFileSync(join(shards, `shard-${id === 'c' ? 1 : id === 'b' ? 2 : 3}`, `${id}.json`), 'utf8'));
+      expect(readFileSync(join(merged, `${id}.json`), 'utf8')).toBe(
+        readFileSync(join(shards, `shard-${id === 'c' ? 1 : id === 'b' ? 2 : 3}`, `${id}.json`), 'utf8'),
+      );
       expect(readdirSync(join(merged, id)).sort()).toEqual(readdirSync(join(one, id)).sort());
     }
   });
@@ -120,13 +135,17 @@ describe('a sweep of three shards', () => {
     const into = join(root, 'conflict');
     const out = await merge([join(shards, 'shard-1'), forged, '--into', into], experiments);
     expect(out.code).toBe(1);
-    expect(out.stdout).toMatch(/✗ c: conflict: \S*shard-1\/c\.json and \S*forged\/c\.json are different results of \S*c\.yaml \(same hash, different statistics\); none was merged/);
+    expect(out.stdout).toMatch(
+      /✗ c: conflict: \S*shard-1\/c\.json and \S*forged\/c\.json are different results of \S*c\.yaml \(same hash, different statistics\); none was merged/,
+    );
     expect(existsSync(join(into, 'c.json'))).toBe(false);
     // Against a different current result already in the store: the store is left as it was.
     const before = readFileSync(join(merged, 'c.json'), 'utf8');
     const store = await merge([forged, '--into', merged], experiments);
     expect(store.code).toBe(1);
-    expect(store.stdout).toMatch(/✗ c: conflict: \S*merged\/c\.json is a different current result of \S*c\.yaml \(same hash, different statistics\); \S*forged\/c\.json was not merged: remove one of them/);
+    expect(store.stdout).toMatch(
+      /✗ c: conflict: \S*merged\/c\.json is a different current result of \S*c\.yaml \(same hash, different statistics\); \S*forged\/c\.json was not merged: remove one of them/,
+    );
     expect(readFileSync(join(merged, 'c.json'), 'utf8')).toBe(before);
   });
 
@@ -141,14 +160,23 @@ describe('a sweep of three shards', () => {
     if (!b.ok) throw new Error(b.reason);
     writeResult(dir, { ...b.result, hash: 'f'.repeat(64) });
     // A failure record, and a result for an experiment that has no file.
-    writeFailure(dir, { id: 'd', file: join(experiments, 'd.yaml'), name: 'ExperimentFailed', title: 'the experiment stopped.', problems: [{ path: 'training.learningRate', message: 'the loss diverged' }], hint: 'Lower it.' });
+    writeFailure(dir, {
+      id: 'd',
+      file: join(experiments, 'd.yaml'),
+      name: 'ExperimentFailed',
+      title: 'the experiment stopped.',
+      problems: [{ path: 'training.learningRate', message: 'the loss diverged' }],
+      hint: 'Lower it.',
+    });
     cpSync(join(one, 'c.json'), join(dir, 'gone.json'));
     const into = join(root, 'mixed-store');
     const out = await merge([dir, '--into', into], experiments);
     expect(out.code).toBe(1);
     expect(out.stdout).toMatch(/✗ a: refused: \S*mixed\/a\.json (fails its integrity check|is not JSON)/);
     expect(out.stdout).toMatch(/✗ b: refused: \S*mixed\/b\.json is out of date: its hash does not match \S*b\.yaml as it is now/);
-    expect(out.stdout).toMatch(/○ d: failed in \S*mixed; its failure is kept for the site:\n\s+\[ExperimentFailed\] \S*d\.yaml: the experiment stopped\.\n\s+training\.learningRate: the loss diverged/);
+    expect(out.stdout).toMatch(
+      /○ d: failed in \S*mixed; its failure is kept for the site:\n\s+\[ExperimentFailed\] \S*d\.yaml: the experiment stopped\.\n\s+training\.learningRate: the loss diverged/,
+    );
     expect(out.stdout).toMatch(/= gone: skipped: there is no experiment file \S*gone\.yaml/);
     expect(out.stdout).toMatch(/0 merged, 1 skipped, 2 refused, 0 in conflict, 1 failed in their shard\./);
     expect(readdirSync(into).sort()).toEqual(['d.error.json']);

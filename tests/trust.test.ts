@@ -15,7 +15,10 @@ import { tempDir, tinySpec } from './helpers.ts';
 const TINY = (classes: string, epochs = 2) =>
   `title: t\ndataset:\n  classes: [${classes}]\n  samplesPerClass: 80\n  outliers: none\nmodel:\n  hidden: [16, 8]\ntraining:\n  epochs: ${epochs}\nsignatures:\n  k: 3\n  restarts: 1\nanalysis:\n  permutations: 20\n`;
 
-function cli(args: string[], onLine?: (line: string, kill: () => void) => void): Promise<{ code: number | null; signal: string | null; stdout: string; stderr: string }> {
+function cli(
+  args: string[],
+  onLine?: (line: string, kill: () => void) => void,
+): Promise<{ code: number | null; signal: string | null; stdout: string; stderr: string }> {
   return new Promise((done) => {
     const child = spawn(process.execPath, ['scripts/experiments.ts', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
@@ -77,7 +80,11 @@ describe('a damaged result', () => {
     const cases: [string, string, RegExp][] = [
       ['truncated', good.slice(0, good.length / 2), /is not JSON/],
       ['edited', good.replace(/"testAccuracy":(0\.\d+)/, '"testAccuracy":0.999'), /fails its integrity check: it was edited or damaged/],
-      ['older schema', good.replace(`"schemaVersion":${RESULT_SCHEMA_VERSION}`, `"schemaVersion":${RESULT_SCHEMA_VERSION - 1}`), new RegExp(`is from results schema ${RESULT_SCHEMA_VERSION - 1}; this build reads schema ${RESULT_SCHEMA_VERSION}`)],
+      [
+        'older schema',
+        good.replace(`"schemaVersion":${RESULT_SCHEMA_VERSION}`, `"schemaVersion":${RESULT_SCHEMA_VERSION - 1}`),
+        new RegExp(`is from results schema ${RESULT_SCHEMA_VERSION - 1}; this build reads schema ${RESULT_SCHEMA_VERSION}`),
+      ],
     ];
     for (const [, text, reason] of cases) {
       writeFileSync(path, text);
@@ -94,7 +101,10 @@ describe('a damaged result', () => {
 describe('two builds at once', () => {
   it('do not corrupt each other: one builds while the other waits, then reuses', async () => {
     const { exps, results } = store({ shared: TINY('8, 9') });
-    const [a, b] = await Promise.all([cli(['--experiments', exps, '--results', results, '--jobs', '1']), cli(['--experiments', exps, '--results', results, '--jobs', '1'])]);
+    const [a, b] = await Promise.all([
+      cli(['--experiments', exps, '--results', results, '--jobs', '1']),
+      cli(['--experiments', exps, '--results', results, '--jobs', '1']),
+    ]);
     expect([a.code, b.code]).toEqual([0, 0]);
     const statuses = [a.stdout, b.stdout].map((s) => /✓ shared: (\w+)/.exec(s)![1]).sort();
     expect(statuses).toEqual(['built', 'reused']);
@@ -116,7 +126,8 @@ describe('the same input', () => {
       return { ...r, run, runs: r.runs.map((s) => ({ ...s, training: { ...s.training, samplesPerSecond: 0 } })) };
     };
     expect(JSON.stringify(strip(b.result))).toBe(JSON.stringify(strip(a.result)));
-    for (const f of ['seed-1/hidden1.f32', 'seed-1/weights.bin', 'input.f32']) expect(readFileSync(join(d2, 'same', f)).equals(readFileSync(join(d1, 'same', f)))).toBe(true);
+    for (const f of ['seed-1/hidden1.f32', 'seed-1/weights.bin', 'input.f32'])
+      expect(readFileSync(join(d2, 'same', f)).equals(readFileSync(join(d1, 'same', f)))).toBe(true);
     // What was seeded, and with what, is written into the result.
     expect(Object.values(a.result.run.seeded).join(' ')).toMatch(/dataset\.seed 1.*seeds?: 1.*signatures\.seed 1.*analysis\.seed 1/);
     expect(a.result.run.engine).toMatch(/^wasm @tensorflow\/tfjs-backend-wasm@\S+ tfjs@\S+/);
@@ -125,19 +136,28 @@ describe('the same input', () => {
 
 describe('seeds in parallel', () => {
   it('give the same numbers, bit for bit, as seeds in sequence', async () => {
-    const spec = tinySpec({ seeds: [1, 2, 3, 4], dataset: { classes: [1, 7], probes: [3], samplesPerClass: 80, outliers: 'none' }, analysis: { permutations: 20 } });
-    const run = (dir: string, seedJobs: number) => runExperiment({ id: 'seeds', file: 'experiments/seeds.yaml', spec }, { resultsDir: dir, backend: 'wasm', seedJobs });
+    const spec = tinySpec({
+      seeds: [1, 2, 3, 4],
+      dataset: { classes: [1, 7], probes: [3], samplesPerClass: 80, outliers: 'none' },
+      analysis: { permutations: 20 },
+    });
+    const run = (dir: string, seedJobs: number) =>
+      runExperiment({ id: 'seeds', file: 'experiments/seeds.yaml', spec }, { resultsDir: dir, backend: 'wasm', seedJobs });
     const [d1, d2] = [tempDir(), tempDir()];
     const stages: string[] = [];
     const a = await run(d1, 1);
-    const b = await runExperiment({ id: 'seeds', file: 'experiments/seeds.yaml', spec }, { resultsDir: d2, backend: 'wasm', seedJobs: 3, onStage: (stage, seed) => stages.push(`${seed} ${stage}`) });
+    const b = await runExperiment(
+      { id: 'seeds', file: 'experiments/seeds.yaml', spec },
+      { resultsDir: d2, backend: 'wasm', seedJobs: 3, onStage: (stage, seed) => stages.push(`${seed} ${stage}`) },
+    );
     const strip = (r: Result) => {
       const { createdAt: _c, timings: _t, ...run } = r.run;
       return { ...r, run, runs: r.runs.map((s) => ({ ...s, training: { ...s.training, samplesPerSecond: 0 } })) };
     };
     expect(b.result.runs.map((r) => r.seed)).toEqual([1, 2, 3, 4]);
     expect(JSON.stringify(strip(b.result))).toBe(JSON.stringify(strip(a.result)));
-    for (const f of ['seed-4/hidden2.f32', 'seed-3/weights.bin']) expect(readFileSync(join(d2, 'seeds', f)).equals(readFileSync(join(d1, 'seeds', f)))).toBe(true);
+    for (const f of ['seed-4/hidden2.f32', 'seed-3/weights.bin'])
+      expect(readFileSync(join(d2, 'seeds', f)).equals(readFileSync(join(d1, 'seeds', f)))).toBe(true);
     // The threads report their stages too.
     for (const seed of [2, 3, 4]) expect(stages).toContain(`${seed} analysis`);
   });
@@ -146,13 +166,19 @@ describe('seeds in parallel', () => {
 describe('a run that fails', () => {
   it('is stopped and named, writes no result, and leaves a failure record for the site', async () => {
     const { exps, results } = store({
-      diverges: TINY('1, 7', 3).replace('training:\n', 'training:\n  learningRate: 9.9\n  optimizer: sgd\n').replace('hidden: [16, 8]', 'hidden: [16, 8]\n  activation: elu'),
+      diverges: TINY('1, 7', 3)
+        .replace('training:\n', 'training:\n  learningRate: 9.9\n  optimizer: sgd\n')
+        .replace('hidden: [16, 8]', 'hidden: [16, 8]\n  activation: elu'),
       'too-many-clusters': TINY('1, 7').replace('samplesPerClass: 80', 'samplesPerClass: 10').replace('k: 3', 'k: 40'),
     });
     const out = await cli(['--experiments', exps, '--results', results, '--jobs', '1']);
     expect(out.code).toBe(1);
-    expect(out.stderr).toMatch(/\[ExperimentFailed\] .*diverges\.yaml: the experiment stopped\.\n {2}training\.learningRate: training diverged at epoch \d of seed 1: the loss became \S+ \(a uniform guess scores 0\.693\) at learning rate 9\.9\n {2}Hint: Lower training\.learningRate \(e\.g\. to 0\.99\)/);
-    expect(out.stderr).toMatch(/too-many-clusters\.yaml: the experiment stopped\.\n {2}signatures\.k: asks for 40 clusters at \w+, but there are only 16 training inputs to cluster/);
+    expect(out.stderr).toMatch(
+      /\[ExperimentFailed\] .*diverges\.yaml: the experiment stopped\.\n {2}training\.learningRate: training diverged at epoch \d of seed 1: the loss became \S+ \(a uniform guess scores 0\.693\) at learning rate 9\.9\n {2}Hint: Lower training\.learningRate \(e\.g\. to 0\.99\)/,
+    );
+    expect(out.stderr).toMatch(
+      /too-many-clusters\.yaml: the experiment stopped\.\n {2}signatures\.k: asks for 40 clusters at \w+, but there are only 16 training inputs to cluster/,
+    );
     expect(out.stdout).toMatch(/2 experiment\(s\) run in [\d.]+ s; 2 failed or invalid/);
     expect(existsSync(join(results, 'diverges.json'))).toBe(false);
     expect(readFailure(results, 'diverges')).toMatchObject({ name: 'ExperimentFailed', problems: [{ path: 'training.learningRate' }] });

@@ -7,7 +7,10 @@ import { registerMissingWasmKernels } from '../src/engine/wasm-kernels.ts';
 // implementation shipped with tfjs. Tensors belong to the backend that was
 // active when they were made, so inputs travel as plain arrays.
 
-interface Data { values: Float32Array; shape: number[] }
+interface Data {
+  values: Float32Array;
+  shape: number[];
+}
 
 function random(shape: number[], seed: number): Data {
   let s = seed;
@@ -19,16 +22,18 @@ function random(shape: number[], seed: number): Data {
   return { values, shape };
 }
 
-async function gradsOn(
-  backend: string,
-  f: (...xs: tf.Tensor[]) => tf.Tensor,
-  inputs: Data[],
-): Promise<Float32Array[]> {
+async function gradsOn(backend: string, f: (...xs: tf.Tensor[]) => tf.Tensor, inputs: Data[]): Promise<Float32Array[]> {
   await tf.setBackend(backend);
   return tf.tidy(() => {
     const xs = inputs.map((d) => tf.tensor(d.values, d.shape));
     // A non-uniform upstream gradient, so that every dy entry matters.
-    return tf.grads((...a: tf.Tensor[]) => f(...a).square().sum())(xs).map((g) => g.dataSync() as Float32Array);
+    return tf
+      .grads((...a: tf.Tensor[]) =>
+        f(...a)
+          .square()
+          .sum(),
+      )(xs)
+      .map((g) => g.dataSync() as Float32Array);
   });
 }
 
@@ -58,8 +63,11 @@ describe('registerMissingWasmKernels', () => {
 
   it('replaces MaxPoolGrad, which drops the gradient of all-negative windows', async () => {
     await tf.setBackend('wasm');
-    const g = tf.tidy(() => tf.grad((x) => tf.maxPool(x as tf.Tensor4D, 2, 2, 'valid').sum())(
-      tf.tensor4d([-3, -1, -4, -2], [1, 2, 2, 1])).dataSync());
+    const g = tf.tidy(() =>
+      tf
+        .grad((x) => tf.maxPool(x as tf.Tensor4D, 2, 2, 'valid').sum())(tf.tensor4d([-3, -1, -4, -2], [1, 2, 2, 1]))
+        .dataSync(),
+    );
     expect(Array.from(g)).toEqual([0, 1, 0, 0]);
   });
 
@@ -67,9 +75,18 @@ describe('registerMissingWasmKernels', () => {
     await tf.setBackend('wasm');
     const x = tf.zeros([1, 1, 4, 4]);
     const dy = tf.zeros([1, 2, 4, 4]);
-    expect(() => tf.engine().runKernel('Conv2DBackpropFilter', { x, dy }, {
-      strides: 1, pad: 'same', dataFormat: 'NCHW', filterShape: [3, 3, 1, 2],
-    })).toThrow(/only NHWC/);
+    expect(() =>
+      tf.engine().runKernel(
+        'Conv2DBackpropFilter',
+        { x, dy },
+        {
+          strides: 1,
+          pad: 'same',
+          dataFormat: 'NCHW',
+          filterShape: [3, 3, 1, 2],
+        },
+      ),
+    ).toThrow(/only NHWC/);
     tf.dispose([x, dy]);
   });
 });
@@ -86,18 +103,21 @@ describe('conv2d gradients on wasm match cpu', () => {
   ];
   for (const [xShape, fShape, stride, pad] of cases) {
     it(`x ${xShape} filter ${fShape} stride ${stride} ${pad}`, async () => {
-      await expectSameGrads(
-        (x, f) => tf.conv2d(x as tf.Tensor4D, f as tf.Tensor4D, stride, pad),
-        [random(xShape, 1), random(fShape, 2)],
-      );
+      await expectSameGrads((x, f) => tf.conv2d(x as tf.Tensor4D, f as tf.Tensor4D, stride, pad), [random(xShape, 1), random(fShape, 2)]);
     });
   }
 
   it('fused conv2d with bias and relu', async () => {
     await expectSameGrads(
-      (x, f, b) => tf.fused.conv2d({
-        x: x as tf.Tensor4D, filter: f as tf.Tensor4D, strides: 1, pad: 'same', bias: b, activation: 'relu',
-      }),
+      (x, f, b) =>
+        tf.fused.conv2d({
+          x: x as tf.Tensor4D,
+          filter: f as tf.Tensor4D,
+          strides: 1,
+          pad: 'same',
+          bias: b,
+          activation: 'relu',
+        }),
       [random([2, 6, 6, 3], 3), random([3, 3, 3, 4], 4), random([4], 5)],
     );
   });
@@ -127,7 +147,12 @@ async function trainLosses(backend: string, steps: number): Promise<number[]> {
   const model = tf.sequential({
     layers: [
       tf.layers.conv2d({
-        inputShape: [12, 12, 1], filters: 4, kernelSize: 3, padding: 'same', activation: 'relu', kernelInitializer: init(1),
+        inputShape: [12, 12, 1],
+        filters: 4,
+        kernelSize: 3,
+        padding: 'same',
+        activation: 'relu',
+        kernelInitializer: init(1),
       }),
       tf.layers.maxPooling2d({ poolSize: 2 }),
       tf.layers.conv2d({ filters: 8, kernelSize: 3, strides: 2, activation: 'relu', kernelInitializer: init(2) }),
@@ -149,9 +174,7 @@ async function trainLosses(backend: string, steps: number): Promise<number[]> {
   const y = tf.oneHot(tf.tensor1d(labels, 'int32'), 3);
   const losses: number[] = [];
   for (let step = 0; step < steps; step++) {
-    const loss = optimizer.minimize(
-      () => tf.losses.softmaxCrossEntropy(y, model.predict(x) as tf.Tensor) as tf.Scalar, true,
-    )!;
+    const loss = optimizer.minimize(() => tf.losses.softmaxCrossEntropy(y, model.predict(x) as tf.Tensor) as tf.Scalar, true)!;
     losses.push(loss.dataSync()[0]);
     loss.dispose();
   }

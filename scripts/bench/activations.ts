@@ -43,10 +43,20 @@ export async function activationMatrix(path: string, quick: boolean): Promise<Ma
   const trained = await trainModel(tf, spec, data, seed);
   const x = allDigits();
   const rows = x.length / features;
-  const acts = await recordActivations(tf, trained.model, trained.hiddenLayers, { ...data, train: { ...data.train, count: rows }, test: { ...data.test, count: 0 }, probe: { ...data.probe, count: 0 } }, x);
+  const acts = await recordActivations(
+    tf,
+    trained.model,
+    trained.hiddenLayers,
+    { ...data, train: { ...data.train, count: rows }, test: { ...data.test, count: 0 }, probe: { ...data.probe, count: 0 } },
+    x,
+  );
   const hidden1 = acts.layers.find((l) => l.name === 'hidden1')!;
   writeFileSync(path, hidden1.values);
   trained.model.dispose();
-  return { path, rows, width: hidden1.units, source: `hidden1 of the default model (seed ${seed}, ${spec.training.epochs} epochs, fused training loop; activations read on ${backend}) on all ${rows.toLocaleString('en')} embedded MNIST digits` };
+  return {
+    path,
+    rows,
+    width: hidden1.units,
+    source: `hidden1 of the default model (seed ${seed}, ${spec.training.epochs} epochs, fused training loop; activations read on ${backend}) on all ${rows.toLocaleString('en')} embedded MNIST digits`,
+  };
 }
-

@@ -32,7 +32,10 @@ interface Row {
 }
 
 function build(id: string, results: string): Result {
-  const run = spawnSync(process.execPath, ['scripts/experiments.ts', '--only', id, '--results', results, '--jobs', '1'], { encoding: 'utf8', env: { ...process.env, ASTRO_TELEMETRY_DISABLED: '1' } });
+  const run = spawnSync(process.execPath, ['scripts/experiments.ts', '--only', id, '--results', results, '--jobs', '1'], {
+    encoding: 'utf8',
+    env: { ...process.env, ASTRO_TELEMETRY_DISABLED: '1' },
+  });
   if (run.status !== 0) throw new Error(`${id}: the experiments script failed: ${(run.stderr || run.stdout).trim().split('\n').at(-1)}`);
   return JSON.parse(readFileSync(join(results, `${id}.json`), 'utf8')) as Result;
 }
@@ -45,7 +48,12 @@ export function job(result: Result, results: string, file: string): string {
   const index = new Map(data.classes.map((c, i) => [c, i]));
   const seeds = result.seeds.map((seed) => {
     const meta = JSON.parse(readFileSync(join(results, result.id, `seed-${seed}`, 'activations.json'), 'utf8'));
-    return { ranges: meta.ranges, layers: meta.layers.filter((l: { layer: string }) => l.layer !== 'output').map((l: { file: string; rows: number; columns: number }) => ({ path: join(results, result.id, l.file), rows: l.rows, columns: l.columns })) };
+    return {
+      ranges: meta.ranges,
+      layers: meta.layers
+        .filter((l: { layer: string }) => l.layer !== 'output')
+        .map((l: { file: string; rows: number; columns: number }) => ({ path: join(results, result.id, l.file), rows: l.rows, columns: l.columns })),
+    };
   });
   writeFileSync(
     file,
@@ -109,12 +117,23 @@ export function analysisSection(bench: Bench): Section {
       r.peer ? seconds(r.peer.cpuSeconds) : r.note,
       r.peer ? ratio(r.ours / r.peer.cpuSeconds) : '—',
       `≤ ${num(TARGET, 1)}×${r.peer ? (r.ours / r.peer.cpuSeconds <= TARGET ? ' (met)' : ' (not met)') : ''}`,
-      r.parts.slice(0, 6).map(([k, v]) => `${k} ${seconds(v)}`).join(', '),
+      r.parts
+        .slice(0, 6)
+        .map(([k, v]) => `${k} ${seconds(v)}`)
+        .join(', '),
     ]),
     notes: [
-      'CPU time on one thread for both (wall time on a machine others share measures the others too). Chemins: the signatures and analysis stages of a build with `--jobs 1` (seeds in sequence, one thread), summed over seeds, from the result\'s stage timings (`process.threadCpuUsage`); its 2-D projections (PCA and UMAP), example images and per-input export (for the explorer) are left out, since the peer makes none. The raw input layer\'s work is shared by all seeds in both.',
+      "CPU time on one thread for both (wall time on a machine others share measures the others too). Chemins: the signatures and analysis stages of a build with `--jobs 1` (seeds in sequence, one thread), summed over seeds, from the result's stage timings (`process.threadCpuUsage`); its 2-D projections (PCA and UMAP), example images and per-input export (for the explorer) are left out, since the peer makes none. The raw input layer's work is shared by all seeds in both.",
       `The peer: scripts/bench/analysis_peer.py, on the same stored activations and labels, pinned to one thread (OpenMP, OpenBLAS, MKL): k-means (scikit-learn's Lloyd, the same restarts) at the layer's k and at k = classes, NMI, ARI, purity, silhouette, a converged logistic regression (C = 1), a 5-NN classifier, Ledoit–Wolf Mahalanobis and relative Mahalanobis, the k-th neighbour distance, nearest centroid and their ROC AUCs, the held-out permutation test and bootstrap, CKA between layers and between seeds.`,
-      ...rows.filter((r) => r.peer).map((r) => `${r.id}, the peer's parts (wall time, ${seconds(r.peer!.seconds)} in all): ${Object.entries(r.peer!.parts).sort((a, b) => b[1] - a[1]).map(([k, v]) => `${k} ${seconds(v)}`).join(', ')}.`),
+      ...rows
+        .filter((r) => r.peer)
+        .map(
+          (r) =>
+            `${r.id}, the peer's parts (wall time, ${seconds(r.peer!.seconds)} in all): ${Object.entries(r.peer!.parts)
+              .sort((a, b) => b[1] - a[1])
+              .map(([k, v]) => `${k} ${seconds(v)}`)
+              .join(', ')}.`,
+        ),
     ],
   };
 }

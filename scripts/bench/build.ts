@@ -34,7 +34,15 @@ export interface BuildRow {
   astro: Step;
 }
 
-const step = (r: NodeRun, status?: string): Step => ({ ok: r.ok, seconds: r.seconds, cpuSeconds: r.cpuSeconds, maxRssMiB: r.maxRssMiB, processes: r.processes, error: r.error, status });
+const step = (r: NodeRun, status?: string): Step => ({
+  ok: r.ok,
+  seconds: r.seconds,
+  cpuSeconds: r.cpuSeconds,
+  maxRssMiB: r.maxRssMiB,
+  processes: r.processes,
+  error: r.error,
+  status,
+});
 
 /** The field changed for the "one experiment changed" build: an analysis setting, which still changes the result's hash. */
 export const CHANGED_FIELD = ['analysis', 'topPaths'];
@@ -92,7 +100,10 @@ export function benchBuild(options: { coldAll: boolean; log: (line: string) => v
   const experiments = (only: string[] = []): Step => {
     // Default --jobs, as `npm run build` runs it: with several experiments to
     // build they go to worker processes, which the RSS hook follows.
-    const r = runNode([join(ROOT, 'scripts/experiments.ts'), '--experiments', dirs.experiments, '--results', dirs.results, ...(only.length ? ['--only', only.join(',')] : [])], env);
+    const r = runNode(
+      [join(ROOT, 'scripts/experiments.ts'), '--experiments', dirs.experiments, '--results', dirs.results, ...(only.length ? ['--only', only.join(',')] : [])],
+      env,
+    );
     const outcomes = [...`${r.stdout}\n${r.stderr}`.matchAll(/✓ ([\w-]+): (\w+)/g)].map((m) => ({ id: m[1], status: m[2] }));
     return step(r, summarise(outcomes));
   };
@@ -118,7 +129,10 @@ export function benchBuild(options: { coldAll: boolean; log: (line: string) => v
       const p = experiments(seeded);
       primed = { rebuilt: Number(p.status?.match(/(\d+) built/)?.[1] ?? 0), seconds: p.seconds };
     }
-    both('cold', `${seeded.length ? `${defaultId} from nothing, the other results copied from results/` : 'empty results store'}: experiments script, then astro build`);
+    both(
+      'cold',
+      `${seeded.length ? `${defaultId} from nothing, the other results copied from results/` : 'empty results store'}: experiments script, then astro build`,
+    );
     both('warm', 'nothing changed: experiments script (reuses the stored results), then astro build');
     log('  build: bare astro build');
     rows.push({ name: 'bare astro build', what: 'astro build alone on the same results (the baseline)', experiments: null, astro: astro() });

@@ -28,7 +28,10 @@ export interface NodeRun {
 }
 
 function firstErrorLine(stderr: string, stdout: string): string {
-  const lines = `${stderr}\n${stdout}`.split('\n').map((l) => l.trim()).filter(Boolean);
+  const lines = `${stderr}\n${stdout}`
+    .split('\n')
+    .map((l) => l.trim())
+    .filter(Boolean);
   return lines.find((l) => /error|failed|cannot|not found/i.test(l)) ?? lines[0] ?? 'no output';
 }
 
@@ -49,7 +52,10 @@ export function runNode(args: string[], env: Record<string, string> = {}, timeou
   let cpuSeconds: number | null = null;
   let processes = 0;
   try {
-    const usages = readFileSync(rssFile, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { maxRssKiB: number; cpuSeconds: number });
+    const usages = readFileSync(rssFile, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { maxRssKiB: number; cpuSeconds: number });
     maxRssMiB = Math.max(...usages.map((u) => u.maxRssKiB)) / 1024;
     cpuSeconds = usages.reduce((s, u) => s + u.cpuSeconds, 0);
     processes = usages.length;

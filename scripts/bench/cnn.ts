@@ -16,9 +16,7 @@ export interface CnnBenchResult {
   samplesPerSecond: number;
 }
 
-export async function benchCnn(
-  backend: BackendChoice, options: { batchSize?: number; steps?: number; warmup?: number } = {},
-): Promise<CnnBenchResult> {
+export async function benchCnn(backend: BackendChoice, options: { batchSize?: number; steps?: number; warmup?: number } = {}): Promise<CnnBenchResult> {
   const { batchSize = 64, steps = 20, warmup = 3 } = options;
   const { tf, backend: actual } = await selectEngine(backend);
   const model = tf.sequential({
@@ -35,10 +33,7 @@ export async function benchCnn(
   const x = tf.randomNormal([batchSize, 28, 28, 1]);
   const y = tf.oneHot(tf.randomUniform([batchSize], 0, 10, 'int32') as ReturnType<typeof tf.tensor1d>, 10);
   const step = (): void => {
-    const cost = optimizer.minimize(
-      () => tf.losses.softmaxCrossEntropy(y, model.apply(x, { training: true }) as ReturnType<typeof tf.tensor2d>),
-      true,
-    )!;
+    const cost = optimizer.minimize(() => tf.losses.softmaxCrossEntropy(y, model.apply(x, { training: true }) as ReturnType<typeof tf.tensor2d>), true)!;
     // Reading the loss waits for the step, as a training loop that logs would.
     cost.dataSync();
     cost.dispose();

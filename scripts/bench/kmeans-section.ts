@@ -19,13 +19,29 @@ function kmeansRow(matrix: string, r: Measured<KMeansTiming> | null, engine: str
   const per = t.cpuSeconds / t.restarts;
   const speedup = reference && t.engine !== reference.engine ? reference.cpuSeconds / reference.restarts / per : null;
   return [
-    matrix, t.engine, String(t.k), String(t.restarts), seconds(t.seconds), seconds(t.cpuSeconds), seconds(per), reference && t.engine === reference.engine ? '1.00×' : ratio(speedup),
-    num(t.inertia, 1), reference ? num(t.inertia / reference.inertia, 5) : '—', String(t.iterations),
+    matrix,
+    t.engine,
+    String(t.k),
+    String(t.restarts),
+    seconds(t.seconds),
+    seconds(t.cpuSeconds),
+    seconds(per),
+    reference && t.engine === reference.engine ? '1.00×' : ratio(speedup),
+    num(t.inertia, 1),
+    reference ? num(t.inertia / reference.inertia, 5) : '—',
+    String(t.iterations),
   ];
 }
 
 /** scikit-learn on the same matrix, when it is installed (not with --quick). */
-function sklearnRow(bench: Bench, label: string, source: SklearnSource, k: number, restarts: number, ref: KMeansTiming | null): { row: string[]; timing: KMeansTiming | null } {
+function sklearnRow(
+  bench: Bench,
+  label: string,
+  source: SklearnSource,
+  k: number,
+  restarts: number,
+  ref: KMeansTiming | null,
+): { row: string[]; timing: KMeansTiming | null } {
   if (bench.options.quick) return { row: kmeansRow(label, null, 'scikit-learn', null, 'skipped (--quick)'), timing: null };
   const sk = findSklearn();
   if (!sk) return { row: kmeansRow(label, null, 'scikit-learn', null, 'not installed (Debian: apt-get install python3-sklearn)'), timing: null };
@@ -47,7 +63,16 @@ function targetLine(label: string, ours: KMeansTiming, sk: KMeansTiming): string
   return `${label}: lloyd ${ratio(speed)} scikit-learn's speed per restart, inertia ${num(inertia, 5)} of scikit-learn's (${Math.abs(inertia - 1) <= 0.001 ? 'within' : inertia < 1 ? 'lower, beyond' : 'higher, beyond'} 0.1 %)`;
 }
 
-const STARTS_HEADERS = ['Matrix', 'k', 'Restarts', 'lloyd CPU per restart', 'scikit-learn CPU per restart', 'lloyd speed / scikit-learn', 'Inertia, lloyd / scikit-learn (worst restart)', 'Restarts with the same iteration count'];
+const STARTS_HEADERS = [
+  'Matrix',
+  'k',
+  'Restarts',
+  'lloyd CPU per restart',
+  'scikit-learn CPU per restart',
+  'lloyd speed / scikit-learn',
+  'Inertia, lloyd / scikit-learn (worst restart)',
+  'Restarts with the same iteration count',
+];
 
 interface StartsComparison {
   label: string;
@@ -61,7 +86,15 @@ interface StartsComparison {
  * Both from the same starting centres (scikit-learn's k-means++, restart r
  * seeded 1 + r): the Lloyd iterations alone, compared restart by restart.
  */
-async function fromStarts(bench: Bench, label: string, matrix: KMeansArgs['matrix'], source: SklearnSource, k: number, restarts: number, starts: string): Promise<{ row: string[]; comparison?: StartsComparison } | null> {
+async function fromStarts(
+  bench: Bench,
+  label: string,
+  matrix: KMeansArgs['matrix'],
+  source: SklearnSource,
+  k: number,
+  restarts: number,
+  starts: string,
+): Promise<{ row: string[]; comparison?: StartsComparison } | null> {
   const sk = bench.options.quick ? null : findSklearn();
   if (!sk) return null;
   bench.options.log(`  k-means from the same starts: scikit-learn on ${label}`);
@@ -78,8 +111,14 @@ async function fromStarts(bench: Bench, label: string, matrix: KMeansArgs['matri
   const worst = ratios.reduce((w, r) => (Math.abs(r - 1) > Math.abs(w - 1) ? r : w), 1);
   const sameIterations = o.runs.filter((r, i) => r.iterations === theirs.runs[i].iterations).length;
   const row = [
-    label, String(k), String(restarts), seconds(o.cpuSeconds / restarts), seconds(theirs.cpuSeconds / restarts),
-    ratio(theirs.cpuSeconds / o.cpuSeconds), num(worst, 6), `${sameIterations} of ${restarts}`,
+    label,
+    String(k),
+    String(restarts),
+    seconds(o.cpuSeconds / restarts),
+    seconds(theirs.cpuSeconds / restarts),
+    ratio(theirs.cpuSeconds / o.cpuSeconds),
+    num(worst, 6),
+    `${sameIterations} of ${restarts}`,
   ];
   return { row, comparison: { label, speed: theirs.cpuSeconds / o.cpuSeconds, worst } };
 }
@@ -128,7 +167,15 @@ export async function kmeansSection(bench: Bench): Promise<Section[]> {
         ref = ml.ok ? ml.value : null;
         rows.push(kmeansRow(label, ml, 'ml-kmeans', ref));
       } else {
-        rows.push(kmeansRow(label, null, 'ml-kmeans', null, 'skipped: about 115 s for one restart here (15× lloyd per restart, measured once while writing this bench); pass --fashion-ml-kmeans to run it'));
+        rows.push(
+          kmeansRow(
+            label,
+            null,
+            'ml-kmeans',
+            null,
+            'skipped: about 115 s for one restart here (15× lloyd per restart, measured once while writing this bench); pass --fashion-ml-kmeans to run it',
+          ),
+        );
       }
       rows.push(kmeansRow(label, ours, 'lloyd', ref));
       const source = { idx: join(FASHION, 'train-images-idx3-ubyte.gz'), limit };
@@ -143,14 +190,29 @@ export async function kmeansSection(bench: Bench): Promise<Section[]> {
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
-  if (targets.length) notes.unshift(`**Target: lloyd no slower than scikit-learn's Lloyd k-means at the same k and restarts, inertia within 0.1 %.** With independent restarts (each engine its own k-means++ seeds, so the best inertia also depends on where the starts fell; section 2b runs both from the same starts): ${targets.join('; ')}.`);
+  if (targets.length)
+    notes.unshift(
+      `**Target: lloyd no slower than scikit-learn's Lloyd k-means at the same k and restarts, inertia within 0.1 %.** With independent restarts (each engine its own k-means++ seeds, so the best inertia also depends on where the starts fell; section 2b runs both from the same starts): ${targets.join('; ')}.`,
+    );
   notes.push(
     'Both engines through `fitKMeans` of src/signatures/kmeans.ts, as the pipeline calls it: k-means++ initialisation, restart r seeded with 1 + r, the lowest inertia kept, clusters then sorted by size. Both run on one thread: ml-kmeans in JavaScript; lloyd in JavaScript around dot products in WebAssembly SIMD (src/signatures/dots.c). "Speed-up" is CPU time per restart, against ml-kmeans on the same matrix; "inertia / ml-kmeans" below 1 means lloyd found tighter clusters.',
     "scikit-learn: `KMeans(algorithm='lloyd', init='k-means++', n_init=restarts, random_state=1)` with its default tolerance, in a Python process pinned to one thread (threadpoolctl); its own seeds, so its restarts start elsewhere than ours. Its inertia is recomputed in float64 from its labels and centres, as ours is.",
   );
   const kmeans = {
     title: '2. k-means',
-    headers: ['Matrix', 'Engine', 'k', 'Restarts', 'Wall time', 'CPU time', 'CPU per restart', 'Speed-up', 'Inertia', 'Inertia / ml-kmeans', 'Iterations (best run)'],
+    headers: [
+      'Matrix',
+      'Engine',
+      'k',
+      'Restarts',
+      'Wall time',
+      'CPU time',
+      'CPU per restart',
+      'Speed-up',
+      'Inertia',
+      'Inertia / ml-kmeans',
+      'Iterations (best run)',
+    ],
     rows,
     notes,
   };

@@ -72,7 +72,12 @@ export function timeKMeans(engine: KMeansEngine, x: Float32Array, width: number,
 }
 
 /** lloyd from the starts scikit-learn wrote (float64, restarts × k × width), one restart each, as sklearnFromStarts runs them. */
-export function lloydFromStarts(x: Float32Array, width: number, k: number, startsPath: string): { cpuSeconds: number; runs: { inertia: number; iterations: number }[] } {
+export function lloydFromStarts(
+  x: Float32Array,
+  width: number,
+  k: number,
+  startsPath: string,
+): { cpuSeconds: number; runs: { inertia: number; iterations: number }[] } {
   const bytes = readFileSync(startsPath);
   const all = new Float64Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength));
   const starts = Array.from({ length: all.length / (k * width) }, (_, r) => all.subarray(r * k * width, (r + 1) * k * width));

@@ -20,7 +20,11 @@ function stepCell(s: Step | null): string {
 function anomalies(rows: BuildRow[]): string[] {
   const warm = rows.find((r) => r.name === 'warm')?.experiments?.status ?? '';
   const built = Number(warm.match(/(\d+) built/)?.[1] ?? 0);
-  return built ? [`The warm build rebuilt ${built} experiment${built === 1 ? '' : 's'} it should have reused: the pipeline's source changed while the bench ran (other work in the same tree), which changes every result's hash. Its row measures a rebuild, not a warm build; run the bench again on a quiet tree.`] : [];
+  return built
+    ? [
+        `The warm build rebuilt ${built} experiment${built === 1 ? '' : 's'} it should have reused: the pipeline's source changed while the bench ran (other work in the same tree), which changes every result's hash. Its row measures a rebuild, not a warm build; run the bench again on a quiet tree.`,
+      ]
+    : [];
 }
 
 function buildSection(bench: Bench): Section {
@@ -39,7 +43,15 @@ function buildSection(bench: Bench): Section {
     const total = steps.reduce((sum, s) => sum + s.seconds, 0);
     const status = [r.experiments?.status, r.astro.ok && r.astro.status].filter(Boolean).join('; ');
     const cpu = steps.every((s) => s.cpuSeconds !== null) ? steps.reduce((sum, s) => sum + s.cpuSeconds!, 0) : null;
-    return [r.name, `${r.what}${status ? ` (${status})` : ''}`, stepCell(r.experiments), stepCell(r.astro), allOk ? seconds(total) : '—', allOk && baseline ? ratio(total / baseline) : '—', seconds(cpu)];
+    return [
+      r.name,
+      `${r.what}${status ? ` (${status})` : ''}`,
+      stepCell(r.experiments),
+      stepCell(r.astro),
+      allOk ? seconds(total) : '—',
+      allOk && baseline ? ratio(total / baseline) : '—',
+      seconds(cpu),
+    ];
   });
   return {
     title: '3. Build time',
@@ -52,7 +64,7 @@ function buildSection(bench: Bench): Section {
         : 'Cold means every experiment from an empty results store.',
       'Each step is a fresh Node process (`node scripts/experiments.ts` with its default --jobs, as `npm run build` runs it; `node node_modules/astro/bin/astro.mjs build`). Times are wall clock, process start included, since a build is waited for; the CPU column (user + system of those processes and of the workers they fork; esbuild not counted) shows how much of it was work.',
       ...anomalies(rows),
-      'The result store caches per experiment: a change to any field but title and description changes that experiment\'s result hash, and the others are reused. A change to `signatures` or `analysis` alone, as in the last row, keeps the training hash: the stored models are reloaded and reanalysed, not retrained.',
+      "The result store caches per experiment: a change to any field but title and description changes that experiment's result hash, and the others are reused. A change to `signatures` or `analysis` alone, as in the last row, keeps the training hash: the stored models are reloaded and reanalysed, not retrained.",
     ],
   };
 }

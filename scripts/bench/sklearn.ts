@@ -55,8 +55,23 @@ export type SklearnSource = MatrixFile | { idx: string; limit: number | null };
 const runPython = <T>(python: string, script: string, args: string[]): T => runPinned<T>(python, LOAD + script, args, 600_000);
 
 export function benchSklearn(python: string, source: SklearnSource, k: number, restarts: number): KMeansTiming & { version: string } {
-  const out = runPython<Omit<KMeansTiming, 'engine' | 'k' | 'restarts'> & { version: string }>(python, SCRIPT, [JSON.stringify(source), String(k), String(restarts)]);
-  return { engine: 'scikit-learn' as KMeansTiming['engine'], rows: out.rows, width: out.width, k, restarts, seconds: out.seconds, cpuSeconds: out.cpuSeconds, inertia: out.inertia, iterations: out.iterations, version: out.version };
+  const out = runPython<Omit<KMeansTiming, 'engine' | 'k' | 'restarts'> & { version: string }>(python, SCRIPT, [
+    JSON.stringify(source),
+    String(k),
+    String(restarts),
+  ]);
+  return {
+    engine: 'scikit-learn' as KMeansTiming['engine'],
+    rows: out.rows,
+    width: out.width,
+    k,
+    restarts,
+    seconds: out.seconds,
+    cpuSeconds: out.cpuSeconds,
+    inertia: out.inertia,
+    iterations: out.iterations,
+    version: out.version,
+  };
 }
 
 export interface StartedRuns {

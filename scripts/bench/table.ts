@@ -28,4 +28,5 @@ export function num(x: number | null | undefined, digits = 1): string {
 export const seconds = (s: number | null | undefined): string => (s === null || s === undefined ? '—' : `${num(s, s < 10 ? 2 : 1)} s`);
 export const mib = (m: number | null | undefined): string => (m === null || m === undefined ? 'n/a' : `${num(m, 0)} MiB`);
 export const ratio = (r: number | null | undefined): string => (r === null || r === undefined || !Number.isFinite(r) ? '—' : `${num(r, 2)}×`);
-export const percent = (p: number | null | undefined, digits = 1): string => (p === null || p === undefined || !Number.isFinite(p) ? '—' : `${num(100 * p, digits)} %`);
+export const percent = (p: number | null | undefined, digits = 1): string =>
+  p === null || p === undefined || !Number.isFinite(p) ? '—' : `${num(100 * p, digits)} %`;

@@ -64,6 +64,15 @@ export function benchTorch(python: string, { spec, data }: Workload, dir: string
   const { epochs, batchSize, learningRate } = spec.training;
   const args = [dir, JSON.stringify(spec.model.hidden), String(data.classes.length), String(epochs), String(batchSize), String(learningRate)];
   // One thread for every threading layer torch may go through, its BLAS's included.
-  const out = runPinned<{ seconds: number; cpuSeconds: number; params: number; testAccuracy: number; maxRssKiB: number; version: string; blas: string[] }>(python, SCRIPT, args, 300_000);
-  return { ...timing(`PyTorch ${out.version}, 1 thread`, 'plain loop', epochs * data.train.count, out, out.params, null, out.testAccuracy), maxRssMiB: out.maxRssKiB / 1024, blas: out.blas };
+  const out = runPinned<{ seconds: number; cpuSeconds: number; params: number; testAccuracy: number; maxRssKiB: number; version: string; blas: string[] }>(
+    python,
+    SCRIPT,
+    args,
+    300_000,
+  );
+  return {
+    ...timing(`PyTorch ${out.version}, 1 thread`, 'plain loop', epochs * data.train.count, out, out.params, null, out.testAccuracy),
+    maxRssMiB: out.maxRssKiB / 1024,
+    blas: out.blas,
+  };
 }

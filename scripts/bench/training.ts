@@ -35,9 +35,28 @@ export interface TrainTiming {
 /** Dense-layer FLOPs of training on `samples` inputs: 2·P forward, 4·P backward (gradients of inputs and weights). */
 export const trainingFlops = (params: number, samples: number): number => 6 * params * samples;
 
-export function timing(engine: string, loop: Loop, samples: number, time: Elapsed, params: number, evalShare: number | null, testAccuracy: number): TrainTiming {
+export function timing(
+  engine: string,
+  loop: Loop,
+  samples: number,
+  time: Elapsed,
+  params: number,
+  evalShare: number | null,
+  testAccuracy: number,
+): TrainTiming {
   const { seconds, cpuSeconds } = time;
-  return { engine, loop, samples, seconds, cpuSeconds, samplesPerSecond: samples / cpuSeconds, params, gflopPerSecond: trainingFlops(params, samples) / cpuSeconds / 1e9, evalShare, testAccuracy };
+  return {
+    engine,
+    loop,
+    samples,
+    seconds,
+    cpuSeconds,
+    samplesPerSecond: samples / cpuSeconds,
+    params,
+    gflopPerSecond: trainingFlops(params, samples) / cpuSeconds / 1e9,
+    evalShare,
+    testAccuracy,
+  };
 }
 
 async function timeTrainModel(tf: typeof tfType, engine: string, { spec: base, data }: Workload, loop: 'tfjs loop' | 'fused'): Promise<TrainTiming> {
@@ -62,14 +81,21 @@ async function timeTrainModel(tf: typeof tfType, engine: string, { spec: base, d
   const params = trained.model.countParams();
   trained.model.dispose();
   const samples = spec.training.epochs * data.train.count;
-  return timing(loop === 'fused' ? 'fused kernel (wasm SIMD)' : engine, loop, samples, time, params, outside / (performance.now() - start), trained.history.at(-1)!.testAccuracy);
+  return timing(
+    loop === 'fused' ? 'fused kernel (wasm SIMD)' : engine,
+    loop,
+    samples,
+    time,
+    params,
+    outside / (performance.now() - start),
+    trained.history.at(-1)!.testAccuracy,
+  );
 }
 
 async function timeFit(tf: typeof tfType, engine: string, { spec, data }: Workload): Promise<TrainTiming> {
   const { epochs, batchSize, learningRate } = spec.training;
   const n = data.classes.length;
-  const oneHot = (split: Workload['data']['train']) =>
-    tf.tidy(() => tf.oneHot(tf.tensor1d(classIndex(split, data.classes), 'int32'), n));
+  const oneHot = (split: Workload['data']['train']) => tf.tidy(() => tf.oneHot(tf.tensor1d(classIndex(split, data.classes), 'int32'), n));
   const stop = clocks();
   const { model } = buildModel(tf, spec, data, spec.training.seed);
   // Same loss as trainModel: softmax cross-entropy on logits. The test split

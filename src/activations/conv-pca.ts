@@ -26,7 +26,16 @@ export interface MapPca {
  * Fits a PCA with `components` components to each of `layers` (conv layers of
  * `model`), on the same seeded sample of the first `trainCount` rows of `x`.
  */
-export async function fitMapPcas(tf: typeof tfType, model: tfType.LayersModel, layers: tfType.layers.Layer[], x: Float32Array, features: number, trainCount: number, components: number, seed: number): Promise<MapPca[]> {
+export async function fitMapPcas(
+  tf: typeof tfType,
+  model: tfType.LayersModel,
+  layers: tfType.layers.Layer[],
+  x: Float32Array,
+  features: number,
+  trainCount: number,
+  components: number,
+  seed: number,
+): Promise<MapPca[]> {
   const sizes = layers.map((l) => (l.outputShape as number[]).slice(1).reduce((a, b) => a * b, 1));
   const n = Math.min(trainCount, FIT_ROWS, Math.max(100, Math.floor(FIT_VALUES / Math.max(...sizes))));
   const rows = seededSample(
@@ -49,6 +58,14 @@ export async function fitMapPcas(tf: typeof tfType, model: tfType.LayersModel, l
     const d = sizes[li];
     // Looser than pca's default: signatures are clustered, and a map of thousands of values costs a pass over the sample per iteration.
     const p = pca(values, rows.length, d, Math.min(components, d), { seed, tolerance: 1e-6, maxIterations: 100 });
-    return { fit: { mean: p.mean, components: p.components }, mapUnits: d, explained: Math.min(1, p.explained.reduce((a, b) => a + b, 0)), fitRows: rows.length };
+    return {
+      fit: { mean: p.mean, components: p.components },
+      mapUnits: d,
+      explained: Math.min(
+        1,
+        p.explained.reduce((a, b) => a + b, 0),
+      ),
+      fitRows: rows.length,
+    };
   });
 }

@@ -61,7 +61,14 @@ export function activationOptions(spec: ExperimentSpec): ActivationOptions {
  * WebGPU a synchronous read is not possible in Node, and one wait per batch
  * is all a GPU needs.
  */
-export async function recordActivations(tf: typeof tfType, model: tfType.Sequential, hiddenLayers: string[], data: Dataset, x = allInputs(data), options: ActivationOptions = {}): Promise<Activations> {
+export async function recordActivations(
+  tf: typeof tfType,
+  model: tfType.Sequential,
+  hiddenLayers: string[],
+  data: Dataset,
+  x = allInputs(data),
+  options: ActivationOptions = {},
+): Promise<Activations> {
   const count = x.length / data.features;
   const layers = hiddenLayers.map((name) => model.getLayer(name));
   const probe = tf.model({ inputs: model.inputs, outputs: [...layers.map((l) => l.output as tfType.SymbolicTensor), model.outputs[0]] });

@@ -46,9 +46,16 @@ class Facts {
   /** "95 % CI lo–hi, how" for a stored statistic, or says it has none. */
   ci(id: string, where: Where): string {
     const e = storedStat(this.r, id, where)!;
-    if (!e.value.interval) return this.say('no interval: one sample, and no interval over inputs for this statistic', 'pas d’intervalle : un seul échantillon, et aucun intervalle sur les entrées pour cette statistique');
+    if (!e.value.interval)
+      return this.say(
+        'no interval: one sample, and no interval over inputs for this statistic',
+        'pas d’intervalle : un seul échantillon, et aucun intervalle sur les entrées pour cette statistique',
+      );
     const how = methodText(e.value.method, this.r.runs.length, this.lang);
-    return this.say(`95 % CI ${this.stat(id, where, 'lo')}–${this.stat(id, where, 'hi')}, ${how}`, `IC à 95${NNBSP}% ${this.stat(id, where, 'lo')}–${this.stat(id, where, 'hi')}, ${how}`);
+    return this.say(
+      `95 % CI ${this.stat(id, where, 'lo')}–${this.stat(id, where, 'hi')}, ${how}`,
+      `IC à 95${NNBSP}% ${this.stat(id, where, 'lo')}–${this.stat(id, where, 'hi')}, ${how}`,
+    );
   }
 
   /** Any other stored number, with its source, printed with `digits` decimals (a count when omitted). */
@@ -110,14 +117,38 @@ interface Written {
 /** One answer in every language: the English one is the answer itself, the others its translations. */
 function inEveryLanguage(write: (lang: Lang) => { answer: Answer; unit: string }): Answer {
   const [en, ...others] = LANGS.map((lang) => write(lang));
-  const translations = Object.fromEntries(LANGS.slice(1).map((lang, i) => [lang, { statement: others[i].answer.statement, unit: others[i].unit, facts: others[i].answer.facts } satisfies Written])) as Answer['translations'];
+  const translations = Object.fromEntries(
+    LANGS.slice(1).map((lang, i) => [lang, { statement: others[i].answer.statement, unit: others[i].unit, facts: others[i].answer.facts } satisfies Written]),
+  ) as Answer['translations'];
   return { ...en.answer, unit: en.unit, translations };
 }
 
-function headline(r: Draft, question: Answer['question'], id: string, where: Where, unit: string, figure: string, statement: string, f: Facts): { answer: Answer; unit: string } {
+function headline(
+  r: Draft,
+  question: Answer['question'],
+  id: string,
+  where: Where,
+  unit: string,
+  figure: string,
+  statement: string,
+  f: Facts,
+): { answer: Answer; unit: string } {
   const e = storedStat(r, id, where)!;
   return {
-    answer: { question, statistic: id, value: e.value.mean, interval: e.value.interval, intervalKind: e.value.method, values: e.value.values, unit, layer: where.layer ?? null, statement, figure, facts: f.list, translations: { fr: { statement: '', unit: '', facts: [] } } },
+    answer: {
+      question,
+      statistic: id,
+      value: e.value.mean,
+      interval: e.value.interval,
+      intervalKind: e.value.method,
+      values: e.value.values,
+      unit,
+      layer: where.layer ?? null,
+      statement,
+      figure,
+      facts: f.list,
+      translations: { fr: { statement: '', unit: '', facts: [] } },
+    },
     unit,
   };
 }
@@ -146,31 +177,42 @@ function separationIn(r: Draft, f: Facts) {
           () => `les clusters k-means à k = ${K()} n’atteignent une NMI de ${N()} à aucune couche`,
         )
       : f.say(
-          () => `k-means clusters at k = ${K()} follow the labels from ${L(layers[firstClusters])} (NMI ${f.stat('nmiAtClasses', { layer: layers[firstClusters] })} ≥ ${N()})`,
-          () => `les clusters k-means à k = ${K()} suivent les étiquettes dès ${L(layers[firstClusters])} (NMI ${f.stat('nmiAtClasses', { layer: layers[firstClusters] })} ≥ ${N()})`,
+          () =>
+            `k-means clusters at k = ${K()} follow the labels from ${L(layers[firstClusters])} (NMI ${f.stat('nmiAtClasses', { layer: layers[firstClusters] })} ≥ ${N()})`,
+          () =>
+            `les clusters k-means à k = ${K()} suivent les étiquettes dès ${L(layers[firstClusters])} (NMI ${f.stat('nmiAtClasses', { layer: layers[firstClusters] })} ≥ ${N()})`,
         );
   const unit = f.say('linear-probe test accuracy', 'exactitude en test de la sonde linéaire');
   if (first < 0) {
     const best = layers[probe.indexOf(Math.max(...probe))];
     const statement = f.say(
-      () => `No layer separates ${names} past the ${t} threshold on mean linear-probe test accuracy: the best linear probe reaches ${f.stat('probeAccuracy', { layer: best })} (${f.ci('probeAccuracy', { layer: best })}) at ${L(best)}; ${clusterText()}.`,
-      () => `Aucune couche ne sépare ${names} au-delà du seuil de ${t} d’exactitude moyenne de la sonde linéaire en test${COLON} la meilleure sonde linéaire atteint ${f.stat('probeAccuracy', { layer: best })} (${f.ci('probeAccuracy', { layer: best })}) à ${L(best)}${SEMI} ${clusterText()}.`,
+      () =>
+        `No layer separates ${names} past the ${t} threshold on mean linear-probe test accuracy: the best linear probe reaches ${f.stat('probeAccuracy', { layer: best })} (${f.ci('probeAccuracy', { layer: best })}) at ${L(best)}; ${clusterText()}.`,
+      () =>
+        `Aucune couche ne sépare ${names} au-delà du seuil de ${t} d’exactitude moyenne de la sonde linéaire en test${COLON} la meilleure sonde linéaire atteint ${f.stat('probeAccuracy', { layer: best })} (${f.ci('probeAccuracy', { layer: best })}) à ${L(best)}${SEMI} ${clusterText()}.`,
     );
     return headline(r, 'separation', 'probeAccuracy', { layer: best }, unit, 'separation', statement, f);
   }
   const layer = layers[first];
   const e = value(r, 'probeAccuracy', { layer })!;
   // A mean past the threshold whose interval is not wholly past it is said to be so.
-  const straddles = e.interval && e.interval[0] < threshold ? f.say(', though its interval reaches below the threshold', ', bien que son intervalle descende sous le seuil') : '';
+  const straddles =
+    e.interval && e.interval[0] < threshold
+      ? f.say(', though its interval reaches below the threshold', ', bien que son intervalle descende sous le seuil')
+      : '';
   const statement =
     r.runs[0].layers[first].kind === 'input'
       ? f.say(
-          () => `The raw pixels already separate ${names}: a linear probe on the input reaches ${f.stat('probeAccuracy', { layer })} test accuracy (${f.ci('probeAccuracy', { layer })}), past the ${t} threshold${straddles}, so no hidden layer is needed for it; ${clusterText()}.`,
-          () => `Les pixels bruts séparent déjà ${names}${COLON} une sonde linéaire sur l’entrée atteint ${f.stat('probeAccuracy', { layer })} d’exactitude en test (${f.ci('probeAccuracy', { layer })}), au-delà du seuil de ${t}${straddles}${SEMI} aucune couche cachée n’est donc nécessaire pour cela, et ${clusterText()}.`,
+          () =>
+            `The raw pixels already separate ${names}: a linear probe on the input reaches ${f.stat('probeAccuracy', { layer })} test accuracy (${f.ci('probeAccuracy', { layer })}), past the ${t} threshold${straddles}, so no hidden layer is needed for it; ${clusterText()}.`,
+          () =>
+            `Les pixels bruts séparent déjà ${names}${COLON} une sonde linéaire sur l’entrée atteint ${f.stat('probeAccuracy', { layer })} d’exactitude en test (${f.ci('probeAccuracy', { layer })}), au-delà du seuil de ${t}${straddles}${SEMI} aucune couche cachée n’est donc nécessaire pour cela, et ${clusterText()}.`,
         )
       : f.say(
-          () => `A linear probe separates ${names} from ${L(layer)} on: ${f.stat('probeAccuracy', { layer })} test accuracy (${f.ci('probeAccuracy', { layer })}), past the ${t} threshold${straddles}, against ${f.stat('probeAccuracy', { layer: layers[0] })} (${f.ci('probeAccuracy', { layer: layers[0] })}) on the raw pixels; ${clusterText()}.`,
-          () => `Une sonde linéaire sépare ${names} à partir de ${L(layer)}${COLON} ${f.stat('probeAccuracy', { layer })} d’exactitude en test (${f.ci('probeAccuracy', { layer })}), au-delà du seuil de ${t}${straddles}, contre ${f.stat('probeAccuracy', { layer: layers[0] })} (${f.ci('probeAccuracy', { layer: layers[0] })}) sur les pixels bruts${SEMI} ${clusterText()}.`,
+          () =>
+            `A linear probe separates ${names} from ${L(layer)} on: ${f.stat('probeAccuracy', { layer })} test accuracy (${f.ci('probeAccuracy', { layer })}), past the ${t} threshold${straddles}, against ${f.stat('probeAccuracy', { layer: layers[0] })} (${f.ci('probeAccuracy', { layer: layers[0] })}) on the raw pixels; ${clusterText()}.`,
+          () =>
+            `Une sonde linéaire sépare ${names} à partir de ${L(layer)}${COLON} ${f.stat('probeAccuracy', { layer })} d’exactitude en test (${f.ci('probeAccuracy', { layer })}), au-delà du seuil de ${t}${straddles}, contre ${f.stat('probeAccuracy', { layer: layers[0] })} (${f.ci('probeAccuracy', { layer: layers[0] })}) sur les pixels bruts${SEMI} ${clusterText()}.`,
         );
   return headline(r, 'separation', 'probeAccuracy', { layer }, unit, 'separation', statement, f);
 }
@@ -187,7 +229,8 @@ function signaturesIn(r: Draft, f: Facts) {
   const classes = classList(r, f, true);
   const own = f.say(
     () => `${f.stat('ownPathShare', {})} of test inputs (${f.ci('ownPathShare', {})}) follow a whole cluster path taken mostly by their own class in training.`,
-    () => `${f.stat('ownPathShare', {})} des entrées de test (${f.ci('ownPathShare', {})}) suivent un chemin de clusters complet emprunté surtout par leur propre classe à l’entraînement.`,
+    () =>
+      `${f.stat('ownPathShare', {})} des entrées de test (${f.ci('ownPathShare', {})}) suivent un chemin de clusters complet emprunté surtout par leur propre classe à l’entraînement.`,
   );
 
   // A layer counts as different only when every seed's test says so: the largest p over seeds is below 0.05.
@@ -197,7 +240,9 @@ function signaturesIn(r: Draft, f: Facts) {
   const floor = 1 / (permutations + 1);
   const B = () => f.num(permutations, 'spec.analysis.permutations');
   const alpha = fixed(SIGNIFICANCE, 2, f.lang);
-  const worst = significant.length ? significant.reduce((a, b) => (value(r, 'permutationP', { layer: b })!.mean > value(r, 'permutationP', { layer: a })!.mean ? b : a)) : null;
+  const worst = significant.length
+    ? significant.reduce((a, b) => (value(r, 'permutationP', { layer: b })!.mean > value(r, 'permutationP', { layer: a })!.mean ? b : a))
+    : null;
   const atFloor = worst !== null && value(r, 'permutationP', { layer: worst })!.mean <= floor + 1e-12;
   const pText =
     worst === null
@@ -214,17 +259,23 @@ function signaturesIn(r: Draft, f: Facts) {
   const test =
     significant.length === hidden.length
       ? f.say(
-          () => `On held-out test inputs, the signatures of ${classes} differ beyond chance at every hidden layer (permutation test of the between-class scatter, ${B()} label shuffles, p < ${alpha} in every seed${pText})`,
-          () => `Sur les entrées de test, les signatures ${de(classes)} diffèrent au-delà du hasard à chaque couche cachée (test de permutation de la dispersion inter-classes, ${B()} permutations des étiquettes, p < ${alpha} pour chaque graine${pText})`,
+          () =>
+            `On held-out test inputs, the signatures of ${classes} differ beyond chance at every hidden layer (permutation test of the between-class scatter, ${B()} label shuffles, p < ${alpha} in every seed${pText})`,
+          () =>
+            `Sur les entrées de test, les signatures ${de(classes)} diffèrent au-delà du hasard à chaque couche cachée (test de permutation de la dispersion inter-classes, ${B()} permutations des étiquettes, p < ${alpha} pour chaque graine${pText})`,
         )
       : significant.length === 0
         ? f.say(
-            () => `On held-out test inputs, no hidden layer's signatures of ${classes} differ beyond chance in every seed (permutation test, ${B()} label shuffles, p < ${alpha})`,
-            () => `Sur les entrées de test, à aucune couche cachée les signatures ${de(classes)} ne diffèrent au-delà du hasard pour toutes les graines (test de permutation, ${B()} permutations des étiquettes, p < ${alpha})`,
+            () =>
+              `On held-out test inputs, no hidden layer's signatures of ${classes} differ beyond chance in every seed (permutation test, ${B()} label shuffles, p < ${alpha})`,
+            () =>
+              `Sur les entrées de test, à aucune couche cachée les signatures ${de(classes)} ne diffèrent au-delà du hasard pour toutes les graines (test de permutation, ${B()} permutations des étiquettes, p < ${alpha})`,
           )
         : f.say(
-            () => `On held-out test inputs, the signatures of ${classes} differ beyond chance (permutation test, ${B()} label shuffles, p < ${alpha} in every seed) at ${list(significant)}, not at ${list(notSignificant)}${pText}`,
-            () => `Sur les entrées de test, les signatures ${de(classes)} diffèrent au-delà du hasard (test de permutation, ${B()} permutations des étiquettes, p < ${alpha} pour chaque graine) à ${list(significant)}, pas à ${list(notSignificant)}${pText}`,
+            () =>
+              `On held-out test inputs, the signatures of ${classes} differ beyond chance (permutation test, ${B()} label shuffles, p < ${alpha} in every seed) at ${list(significant)}, not at ${list(notSignificant)}${pText}`,
+            () =>
+              `Sur les entrées de test, les signatures ${de(classes)} diffèrent au-delà du hasard (test de permutation, ${B()} permutations des étiquettes, p < ${alpha} pour chaque graine) à ${list(significant)}, pas à ${list(notSignificant)}${pText}`,
           );
   const d = hidden.map((layer) => value(r, 'classDistance', { layer })?.mean ?? NaN);
   const most = hidden[d.indexOf(Math.max(...d))];
@@ -233,11 +284,14 @@ function signaturesIn(r: Draft, f: Facts) {
     most === least
       ? f.say(
           () => `. They lie ${f.stat('classDistance', { layer: most })} within-class spreads apart at ${L(most)} (${f.ci('classDistance', { layer: most })})`,
-          () => `. Elles sont à ${f.stat('classDistance', { layer: most })} dispersions intra-classe l’une de l’autre à ${L(most)} (${f.ci('classDistance', { layer: most })})`,
+          () =>
+            `. Elles sont à ${f.stat('classDistance', { layer: most })} dispersions intra-classe l’une de l’autre à ${L(most)} (${f.ci('classDistance', { layer: most })})`,
         )
       : f.say(
-          () => `. They lie ${f.stat('classDistance', { layer: most })} within-class spreads apart at ${L(most)} (${f.ci('classDistance', { layer: most })}), the most, and ${f.stat('classDistance', { layer: least })} at ${L(least)} (${f.ci('classDistance', { layer: least })}), the least`,
-          () => `. Elles sont à ${f.stat('classDistance', { layer: most })} dispersions intra-classe l’une de l’autre à ${L(most)} (${f.ci('classDistance', { layer: most })}), au plus loin, et à ${f.stat('classDistance', { layer: least })} à ${L(least)} (${f.ci('classDistance', { layer: least })}), au plus près`,
+          () =>
+            `. They lie ${f.stat('classDistance', { layer: most })} within-class spreads apart at ${L(most)} (${f.ci('classDistance', { layer: most })}), the most, and ${f.stat('classDistance', { layer: least })} at ${L(least)} (${f.ci('classDistance', { layer: least })}), the least`,
+          () =>
+            `. Elles sont à ${f.stat('classDistance', { layer: most })} dispersions intra-classe l’une de l’autre à ${L(most)} (${f.ci('classDistance', { layer: most })}), au plus loin, et à ${f.stat('classDistance', { layer: least })} à ${L(least)} (${f.ci('classDistance', { layer: least })}), au plus près`,
         );
 
   // What the overlap figure shows, said as it shows it.
@@ -267,17 +321,26 @@ function signaturesIn(r: Draft, f: Facts) {
     );
     if (identical.length) {
       const at = () => identical.map((layer) => `${L(layer)} (Jaccard ${f.stat('jaccard', { layer })})`).join(', ');
-      paths += f.say(() => ` and are identical at ${at()}`, () => ` et sont identiques à ${at()}`);
+      paths += f.say(
+        () => ` and are identical at ${at()}`,
+        () => ` et sont identiques à ${at()}`,
+      );
     }
     paths += '.';
     if (storedStat(r, 'specificMatch', {}))
       paths += f.say(
         () => ` An input's own specific path is most like its class's for ${f.stat('specificMatch', {})} of test inputs (${f.ci('specificMatch', {})}).`,
-        () => ` Le chemin spécifique propre à une entrée ressemble le plus à celui de sa classe pour ${f.stat('specificMatch', {})} des entrées de test (${f.ci('specificMatch', {})}).`,
+        () =>
+          ` Le chemin spécifique propre à une entrée ressemble le plus à celui de sa classe pour ${f.stat('specificMatch', {})} des entrées de test (${f.ci('specificMatch', {})}).`,
       );
   }
   const at = () => sameDirection.map((layer) => `${L(layer)} (${f.say('cosine distance', 'distance cosinus')} ${f.stat('cosine', { layer })})`).join(', ');
-  const direction = sameDirection.length ? f.say(() => ` Their signatures point the same way at ${at()}.`, () => ` Leurs signatures pointent dans la même direction à ${at()}.`) : '';
+  const direction = sameDirection.length
+    ? f.say(
+        () => ` Their signatures point the same way at ${at()}.`,
+        () => ` Leurs signatures pointent dans la même direction à ${at()}.`,
+      )
+    : '';
   const statement = `${own} ${test}${size}.${paths}${direction}`;
   return headline(r, 'signatures', 'ownPathShare', {}, labelOf('ownPathShare', f.lang), 'specific-overlap', statement, f);
 }
@@ -328,7 +391,9 @@ export function unseenAnswer(r: Draft): Answer | null {
 function unseenIn(r: Draft, f: Facts, probe: number, comparisons: NonNullable<Answer['comparisons']>, record: boolean) {
   const layers = r.runs[0].layers.map((l) => l.name);
   const L = (name: string) => f.layer(name);
-  const candidates: Candidate[] = layers.flatMap((layer) => SCORES.map((score) => ({ layer, score, auc: value(r, `auc:${score}`, { layer, probe })?.mean ?? NaN }))).filter((c) => Number.isFinite(c.auc));
+  const candidates: Candidate[] = layers
+    .flatMap((layer) => SCORES.map((score) => ({ layer, score, auc: value(r, `auc:${score}`, { layer, probe })?.mean ?? NaN })))
+    .filter((c) => Number.isFinite(c.auc));
   const ranked = [...candidates].sort((a, b) => b.auc - a.auc);
   const best = ranked[0];
   const name = nameOf(r.dataset.names, probe);
@@ -336,7 +401,8 @@ function unseenIn(r: Draft, f: Facts, probe: number, comparisons: NonNullable<An
   const predicted = r.spec.dataset.classes.map((c) => ({ c, share: value(r, 'predictedShare', { probe, class: c })!.mean }));
   const top = predicted.reduce((a, b) => (b.share > a.share ? b : a));
   const score = (c: Candidate) => SCORE_LABELS[c.score][f.lang];
-  const label = (c: Candidate) => `${score(c)}${c.score === 'knn' ? ` (k = ${f.num(r.spec.analysis.neighbours, 'spec.analysis.neighbours')})` : ''} ${f.say('at', 'à')} ${L(c.layer)}`;
+  const label = (c: Candidate) =>
+    `${score(c)}${c.score === 'knn' ? ` (k = ${f.num(r.spec.analysis.neighbours, 'spec.analysis.neighbours')})` : ''} ${f.say('at', 'à')} ${L(c.layer)}`;
   const auc = (c: Candidate) => f.stat(`auc:${c.score}`, { layer: c.layer, probe });
 
   let i = -1;
@@ -346,60 +412,102 @@ function unseenIn(r: Draft, f: Facts, probe: number, comparisons: NonNullable<An
     if (record) comparisons.push({ against, layer: other.layer, score: other.score, auc: other.auc, difference, interval, distinguishable: interval[0] > 0 });
     const src = (field: string) => `answers[unseen].comparisons[${i}].${field}`;
     const S = (x: number, field: string) => f.text(x, signed(x, f.lang), src(field));
-    const d = () => f.say(() => `paired difference ${S(difference, 'difference')}, 95 % CI ${S(interval[0], 'lo')}–${S(interval[1], 'hi')}`, () => `différence appariée ${S(difference, 'difference')}, IC à 95${NNBSP}% ${S(interval[0], 'lo')}–${S(interval[1], 'hi')}`);
+    const d = () =>
+      f.say(
+        () => `paired difference ${S(difference, 'difference')}, 95 % CI ${S(interval[0], 'lo')}–${S(interval[1], 'hi')}`,
+        () => `différence appariée ${S(difference, 'difference')}, IC à 95${NNBSP}% ${S(interval[0], 'lo')}–${S(interval[1], 'hi')}`,
+      );
     const better = interval[0] > 0;
     return f.say(
-      () => `${better ? 'better than' : 'not distinguishable from'} ${against === 'raw pixels' ? "the raw pixels' best" : `the ${against}`}, the ${label(other)} (AUC ${auc(other)}; ${d()})`,
+      () =>
+        `${better ? 'better than' : 'not distinguishable from'} ${against === 'raw pixels' ? "the raw pixels' best" : `the ${against}`}, the ${label(other)} (AUC ${auc(other)}; ${d()})`,
       () => {
-        const who = against === 'raw pixels' ? 'le meilleur score des pixels bruts' : against === 'runner-up' ? 'le deuxième' : 'le deuxième, le meilleur des pixels bruts';
+        const who =
+          against === 'raw pixels'
+            ? 'le meilleur score des pixels bruts'
+            : against === 'runner-up'
+              ? 'le deuxième'
+              : 'le deuxième, le meilleur des pixels bruts';
         return `${better ? `meilleure que ${who}` : `indiscernable ${who.replace(/^le /, 'du ')}`}, la ${label(other)} (AUC ${auc(other)}${SEMI} ${d()})`;
       },
     );
   };
   const K = () => f.num(candidates.length, `candidates[${probe}]`);
   let choice = f.say(
-    () => `Of the ${K()} layer × score pairs, the highest mean ROC AUC against the trained classes' test inputs is the ${label(best)}: ${auc(best)} (${f.ci(`auc:${best.score}`, { layer: best.layer, probe })}); a highest of many is biased upward.`,
-    () => `Parmi les ${K()} couples couche × score, l’AUC ROC moyenne la plus haute face aux entrées de test des classes entraînées est celle de la ${label(best)}${COLON} ${auc(best)} (${f.ci(`auc:${best.score}`, { layer: best.layer, probe })})${SEMI} retenir le plus haut de nombreux candidats biaise vers le haut.`,
+    () =>
+      `Of the ${K()} layer × score pairs, the highest mean ROC AUC against the trained classes' test inputs is the ${label(best)}: ${auc(best)} (${f.ci(`auc:${best.score}`, { layer: best.layer, probe })}); a highest of many is biased upward.`,
+    () =>
+      `Parmi les ${K()} couples couche × score, l’AUC ROC moyenne la plus haute face aux entrées de test des classes entraînées est celle de la ${label(best)}${COLON} ${auc(best)} (${f.ci(`auc:${best.score}`, { layer: best.layer, probe })})${SEMI} retenir le plus haut de nombreux candidats biaise vers le haut.`,
   );
   const runnerUp = ranked[1];
   const rawBest = ranked.find((c) => c.layer === layers[0]);
   const parts: string[] = [];
-  if (best.layer === layers[0]) choice += f.say(' It is on the raw pixels: no layer of the model has a higher mean AUC.', ` Elle porte sur les pixels bruts${COLON} aucune couche du modèle n’a d’AUC moyenne plus haute.`);
+  if (best.layer === layers[0])
+    choice += f.say(
+      ' It is on the raw pixels: no layer of the model has a higher mean AUC.',
+      ` Elle porte sur les pixels bruts${COLON} aucune couche du modèle n’a d’AUC moyenne plus haute.`,
+    );
   if (runnerUp) parts.push(compare(runnerUp === rawBest && best.layer !== layers[0] ? 'runner-up, the raw pixels’ best' : 'runner-up', runnerUp));
   if (best.layer !== layers[0] && rawBest && rawBest !== runnerUp) parts.push(compare('raw pixels', rawBest));
   if (parts.length) choice += f.say(` It is ${parts.join(', and ')}.`, ` Elle est ${parts.join(', et ')}.`);
 
   const baselines = (['auc:msp', 'auc:energy', 'auc:pathRarity'] as const).filter((id) => storedStat(r, id, { probe }));
-  const baseList = () => baselines.map((id) => f.say(() => `${labelOf(id, 'en')} AUC ${f.stat(id, { probe })}`, () => `${labelOf(id, 'fr')}, AUC ${f.stat(id, { probe })}`)).join(f.say(', ', `${SEMI} `));
-  const baseText = baselines.length ? f.say(() => ` Baselines: ${baseList()}.`, () => ` Références${COLON} ${baseList()}.`) : '';
+  const baseList = () =>
+    baselines
+      .map((id) =>
+        f.say(
+          () => `${labelOf(id, 'en')} AUC ${f.stat(id, { probe })}`,
+          () => `${labelOf(id, 'fr')}, AUC ${f.stat(id, { probe })}`,
+        ),
+      )
+      .join(f.say(', ', `${SEMI} `));
+  const baseText = baselines.length
+    ? f.say(
+        () => ` Baselines: ${baseList()}.`,
+        () => ` Références${COLON} ${baseList()}.`,
+      )
+    : '';
   const hidden = r.runs[0].layers.filter((l) => l.kind === 'hidden').map((l) => l.name);
   const left = hidden.map((layer) => value(r, 'leftPaths', { layer, probe })?.mean ?? 0);
   const leaves = left.findIndex((v) => v > 0.5);
   const pathsText =
     leaves < 0
       ? f.say(
-          () => ` Their cluster paths mostly stay on routes of the trained classes: ${f.stat('seenPathShare', { probe })} of them take a whole cluster path that training inputs also took.`,
-          () => ` Leurs chemins de clusters restent surtout sur ceux des classes entraînées${COLON} ${f.stat('seenPathShare', { probe })} d’entre elles suivent un chemin de clusters complet qu’ont aussi pris des entrées d’entraînement.`,
+          () =>
+            ` Their cluster paths mostly stay on routes of the trained classes: ${f.stat('seenPathShare', { probe })} of them take a whole cluster path that training inputs also took.`,
+          () =>
+            ` Leurs chemins de clusters restent surtout sur ceux des classes entraînées${COLON} ${f.stat('seenPathShare', { probe })} d’entre elles suivent un chemin de clusters complet qu’ont aussi pris des entrées d’entraînement.`,
         )
       : f.say(
-          () => ` Their cluster paths first leave the training routes at ${L(hidden[leaves])}, where ${f.stat('leftPaths', { layer: hidden[leaves], probe })} of them take a route no training input took.`,
-          () => ` Leurs chemins de clusters quittent pour la première fois ceux de l’entraînement à ${L(hidden[leaves])}, où ${f.stat('leftPaths', { layer: hidden[leaves], probe })} d’entre elles prennent un chemin qu’aucune entrée d’entraînement n’a pris.`,
+          () =>
+            ` Their cluster paths first leave the training routes at ${L(hidden[leaves])}, where ${f.stat('leftPaths', { layer: hidden[leaves], probe })} of them take a route no training input took.`,
+          () =>
+            ` Leurs chemins de clusters quittent pour la première fois ceux de l’entraînement à ${L(hidden[leaves])}, où ${f.stat('leftPaths', { layer: hidden[leaves], probe })} d’entre elles prennent un chemin qu’aucune entrée d’entraînement n’a pris.`,
         );
   const far = r.runs[0].probes.find((p) => p.label < 0);
   let farText = '';
   if (far) {
-    const farBest = layers.flatMap((layer) => SCORES.map((s) => ({ layer, score: s, auc: value(r, `auc:${s}`, { layer, probe: far.label })?.mean ?? NaN }))).reduce((a, b) => (b.auc > a.auc ? b : a));
+    const farBest = layers
+      .flatMap((layer) => SCORES.map((s) => ({ layer, score: s, auc: value(r, `auc:${s}`, { layer, probe: far.label })?.mean ?? NaN })))
+      .reduce((a, b) => (b.auc > a.auc ? b : a));
     const farName = nameOf(r.dataset.names, far.label);
     farText = f.say(
-      () => ` Far outliers (${farName}) are told apart at AUC ${f.stat(`auc:${farBest.score}`, { layer: farBest.layer, probe: far.label })} at best (${SCORE_LABELS[farBest.score].en} at ${L(farBest.layer)}).`,
-      () => ` Les entrées très éloignées (${farName}) sont distinguées avec une AUC de ${f.stat(`auc:${farBest.score}`, { layer: farBest.layer, probe: far.label })} au mieux (${SCORE_LABELS[farBest.score].fr} à ${L(farBest.layer)}).`,
+      () =>
+        ` Far outliers (${farName}) are told apart at AUC ${f.stat(`auc:${farBest.score}`, { layer: farBest.layer, probe: far.label })} at best (${SCORE_LABELS[farBest.score].en} at ${L(farBest.layer)}).`,
+      () =>
+        ` Les entrées très éloignées (${farName}) sont distinguées avec une AUC de ${f.stat(`auc:${farBest.score}`, { layer: farBest.layer, probe: far.label })} au mieux (${SCORE_LABELS[farBest.score].fr} à ${L(farBest.layer)}).`,
     );
   }
   const opening = f.say(
-    () => `Shown ${f.num(n, `dataset.counts[probe|${probe}]`)} images of ${name}, an unseen class, the model calls ${f.stat('predictedShare', { probe, class: top.c })} of them ${nameOf(r.dataset.names, top.c)} (${f.ci('predictedShare', { probe, class: top.c })}). `,
-    () => `Face à ${f.num(n, `dataset.counts[probe|${probe}]`)} images de ${name}, une classe inconnue, le modèle en classe ${f.stat('predictedShare', { probe, class: top.c })} comme ${nameOf(r.dataset.names, top.c)} (${f.ci('predictedShare', { probe, class: top.c })}). `,
+    () =>
+      `Shown ${f.num(n, `dataset.counts[probe|${probe}]`)} images of ${name}, an unseen class, the model calls ${f.stat('predictedShare', { probe, class: top.c })} of them ${nameOf(r.dataset.names, top.c)} (${f.ci('predictedShare', { probe, class: top.c })}). `,
+    () =>
+      `Face à ${f.num(n, `dataset.counts[probe|${probe}]`)} images de ${name}, une classe inconnue, le modèle en classe ${f.stat('predictedShare', { probe, class: top.c })} comme ${nameOf(r.dataset.names, top.c)} (${f.ci('predictedShare', { probe, class: top.c })}). `,
   );
   const statement = opening + choice + baseText + pathsText + farText;
-  const unit = f.say(`ROC AUC, ${name} against the trained classes (${SCORE_LABELS[best.score].en})`, `AUC ROC, ${name} face aux classes entraînées (${SCORE_LABELS[best.score].fr})`);
+  const unit = f.say(
+    `ROC AUC, ${name} against the trained classes (${SCORE_LABELS[best.score].en})`,
+    `AUC ROC, ${name} face aux classes entraînées (${SCORE_LABELS[best.score].fr})`,
+  );
   return headline(r, 'unseen', `auc:${best.score}`, { layer: best.layer, probe }, unit, 'ood-auc', statement, f);
 }

@@ -58,7 +58,14 @@ const wilsonOver = (n: (run: SeedRun, key: Key, c: Counts) => number) => ({
 const overTest = wilsonOver((_, __, c) => c.test);
 const overProbe = wilsonOver((_, key, c) => c.probe(key.probe!));
 
-function layerStat(id: string, [label, fr]: [string, string], bounds: Bounds, format: Format, read: (l: LayerStats) => number | null, single?: Statistic['single']): Statistic {
+function layerStat(
+  id: string,
+  [label, fr]: [string, string],
+  bounds: Bounds,
+  format: Format,
+  read: (l: LayerStats) => number | null,
+  single?: Statistic['single'],
+): Statistic {
   return { id, label, fr, bounds, format, scope: 'layer', aggregate: 'mean', read: (run, key) => read(layerOf(run, key)), single };
 }
 
@@ -110,7 +117,16 @@ export const CATALOGUE: Statistic[] = [
     read: (run, key) => layerOf(run, key).classDistance?.value ?? null,
     single: { method: 'bootstrap', interval: (run, key) => layerOf(run, key).classDistance?.interval ?? null },
   },
-  { id: 'permutationP', label: 'permutation p (largest over seeds)', fr: 'p de permutation (le plus grand des graines)', bounds: share, format: 'decimal3', scope: 'hidden', aggregate: 'max', read: (run, key) => layerOf(run, key).permutation?.p ?? null },
+  {
+    id: 'permutationP',
+    label: 'permutation p (largest over seeds)',
+    fr: 'p de permutation (le plus grand des graines)',
+    bounds: share,
+    format: 'decimal3',
+    scope: 'hidden',
+    aggregate: 'max',
+    read: (run, key) => layerOf(run, key).permutation?.p ?? null,
+  },
   {
     id: 'jaccard',
     label: 'Jaccard overlap of specific paths',
@@ -124,7 +140,16 @@ export const CATALOGUE: Statistic[] = [
       return l.noSpecificPath ? null : meanOf(l.pairs.map((p) => p.jaccard ?? 0));
     },
   },
-  { id: 'cosine', label: 'cosine distance of class signatures', fr: 'distance cosinus des signatures de classe', bounds: [0, 2], format: 'decimal2', scope: 'hidden', aggregate: 'mean', read: (run, key) => meanOf(layerOf(run, key).pairs.map((p) => p.cosine)) },
+  {
+    id: 'cosine',
+    label: 'cosine distance of class signatures',
+    fr: 'distance cosinus des signatures de classe',
+    bounds: [0, 2],
+    format: 'decimal2',
+    scope: 'hidden',
+    aggregate: 'mean',
+    read: (run, key) => meanOf(layerOf(run, key).pairs.map((p) => p.cosine)),
+  },
   aucStat('mahalanobis'),
   aucStat('relative-mahalanobis'),
   aucStat('knn'),
@@ -140,14 +165,91 @@ export const CATALOGUE: Statistic[] = [
     read: (run, key) => layerOf(run, key).leftPaths.find((p) => p.probe === key.probe)?.share ?? null,
     single: overProbe,
   },
-  { id: 'predictedShare', label: 'share of unseen inputs predicted as the class', fr: 'part des entrées inconnues prédites dans la classe', bounds: share, format: 'percent', scope: 'probe-class', aggregate: 'mean', read: (run, key) => probeOf(run, key)?.predicted.find((p) => p.label === key.class)?.share ?? null, single: overProbe },
-  { id: 'seenPathShare', label: 'share of unseen inputs on a whole cluster path seen in training', fr: 'part des entrées inconnues sur un chemin de clusters vu à l’entraînement', bounds: share, format: 'percent', scope: 'probe', aggregate: 'mean', read: (run, key) => probeOf(run, key)?.seenPathShare ?? null, single: overProbe },
-  { id: 'auc:msp', label: 'maximum softmax probability', fr: 'probabilité softmax maximale', bounds: share, format: 'decimal3', scope: 'probe', aggregate: 'mean', read: (run, key) => probeOf(run, key)?.baselines.msp ?? null },
-  { id: 'auc:energy', label: 'energy score', fr: 'score d’énergie', bounds: share, format: 'decimal3', scope: 'probe', aggregate: 'mean', read: (run, key) => probeOf(run, key)?.baselines.energy ?? null },
-  { id: 'auc:pathRarity', label: 'cluster-path rarity', fr: 'rareté du chemin de clusters', bounds: share, format: 'decimal3', scope: 'probe', aggregate: 'mean', read: (run, key) => probeOf(run, key)?.baselines.pathRarity ?? null },
-  { id: 'testAccuracy', label: 'model test accuracy', fr: 'exactitude du modèle en test', bounds: share, format: 'percent', scope: 'model', aggregate: 'mean', read: (run) => run.training.testAccuracy, single: overTest },
-  { id: 'ownPathShare', label: 'share of test inputs on their own class’s cluster path', fr: 'part des entrées de test sur un chemin de clusters de leur classe', bounds: share, format: 'percent', scope: 'model', aggregate: 'mean', read: (run) => ownPathShare(run), single: overTest },
-  { id: 'specificMatch', label: 'share of test inputs whose specific path is most like their class’s', fr: 'part des entrées de test dont le chemin spécifique ressemble le plus à celui de leur classe', bounds: share, format: 'percent', scope: 'model', aggregate: 'mean', read: (run) => run.paths.specificMatch, single: overTest },
+  {
+    id: 'predictedShare',
+    label: 'share of unseen inputs predicted as the class',
+    fr: 'part des entrées inconnues prédites dans la classe',
+    bounds: share,
+    format: 'percent',
+    scope: 'probe-class',
+    aggregate: 'mean',
+    read: (run, key) => probeOf(run, key)?.predicted.find((p) => p.label === key.class)?.share ?? null,
+    single: overProbe,
+  },
+  {
+    id: 'seenPathShare',
+    label: 'share of unseen inputs on a whole cluster path seen in training',
+    fr: 'part des entrées inconnues sur un chemin de clusters vu à l’entraînement',
+    bounds: share,
+    format: 'percent',
+    scope: 'probe',
+    aggregate: 'mean',
+    read: (run, key) => probeOf(run, key)?.seenPathShare ?? null,
+    single: overProbe,
+  },
+  {
+    id: 'auc:msp',
+    label: 'maximum softmax probability',
+    fr: 'probabilité softmax maximale',
+    bounds: share,
+    format: 'decimal3',
+    scope: 'probe',
+    aggregate: 'mean',
+    read: (run, key) => probeOf(run, key)?.baselines.msp ?? null,
+  },
+  {
+    id: 'auc:energy',
+    label: 'energy score',
+    fr: 'score d’énergie',
+    bounds: share,
+    format: 'decimal3',
+    scope: 'probe',
+    aggregate: 'mean',
+    read: (run, key) => probeOf(run, key)?.baselines.energy ?? null,
+  },
+  {
+    id: 'auc:pathRarity',
+    label: 'cluster-path rarity',
+    fr: 'rareté du chemin de clusters',
+    bounds: share,
+    format: 'decimal3',
+    scope: 'probe',
+    aggregate: 'mean',
+    read: (run, key) => probeOf(run, key)?.baselines.pathRarity ?? null,
+  },
+  {
+    id: 'testAccuracy',
+    label: 'model test accuracy',
+    fr: 'exactitude du modèle en test',
+    bounds: share,
+    format: 'percent',
+    scope: 'model',
+    aggregate: 'mean',
+    read: (run) => run.training.testAccuracy,
+    single: overTest,
+  },
+  {
+    id: 'ownPathShare',
+    label: 'share of test inputs on their own class’s cluster path',
+    fr: 'part des entrées de test sur un chemin de clusters de leur classe',
+    bounds: share,
+    format: 'percent',
+    scope: 'model',
+    aggregate: 'mean',
+    read: (run) => ownPathShare(run),
+    single: overTest,
+  },
+  {
+    id: 'specificMatch',
+    label: 'share of test inputs whose specific path is most like their class’s',
+    fr: 'part des entrées de test dont le chemin spécifique ressemble le plus à celui de leur classe',
+    bounds: share,
+    format: 'percent',
+    scope: 'model',
+    aggregate: 'mean',
+    read: (run) => run.paths.specificMatch,
+    single: overTest,
+  },
 ];
 
 function probeOf(run: SeedRun, key: Key) {
@@ -232,8 +334,14 @@ export function statisticsTable(runs: SeedRun[], counts: Counts, classes: number
 }
 
 /** The stored entry of a statistic, by layer name, probe and class (null where it has none). */
-export function storedStat(r: Pick<Result, 'statistics'>, id: string, where: { layer?: string | null; probe?: number | null; class?: number | null } = {}): Result['statistics'][number] | undefined {
-  return r.statistics.find((s) => s.statistic === id && s.layer === (where.layer ?? null) && s.probe === (where.probe ?? null) && s.class === (where.class ?? null));
+export function storedStat(
+  r: Pick<Result, 'statistics'>,
+  id: string,
+  where: { layer?: string | null; probe?: number | null; class?: number | null } = {},
+): Result['statistics'][number] | undefined {
+  return r.statistics.find(
+    (s) => s.statistic === id && s.layer === (where.layer ?? null) && s.probe === (where.probe ?? null) && s.class === (where.class ?? null),
+  );
 }
 
 /** How a stored statistic is cited in a fact's `source`: `statistics[id|layer|probe|class]`. */

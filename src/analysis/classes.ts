@@ -74,7 +74,11 @@ function cosineDistance(a: ArrayLike<number>, b: ArrayLike<number>): number {
  * next layer, after Effective Path), how the classes differ, and whether the
  * difference beats shuffled labels.
  */
-export function classSignatures(ctx: Context, layerIndex: number, hiddenIndex: number): Pick<LayerStats, 'classes' | 'pairs' | 'permutation' | 'classDistance' | 'noSpecificPath'> {
+export function classSignatures(
+  ctx: Context,
+  layerIndex: number,
+  hiddenIndex: number,
+): Pick<LayerStats, 'classes' | 'pairs' | 'permutation' | 'classDistance' | 'noSpecificPath'> {
   const layer = ctx.acts.layers[layerIndex];
   const skip = noSpecificPath(layer);
   const weight = skip ? null : outgoingWeight(ctx.kernels[hiddenIndex], layer.units);
@@ -82,7 +86,12 @@ export function classSignatures(ctx: Context, layerIndex: number, hiddenIndex: n
   const classes = ctx.data.classes.map((label) => {
     const rows = ctx.rows.train.filter((r) => ctx.labels[r] === label);
     const p = classProfile(layer, rows);
-    const specific = weight ? coveringSet(Array.from(p.meanAbs, (v, j) => v * weight[j]), coverage) : { neurons: [], share: 0 };
+    const specific = weight
+      ? coveringSet(
+          Array.from(p.meanAbs, (v, j) => v * weight[j]),
+          coverage,
+        )
+      : { neurons: [], share: 0 };
     const byActivation = Array.from(p.meanAbs, (v, j) => [v, j] as const).sort((a, b) => b[0] - a[0] || a[1] - b[1]);
     return {
       label,
@@ -96,7 +105,12 @@ export function classSignatures(ctx: Context, layerIndex: number, hiddenIndex: n
   const pairs = [];
   for (let a = 0; a < classes.length; a++)
     for (let b = a + 1; b < classes.length; b++)
-      pairs.push({ a: classes[a].label, b: classes[b].label, cosine: cosineDistance(classes[a].mean, classes[b].mean), jaccard: skip ? null : jaccard(classes[a].specific, classes[b].specific) });
+      pairs.push({
+        a: classes[a].label,
+        b: classes[b].label,
+        cosine: cosineDistance(classes[a].mean, classes[b].mean),
+        jaccard: skip ? null : jaccard(classes[a].specific, classes[b].specific),
+      });
   // The test is run on held-out inputs: on the training inputs, which the
   // network was fitted to separate, it would be significant by construction.
   const rows = ctx.rows.test;
@@ -128,7 +142,10 @@ export function noSpecificPath(layer: LayerActivations): string | null {
  * test inputs whose most similar class path is their own class's (null when
  * no layer has specific paths).
  */
-export function specificPathMatch(ctx: Context, layers: { layerIndex: number; hiddenIndex: number; classes: { label: number; specific: number[] }[] }[]): number | null {
+export function specificPathMatch(
+  ctx: Context,
+  layers: { layerIndex: number; hiddenIndex: number; classes: { label: number; specific: number[] }[] }[],
+): number | null {
   const perLayer = layers.filter((l) => !noSpecificPath(ctx.acts.layers[l.layerIndex]));
   if (perLayer.length === 0) return null;
   const { coverage } = ctx.spec.analysis;
@@ -139,7 +156,10 @@ export function specificPathMatch(ctx: Context, layers: { layerIndex: number; hi
     perLayer.forEach((l, li) => {
       const layer = ctx.acts.layers[l.layerIndex];
       const d = layer.units;
-      const own = coveringSet(Array.from({ length: d }, (_, j) => Math.abs(layer.values[r * d + j]) * weights[li][j]), coverage).neurons;
+      const own = coveringSet(
+        Array.from({ length: d }, (_, j) => Math.abs(layer.values[r * d + j]) * weights[li][j]),
+        coverage,
+      ).neurons;
       l.classes.forEach((c, ci) => (score[ci] += jaccard(own, c.specific)));
     });
     let best = 0;

@@ -27,7 +27,16 @@ export function makeContext(spec: ExperimentSpec, data: Dataset, acts: Activatio
   const lookup = new Map(data.classes.map((c, i) => [c, i]));
   const classIndex = labels.map((l) => lookup.get(l) ?? -1) as Int32Array;
   const range = ([a, b]: [number, number]) => Array.from({ length: b - a }, (_, i) => a + i);
-  return { spec, data, acts, sigs, labels, classIndex, rows: { train: range(acts.ranges.train), test: range(acts.ranges.test), probe: range(acts.ranges.probe) }, kernels };
+  return {
+    spec,
+    data,
+    acts,
+    sigs,
+    labels,
+    classIndex,
+    rows: { train: range(acts.ranges.train), test: range(acts.ranges.test), probe: range(acts.ranges.probe) },
+    kernels,
+  };
 }
 
 /** The rows of `layer` at `rows`, as one packed matrix. */
@@ -38,7 +47,13 @@ export function gather(layer: LayerActivations, rows: number[]): Float32Array {
 }
 
 /** At most `n` of `rows` (a seeded choice when there are more), with their activations and class indices. */
-export function subset(layer: LayerActivations, rows: number[], classIndex: Int32Array, n: number, seed: number): { rows: number[]; x: Float32Array; y: Int32Array } {
+export function subset(
+  layer: LayerActivations,
+  rows: number[],
+  classIndex: Int32Array,
+  n: number,
+  seed: number,
+): { rows: number[]; x: Float32Array; y: Int32Array } {
   const chosen = seededSample(rows, n, seed);
   return { rows: chosen, x: gather(layer, chosen), y: pick(classIndex, chosen) };
 }

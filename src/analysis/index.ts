@@ -43,7 +43,14 @@ function timed<T>(parts: Record<string, number> | undefined, name: string, work:
 }
 
 /** Every statistic of one seed's model: the three questions, layer by layer. */
-export function analyse(spec: ExperimentSpec, data: Dataset, acts: Activations, sigs: Signatures, kernels: Float32Array[], options: AnalyseOptions): SeedAnalysis & { separations: Map<string, Separation>; scores: Scores[] } {
+export function analyse(
+  spec: ExperimentSpec,
+  data: Dataset,
+  acts: Activations,
+  sigs: Signatures,
+  kernels: Float32Array[],
+  options: AnalyseOptions,
+): SeedAnalysis & { separations: Map<string, Separation>; scores: Scores[] } {
   const ctx = makeContext(spec, data, acts, sigs, kernels);
   const paths = analysePaths(data, acts, sigs, ctx.labels, spec.analysis.topPaths);
   const probes = analyseProbes(data, acts, sigs, ctx.labels, spec.analysis.topPaths);
@@ -57,16 +64,35 @@ export function analyse(spec: ExperimentSpec, data: Dataset, acts: Activations, 
     const sep = options.reuse?.get(layer.name) ?? separation(ctx, li, sig, t);
     separations.set(layer.name, sep);
     const clusters = composition(sig.assignments, ctx.labels);
-    const q2Stats = layer.kind === 'hidden' ? t('signatures', () => classSignatures(ctx, li, hiddenIndex)) : { classes: [], pairs: [], permutation: null, classDistance: null };
+    const q2Stats =
+      layer.kind === 'hidden'
+        ? t('signatures', () => classSignatures(ctx, li, hiddenIndex))
+        : { classes: [], pairs: [], permutation: null, classDistance: null };
     if (layer.kind === 'hidden') q2.push({ layerIndex: li, hiddenIndex: hiddenIndex++, classes: q2Stats.classes });
     const reduction = layer.reduction ? { reduction: layer.reduction } : {};
-    return { name: layer.name, kind: layer.kind, units: layer.units, k: sig.k, kScores: sig.kScores, inertia: sig.inertia, ...sep, clusters, ...ood.perLayer[li], ...q2Stats, ...reduction };
+    return {
+      name: layer.name,
+      kind: layer.kind,
+      units: layer.units,
+      k: sig.k,
+      kScores: sig.kScores,
+      inertia: sig.inertia,
+      ...sep,
+      clusters,
+      ...ood.perLayer[li],
+      ...q2Stats,
+      ...reduction,
+    };
   });
   const predicted = predictions(acts);
   return {
     layers,
     cka: t('cka', () => ckaMatrix(acts, ctx.rows.test, spec.analysis.seed)),
-    paths: { ...paths, stats: pathStats(sigs, ctx.labels, [...ctx.rows.train, ...ctx.rows.test], predicted, data.classes), specificMatch: t('signatures', () => specificPathMatch(ctx, q2)) },
+    paths: {
+      ...paths,
+      stats: pathStats(sigs, ctx.labels, [...ctx.rows.train, ...ctx.rows.test], predicted, data.classes),
+      specificMatch: t('signatures', () => specificPathMatch(ctx, q2)),
+    },
     probes: probes.map((p) => ({ ...p, baselines: t('baselines', () => baselineAucs(ctx, p.label)) })),
     oodCurves: ood.curves,
     oodCovariance: ood.covariance,

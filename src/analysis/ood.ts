@@ -52,7 +52,10 @@ function histogram(test: number[], probe: number[]): SeedRun['oodCurves'][number
   const hi = all[Math.floor(0.99 * (all.length - 1))] ?? 1;
   const width = (hi - lo) / BINS || 1;
   const out: SeedRun['oodCurves'][number]['histogram'] = [];
-  for (const [group, values] of [['test', test], ['probe', probe]] as const) {
+  for (const [group, values] of [
+    ['test', test],
+    ['probe', probe],
+  ] as const) {
     const counts = new Array(BINS).fill(0);
     for (const v of values) counts[Math.min(BINS - 1, Math.max(0, Math.floor((v - lo) / width)))]++;
     counts.forEach((c, b) => out.push({ group, x0: lo + b * width, x1: lo + (b + 1) * width, share: values.length ? c / values.length : 0 }));
@@ -76,7 +79,17 @@ const round = (v: number) => Number(v.toPrecision(6));
  * those AUCs (they are measured on the same inputs); and where probe paths
  * first leave the paths seen in training.
  */
-export function outOfDistribution(ctx: Context, withCurves: boolean, inputScores?: Map<string, Scores>, time: Time = (_, work) => work()): { perLayer: Pick<LayerStats, 'ood' | 'leftPaths' | 'mahalanobisShrinkage'>[]; curves: SeedRun['oodCurves']; covariance: SeedRun['oodCovariance']; scores: Scores[] } {
+export function outOfDistribution(
+  ctx: Context,
+  withCurves: boolean,
+  inputScores?: Map<string, Scores>,
+  time: Time = (_, work) => work(),
+): {
+  perLayer: Pick<LayerStats, 'ood' | 'leftPaths' | 'mahalanobisShrinkage'>[];
+  curves: SeedRun['oodCurves'];
+  covariance: SeedRun['oodCovariance'];
+  scores: Scores[];
+} {
   const test = ctx.rows.test;
   const probeLabels = ctx.data.probes;
   const queries = [...test, ...ctx.rows.probe];
@@ -103,7 +116,10 @@ export function outOfDistribution(ctx: Context, withCurves: boolean, inputScores
             score,
             auc,
             roc: thin(rocCurve(values, positive), ROC_POINTS).map((p) => ({ fpr: p.fpr, tpr: p.tpr })),
-            histogram: histogram([...test.keys()].map((i) => scores[score][i]), probeIdx.map((i) => scores[score][i])),
+            histogram: histogram(
+              [...test.keys()].map((i) => scores[score][i]),
+              probeIdx.map((i) => scores[score][i]),
+            ),
           });
         }
       }

@@ -41,7 +41,13 @@ export function topPaths(sigs: Signatures, rows: number[], top: number) {
 }
 
 /** Question 2, first cut: the paths each class takes, and whether they are its own. */
-export function analysePaths(data: Dataset, acts: Activations, sigs: Signatures, labels: Int32Array, top: number): Omit<SeedRun['paths'], 'stats' | 'specificMatch'> {
+export function analysePaths(
+  data: Dataset,
+  acts: Activations,
+  sigs: Signatures,
+  labels: Int32Array,
+  top: number,
+): Omit<SeedRun['paths'], 'stats' | 'specificMatch'> {
   const training = trainingPathCounts(sigs, labels, acts);
   const rowsOf = (label: number) => labels.reduce<number[]>((rows, l, i) => (l === label ? (rows.push(i), rows) : rows), []);
   const byClass = [

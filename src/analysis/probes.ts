@@ -7,7 +7,13 @@ import { wilson } from '../stats/interval.ts';
 import { pathKey, topPaths, trainingPathCounts } from './paths.ts';
 
 /** Question 3, first cut: what the model makes of inputs of a class it never saw. */
-export function analyseProbes(data: Dataset, acts: Activations, sigs: Signatures, labels: Int32Array, top: number): Omit<SeedRun['probes'][number], 'baselines'>[] {
+export function analyseProbes(
+  data: Dataset,
+  acts: Activations,
+  sigs: Signatures,
+  labels: Int32Array,
+  top: number,
+): Omit<SeedRun['probes'][number], 'baselines'>[] {
   const training = trainingPathCounts(sigs, labels, acts);
   const seen = (i: number) => [...(training.get(pathKey(sigs.paths[i])) ?? new Map<number, number>()).values()].reduce((a, b) => a + b, 0);
   const probs = outputOf(acts);

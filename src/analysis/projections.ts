@@ -26,7 +26,10 @@ export const UMAP_SETTINGS = { neighbours: 15, epochs: 200, minDist: 0.1 };
 export function projectionRows(ctx: Context, perClass = PROJECTION_PER_CLASS): number[] {
   const random = seededRandom(ctx.spec.analysis.seed * 7919 + 211);
   const byLabel = new Map<string, number[]>();
-  for (const [split, rows] of [['test', ctx.rows.test], ['probe', ctx.rows.probe]] as const)
+  for (const [split, rows] of [
+    ['test', ctx.rows.test],
+    ['probe', ctx.rows.probe],
+  ] as const)
     for (const r of rows) {
       const key = `${split} ${ctx.labels[r]}`;
       if (!byLabel.has(key)) byLabel.set(key, []);

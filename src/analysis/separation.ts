@@ -29,7 +29,12 @@ export interface Separation {
 export const PROBE_C = 1;
 
 /** Question 1 at one layer: do its clusters, and its geometry, follow the labels? */
-export function separation(ctx: Context, layerIndex: number, sig: LayerSignatures, time: <T>(part: string, work: () => T) => T = (_, work) => work()): Separation {
+export function separation(
+  ctx: Context,
+  layerIndex: number,
+  sig: LayerSignatures,
+  time: <T>(part: string, work: () => T) => T = (_, work) => work(),
+): Separation {
   const layer = ctx.acts.layers[layerIndex];
   const { train, test } = ctx.rows;
   const { analysis } = ctx.spec;
@@ -48,7 +53,8 @@ export function separation(ctx: Context, layerIndex: number, sig: LayerSignature
   try {
     probe = time('probe', () => fitLogistic(fit.x, fit.rows.length, layer.units, fit.y, ctx.data.classes.length, { c: PROBE_C }));
   } catch (err) {
-    if (err instanceof NotConverged) throw new Error(`the linear probe at ${layer.name} did not converge (${err.message}): its accuracy would not be the layer's`);
+    if (err instanceof NotConverged)
+      throw new Error(`the linear probe at ${layer.name} did not converge (${err.message}): its accuracy would not be the layer's`);
     throw err;
   }
   const reference = subset(layer, train, ctx.classIndex, KNN_REFERENCE, analysis.seed + 17);

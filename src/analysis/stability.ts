@@ -76,20 +76,34 @@ export function stability(models: SeedModel[], rows: number[], seed: number): Re
       return x;
     });
     // Each model's self-similarity is computed once for all its pairs.
-    const ckaBetween = linearCkaMatrix(matrices.map((x) => ({ x, d: layer.units })), rows.length, seed);
+    const ckaBetween = linearCkaMatrix(
+      matrices.map((x) => ({ x, d: layer.units })),
+      rows.length,
+      seed,
+    );
     for (let a = 0; a < models.length; a++)
       for (let b = a + 1; b < models.length; b++) {
         const sa = models[a].sigs.layers[li].assignments;
         const sb = models[b].sigs.layers[li].assignments;
-        clusterAri.push(ari(Int32Array.from(rows, (r) => sa[r]), Int32Array.from(rows, (r) => sb[r])));
+        clusterAri.push(
+          ari(
+            Int32Array.from(rows, (r) => sa[r]),
+            Int32Array.from(rows, (r) => sb[r]),
+          ),
+        );
         pathAri.push(ari(pathIds[a], pathIds[b]));
         cka.push(ckaBetween[a][b]);
         overlap.push(matchedOverlap(sa, sb, rows));
       }
     const n = models.length;
     const [ariB, pathB, overlapB, ckaB] = AGREEMENT.map((m) => [...m.bounds] as [number, number]);
-    out.push({ layer: layer.name, clusterAri: across(clusterAri, n, ariB), pathAri: across(pathAri, n, pathB), cka: across(cka, n, ckaB), matchedOverlap: across(overlap, n, overlapB) });
+    out.push({
+      layer: layer.name,
+      clusterAri: across(clusterAri, n, ariB),
+      pathAri: across(pathAri, n, pathB),
+      cka: across(cka, n, ckaB),
+      matchedOverlap: across(overlap, n, overlapB),
+    });
   });
   return out;
 }
-

@@ -18,13 +18,23 @@ export function idxFolderOf(input: Pick<DataInput, 'folder' | 'prefix'>, baseDir
   let folder = folders.get(key);
   if (!folder) {
     if (!existsSync(dir)) {
-      const debian = dir.startsWith('/usr/share/datasets/fashion-mnist') ? ' It is where `apt-get install dataset-fashion-mnist` (Debian) puts Fashion-MNIST.' : '';
-      throw new MissingData('dataset.folder', `the folder ${dir} does not exist on this machine.${debian}`, `Install the dataset there, or point dataset.folder at a folder of IDX files (train-images-idx3-ubyte[.gz], train-labels-idx1-ubyte[.gz] and their t10k- counterparts).`);
+      const debian = dir.startsWith('/usr/share/datasets/fashion-mnist')
+        ? ' It is where `apt-get install dataset-fashion-mnist` (Debian) puts Fashion-MNIST.'
+        : '';
+      throw new MissingData(
+        'dataset.folder',
+        `the folder ${dir} does not exist on this machine.${debian}`,
+        `Install the dataset there, or point dataset.folder at a folder of IDX files (train-images-idx3-ubyte[.gz], train-labels-idx1-ubyte[.gz] and their t10k- counterparts).`,
+      );
     }
     try {
       folder = loadIdxFolder(dir, input.prefix);
     } catch (e) {
-      throw new FieldError('dataset.folder', (e as Error).message, 'Point dataset.folder at a folder of IDX files (train-images-idx3-ubyte[.gz], train-labels-idx1-ubyte[.gz] and their t10k- counterparts), whole and readable.');
+      throw new FieldError(
+        'dataset.folder',
+        (e as Error).message,
+        'Point dataset.folder at a folder of IDX files (train-images-idx3-ubyte[.gz], train-labels-idx1-ubyte[.gz] and their t10k- counterparts), whole and readable.',
+      );
     }
     folders.set(key, folder);
   }
@@ -39,15 +49,30 @@ function rowsOf(split: IdxSplit, classes: number[], cap: number, seed: number, w
   const out: number[] = [];
   for (const c of classes) {
     const rows = byClass.get(c)!;
-    if (rows.length === 0) throw new FieldError(field, `class ${c} has no input in ${where} (${split.files.labels})`, `Use classes that the dataset's labels hold (labels found: ${[...new Set(labels)].sort((a, b) => a - b).join(', ')}).`);
-    if (rows.length < 2 && field === 'dataset.classes') throw new FieldError(field, `class ${c} has only ${rows.length} input in ${where}: too few to train or test on`, 'Drop the class, or use a dataset with more of it.');
+    if (rows.length === 0)
+      throw new FieldError(
+        field,
+        `class ${c} has no input in ${where} (${split.files.labels})`,
+        `Use classes that the dataset's labels hold (labels found: ${[...new Set(labels)].sort((a, b) => a - b).join(', ')}).`,
+      );
+    if (rows.length < 2 && field === 'dataset.classes')
+      throw new FieldError(
+        field,
+        `class ${c} has only ${rows.length} input in ${where}: too few to train or test on`,
+        'Drop the class, or use a dataset with more of it.',
+      );
     out.push(...(shuffle(rows, seededRandom(seed * 1009 + c)) as number[]).slice(0, cap));
   }
   return shuffle(out, seededRandom(seed + 7)) as number[];
 }
 
 function toSplit(split: IdxSplit, rows: number[]): Split {
-  return { x: unitRows(split.images, rows), labels: Int32Array.from(rows, (r) => split.labels.labels[r]), sourceIndex: Int32Array.from(rows), count: rows.length };
+  return {
+    x: unitRows(split.images, rows),
+    labels: Int32Array.from(rows, (r) => split.labels.labels[r]),
+    sourceIndex: Int32Array.from(rows),
+    count: rows.length,
+  };
 }
 
 export function loadIdxData(input: DataInput, baseDir: string): Dataset {

@@ -142,7 +142,9 @@ export function loadIdxFolder(dir: string, prefix = ''): IdxFolder {
   const train = loadSplit(dir, stems(['train'], 'images-idx3-ubyte'), stems(['train'], 'labels-idx1-ubyte'));
   const test = loadSplit(dir, stems(['t10k', 'test'], 'images-idx3-ubyte'), stems(['t10k', 'test'], 'labels-idx1-ubyte'));
   if (test.images.rows !== train.images.rows || test.images.cols !== train.images.cols) {
-    throw new Error(`${test.files.images}: images of ${test.images.rows}×${test.images.cols}, but ${train.images.rows}×${train.images.cols} in ${train.files.images}`);
+    throw new Error(
+      `${test.files.images}: images of ${test.images.rows}×${test.images.cols}, but ${train.images.rows}×${train.images.cols} in ${train.files.images}`,
+    );
   }
   const identity = [train, test].flatMap((s) => [`${s.files.images}:${s.digests.images}`, `${s.files.labels}:${s.digests.labels}`]).join(' ');
   return { dir, train, test, identity };

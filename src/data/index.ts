@@ -29,7 +29,10 @@ function toSplit(rows: Row[]): Split {
 /** A seeded choice of up to `n` images of one digit, in shuffled order. */
 function pick(digit: number, n: number, seed: number): Row[] {
   const { count } = loadDigit(digit);
-  const order = shuffle(Array.from({ length: count }, (_, i) => i), seededRandom(seed * 1009 + digit)) as number[];
+  const order = shuffle(
+    Array.from({ length: count }, (_, i) => i),
+    seededRandom(seed * 1009 + digit),
+  ) as number[];
   return order.slice(0, Math.min(n, count)).map((index) => ({ digit, index }));
 }
 
@@ -46,7 +49,11 @@ export function loadData(input: DataInput, baseDir = process.cwd()): Dataset {
     const rows = pick(digit, input.samplesPerClass, input.seed);
     const nTest = Math.max(1, Math.round(rows.length * input.testFraction));
     if (rows.length - nTest < 2) {
-      throw new FieldError('dataset.testFraction', `holds out ${nTest} of the ${rows.length} inputs of class ${digit}, leaving ${rows.length - nTest} to train on`, 'Lower dataset.testFraction or raise dataset.samplesPerClass so that each class keeps at least two training inputs.');
+      throw new FieldError(
+        'dataset.testFraction',
+        `holds out ${nTest} of the ${rows.length} inputs of class ${digit}, leaving ${rows.length - nTest} to train on`,
+        'Lower dataset.testFraction or raise dataset.samplesPerClass so that each class keeps at least two training inputs.',
+      );
     }
     test.push(...rows.slice(0, nTest));
     train.push(...rows.slice(nTest));

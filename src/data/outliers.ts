@@ -24,7 +24,11 @@ export function outlierFolder(choice: OutlierChoice): string | null {
   const dir = fashionDir();
   const present = existsSync(join(dir, 't10k-images-idx3-ubyte.gz')) || existsSync(join(dir, 't10k-images-idx3-ubyte'));
   if (present) return dir;
-  throw new MissingData('dataset.outliers', `Fashion-MNIST is not installed in ${dir}`, 'Install it with `apt-get install dataset-fashion-mnist` (Debian), or set CHEMINS_FASHION_MNIST to a folder holding t10k-images-idx3-ubyte[.gz]; or set dataset.outliers: none for a study without far outliers.');
+  throw new MissingData(
+    'dataset.outliers',
+    `Fashion-MNIST is not installed in ${dir}`,
+    'Install it with `apt-get install dataset-fashion-mnist` (Debian), or set CHEMINS_FASHION_MNIST to a folder holding t10k-images-idx3-ubyte[.gz]; or set dataset.outliers: none for a study without far outliers.',
+  );
 }
 
 const IMAGES = 't10k-images-idx3-ubyte';
@@ -60,7 +64,10 @@ function testImages(dir: string): IdxImages {
 export function loadOutliers(dir: string, count: number, seed: number): { x: Float32Array; sourceIndex: Int32Array } {
   const images = testImages(dir);
   const total = images.count;
-  const order = shuffle(Array.from({ length: total }, (_, i) => i), seededRandom(seed * 7919 + 13)) as number[];
+  const order = shuffle(
+    Array.from({ length: total }, (_, i) => i),
+    seededRandom(seed * 7919 + 13),
+  ) as number[];
   const chosen = order.slice(0, Math.min(count, total));
   return { x: unitRows(images, chosen), sourceIndex: Int32Array.from(chosen) };
 }

@@ -1,7 +1,5 @@
 import type * as tfjs from '@tensorflow/tfjs';
-import type {
-  Conv2DBackpropFilterAttrs, Conv2DBackpropInputAttrs, KernelFunc, MaxPoolGradAttrs, TensorInfo,
-} from '@tensorflow/tfjs';
+import type { Conv2DBackpropFilterAttrs, Conv2DBackpropInputAttrs, KernelFunc, MaxPoolGradAttrs, TensorInfo } from '@tensorflow/tfjs';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 
 // Kernels that training a small CNN needs and @tensorflow/tfjs-backend-wasm
@@ -22,7 +20,9 @@ function matMul(tf: Tf, backend: BackendWasm, a: TensorInfo, b: TensorInfo): Ten
   const kernel = tf.getKernel('BatchMatMul', 'wasm');
   if (!kernel) throw new Error('the wasm backend has no BatchMatMul kernel');
   return kernel.kernelFunc({
-    inputs: { a, b }, backend, attrs: { transposeA: false, transposeB: false },
+    inputs: { a, b },
+    backend,
+    attrs: { transposeA: false, transposeB: false },
   }) as TensorInfo;
 }
 
@@ -39,14 +39,19 @@ function conv2DBackpropFilter(tf: Tf): KernelFunc {
   return ({ inputs, backend, attrs }) => {
     const wasm = backend as BackendWasm;
     const { x, dy } = inputs as { x: TensorInfo; dy: TensorInfo };
-    const { strides, pad, dataFormat, dimRoundingMode, filterShape } =
-      attrs as unknown as Conv2DBackpropFilterAttrs;
+    const { strides, pad, dataFormat, dimRoundingMode, filterShape } = attrs as unknown as Conv2DBackpropFilterAttrs;
     checkFloatNhwc('Conv2DBackpropFilter', dataFormat, x, dy);
     const info = tf.backend_util.computeConv2DInfo(
-      x.shape as [number, number, number, number], filterShape, strides, 1, pad,
-      dimRoundingMode, false, 'channelsLast');
-    const { batchSize, inHeight, inWidth, inChannels, outHeight, outWidth, outChannels,
-      filterHeight, filterWidth, strideHeight, strideWidth } = info;
+      x.shape as [number, number, number, number],
+      filterShape,
+      strides,
+      1,
+      pad,
+      dimRoundingMode,
+      false,
+      'channelsLast',
+    );
+    const { batchSize, inHeight, inWidth, inChannels, outHeight, outWidth, outChannels, filterHeight, filterWidth, strideHeight, strideWidth } = info;
     const { top, left } = info.padInfo;
     const rows = batchSize * outHeight * outWidth;
     const depth = filterHeight * filterWidth * inChannels;
@@ -65,8 +70,7 @@ function conv2DBackpropFilter(tf: Tf): KernelFunc {
         // Output columns whose tap lands inside the input, so the copy loop
         // below needs no bounds test.
         const owStart = Math.min(outWidth, Math.max(0, Math.ceil((left - kw) / strideWidth)));
-        const owEnd = Math.max(owStart, Math.min(outWidth,
-          Math.ceil((inWidth + left - kw) / strideWidth)));
+        const owEnd = Math.max(owStart, Math.min(outWidth, Math.ceil((inWidth + left - kw) / strideWidth)));
         for (let c = 0; c < inChannels; c++) {
           for (let n = 0; n < batchSize; n++) {
             const xBatch = n * inHeight * rowStride + c + (kw - left) * inChannels;
@@ -102,14 +106,19 @@ function conv2DBackpropInput(tf: Tf): KernelFunc {
   return ({ inputs, backend, attrs }) => {
     const wasm = backend as BackendWasm;
     const { dy, filter } = inputs as { dy: TensorInfo; filter: TensorInfo };
-    const { strides, pad, dataFormat, dimRoundingMode, inputShape } =
-      attrs as unknown as Conv2DBackpropInputAttrs;
+    const { strides, pad, dataFormat, dimRoundingMode, inputShape } = attrs as unknown as Conv2DBackpropInputAttrs;
     checkFloatNhwc('Conv2DBackpropInput', dataFormat, dy, filter);
     const info = tf.backend_util.computeConv2DInfo(
-      inputShape, filter.shape as [number, number, number, number], strides, 1, pad,
-      dimRoundingMode, false, 'channelsLast');
-    const { batchSize, inHeight, inWidth, inChannels, outHeight, outWidth, outChannels,
-      filterHeight, filterWidth, strideHeight, strideWidth } = info;
+      inputShape,
+      filter.shape as [number, number, number, number],
+      strides,
+      1,
+      pad,
+      dimRoundingMode,
+      false,
+      'channelsLast',
+    );
+    const { batchSize, inHeight, inWidth, inChannels, outHeight, outWidth, outChannels, filterHeight, filterWidth, strideHeight, strideWidth } = info;
     const { top, left } = info.padInfo;
     const rows = batchSize * outHeight * outWidth;
     const depth = filterHeight * filterWidth * inChannels;
@@ -169,11 +178,8 @@ function maxPoolGrad(tf: Tf): KernelFunc {
     const { dy, input } = inputs as { dy: TensorInfo; input: TensorInfo };
     const { filterSize, strides, pad, dimRoundingMode } = attrs as unknown as MaxPoolGradAttrs;
     checkFloatNhwc('MaxPoolGrad', undefined, input, dy);
-    const info = tf.backend_util.computePool2DInfo(
-      input.shape as [number, number, number, number], filterSize, strides, 1, pad,
-      dimRoundingMode);
-    const { batchSize, inHeight, inWidth, inChannels, outHeight, outWidth,
-      filterHeight, filterWidth, strideHeight, strideWidth } = info;
+    const info = tf.backend_util.computePool2DInfo(input.shape as [number, number, number, number], filterSize, strides, 1, pad, dimRoundingMode);
+    const { batchSize, inHeight, inWidth, inChannels, outHeight, outWidth, filterHeight, filterWidth, strideHeight, strideWidth } = info;
     const { top, left } = info.padInfo;
     const dxInfo = wasm.makeOutput(input.shape, 'float32');
     const dx = wasm.typedArrayFromHeap(dxInfo) as Float32Array;
@@ -223,9 +229,7 @@ const ours = new WeakSet<KernelFunc>();
 
 /** Registers, once, the wasm kernels that CNN training lacks, or has wrong or slow. */
 export function registerMissingWasmKernels(tf: Tf): void {
-  const missing: Array<[string, KernelFunc]> = [
-    ['Conv2DBackpropFilter', conv2DBackpropFilter(tf)],
-  ];
+  const missing: Array<[string, KernelFunc]> = [['Conv2DBackpropFilter', conv2DBackpropFilter(tf)]];
   for (const [kernelName, kernelFunc] of missing) {
     if (!tf.getKernel(kernelName, 'wasm')) {
       ours.add(kernelFunc);

@@ -67,7 +67,11 @@ export function renderDetail(root: HTMLElement, view: SeedView, row: number, spr
     h('dt', {}, say('Split', 'Partition')),
     h('dd', {}, split),
     h('dt', {}, say('Predicted', 'Prédite')),
-    h('dd', {}, `${name(predicted)} ${say('at', 'à')} ${pct(view.probability(row, ci))}${trained ? (predicted === label ? say(' (right)', ' (juste)') : say(' (wrong)', ' (fausse)')) : ''}`),
+    h(
+      'dd',
+      {},
+      `${name(predicted)} ${say('at', 'à')} ${pct(view.probability(row, ci))}${trained ? (predicted === label ? say(' (right)', ' (juste)') : say(' (wrong)', ' (fausse)')) : ''}`,
+    ),
     h('dt', {}, say('Seed', 'Graine')),
     h('dd', {}, String(view.seed.seed)),
   );
@@ -102,19 +106,35 @@ export function renderDetail(root: HTMLElement, view: SeedView, row: number, spr
       {},
       h('th', { scope: 'col' }, say('Layer', 'Couche')),
       h('th', { scope: 'col' }, say('This input', 'Cette entrée')),
-      h('th', { scope: 'col' }, `${say(`${name(label)}'s most common cluster path`, `Chemin de clusters le plus fréquent de ${name(label)}`)}${own ? ` (${own.count} ${say('of', 'sur')} ${own.total})` : ''}`),
+      h(
+        'th',
+        { scope: 'col' },
+        `${say(`${name(label)}'s most common cluster path`, `Chemin de clusters le plus fréquent de ${name(label)}`)}${own ? ` (${own.count} ${say('of', 'sur')} ${own.total})` : ''}`,
+      ),
     );
-    if (theirs) head.append(h('th', { scope: 'col' }, `${say(`${name(predicted)}'s most common cluster path`, `Chemin de clusters le plus fréquent de ${name(predicted)}`)} (${theirs.count} ${say('of', 'sur')} ${theirs.total})`));
+    if (theirs)
+      head.append(
+        h(
+          'th',
+          { scope: 'col' },
+          `${say(`${name(predicted)}'s most common cluster path`, `Chemin de clusters le plus fréquent de ${name(predicted)}`)} (${theirs.count} ${say('of', 'sur')} ${theirs.total})`,
+        ),
+      );
     const body = hidden.map((layer, i) => {
       const tr = h('tr', {}, h('th', { scope: 'row' }, layerText(layer)), h('td', { class: 'mono' }, `c${mine[i]}`));
       for (const p of [own, theirs]) {
         if (p === theirs && !theirs) continue;
         const c = p?.path[i];
-        tr.append(h('td', { class: c === mine[i] ? 'mono same' : 'mono' }, c === undefined ? '—' : `c${c}${c === mine[i] ? say(' (same)', ' (le même)') : ''}`));
+        tr.append(
+          h('td', { class: c === mine[i] ? 'mono same' : 'mono' }, c === undefined ? '—' : `c${c}${c === mine[i] ? say(' (same)', ' (le même)') : ''}`),
+        );
       }
       return tr;
     });
-    sections.push(h('h3', {}, say('Cluster path', 'Chemin de clusters')), wrap(say('The cluster path', 'Le chemin de clusters'), h('table', { class: 'path' }, h('thead', {}, head), h('tbody', {}, ...body))));
+    sections.push(
+      h('h3', {}, say('Cluster path', 'Chemin de clusters')),
+      wrap(say('The cluster path', 'Le chemin de clusters'), h('table', { class: 'path' }, h('thead', {}, head), h('tbody', {}, ...body))),
+    );
   }
 
   // Specific paths.
@@ -256,7 +276,14 @@ export function renderDetail(root: HTMLElement, view: SeedView, row: number, spr
           h('tbody', {}, ...scoreRows),
         ),
       ),
-      h('p', {}, say(`Baselines: 1 − max softmax ${fmt(b.msp[q])}, energy ${fmt(b.energy?.[q] ?? null)}, cluster-path rarity ${fmt(b.rarity[q])}.`, `Références\u00A0: 1 − softmax max. ${fmt(b.msp[q])}, énergie ${fmt(b.energy?.[q] ?? null)}, rareté du chemin de clusters ${fmt(b.rarity[q])}.`)),
+      h(
+        'p',
+        {},
+        say(
+          `Baselines: 1 − max softmax ${fmt(b.msp[q])}, energy ${fmt(b.energy?.[q] ?? null)}, cluster-path rarity ${fmt(b.rarity[q])}.`,
+          `Références\u00A0: 1 − softmax max. ${fmt(b.msp[q])}, énergie ${fmt(b.energy?.[q] ?? null)}, rareté du chemin de clusters ${fmt(b.rarity[q])}.`,
+        ),
+      ),
     );
   }
   root.replaceChildren(...sections);

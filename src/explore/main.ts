@@ -142,7 +142,8 @@ async function start() {
     if (key !== scatterKey) {
       scatterKey = key;
       const pcaInfo = view.seed.pca[layer].explained;
-      const axis = (i: number) => (state.proj === 'pca' ? `${say('PC', 'CP')}${i + 1} (${pctText(pcaInfo[i])} ${say('of variance', 'de la variance')})` : `UMAP ${i + 1}`);
+      const axis = (i: number) =>
+        state.proj === 'pca' ? `${say('PC', 'CP')}${i + 1} (${pctText(pcaInfo[i])} ${say('of variance', 'de la variance')})` : `UMAP ${i + 1}`;
       scatter.setData(
         {
           x: xy.x,
@@ -176,11 +177,10 @@ async function start() {
       },
       widths.sankey,
     );
-    $('#shown').textContent =
-      say(
-        `${countText(rows.length)} of ${countText(inputs.n)} inputs shown${selected ? `, ${countText(selected.length)} selected` : ''}.`,
-        `${countText(rows.length)} entrées affichées sur ${countText(inputs.n)}${selected ? `, ${countText(selected.length)} sélectionnées` : ''}.`,
-      );
+    $('#shown').textContent = say(
+      `${countText(rows.length)} of ${countText(inputs.n)} inputs shown${selected ? `, ${countText(selected.length)} selected` : ''}.`,
+      `${countText(rows.length)} entrées affichées sur ${countText(inputs.n)}${selected ? `, ${countText(selected.length)} sélectionnées` : ''}.`,
+    );
     const clear = $<HTMLButtonElement>('#c-clear');
     clear.disabled = !state.sel;
     if (selected) {
@@ -212,7 +212,10 @@ async function start() {
           'p',
           { class: 'note' },
           state.input
-            ? say(`No input has the id “${state.input}” in this experiment.`, `Aucune entrée n’a l’identifiant «\u00A0${state.input}\u00A0» dans cette expérience.`)
+            ? say(
+                `No input has the id “${state.input}” in this experiment.`,
+                `Aucune entrée n’a l’identifiant «\u00A0${state.input}\u00A0» dans cette expérience.`,
+              )
             : say(
                 'Click a point of the map or a thumbnail, or type an id above, to open an input: its cluster path, its nearest training inputs and its scores.',
                 'Cliquez sur un point de la carte ou une vignette, ou tapez un identifiant ci-dessus, pour ouvrir une entrée\u00A0: son chemin de clusters, ses plus proches entrées d’entraînement et ses scores.',
@@ -233,16 +236,23 @@ async function start() {
     if (sel.kind === 'node') return say(`cluster c${sel.cluster} of ${sel.layer}`, `cluster c${sel.cluster} de ${layerText(sel.layer)}`);
     if (sel.kind === 'band') {
       const next = layerNames[inputs.hidden[inputs.hidden.indexOf(inputs.layerIndex(sel.layer)) + 1]] ?? '';
-      return say(`class ${name(sel.label)} from ${sel.layer} c${sel.from} to ${next} c${sel.to}`, `classe ${name(sel.label)} de ${layerText(sel.layer)} c${sel.from} à ${layerText(next)} c${sel.to}`);
+      return say(
+        `class ${name(sel.label)} from ${sel.layer} c${sel.from} to ${next} c${sel.to}`,
+        `classe ${name(sel.label)} de ${layerText(sel.layer)} c${sel.from} à ${layerText(next)} c${sel.to}`,
+      );
     }
-    return say(`a rectangle of the ${sel.proj.toUpperCase()} map of ${sel.layer}`, `un rectangle de la carte ${sel.proj === 'pca' ? 'ACP' : 'UMAP'} de ${layerText(sel.layer)}`);
+    return say(
+      `a rectangle of the ${sel.proj.toUpperCase()} map of ${sel.layer}`,
+      `un rectangle de la carte ${sel.proj === 'pca' ? 'ACP' : 'UMAP'} de ${layerText(sel.layer)}`,
+    );
   };
 
   let queue = Promise.resolve();
   function set(change: Partial<ViewState>) {
     const opening = change.input !== undefined && change.input !== state.input;
     state = { ...state, ...change };
-    if (change.sel !== undefined) announce(change.sel ? `${say('Selected', 'Sélection\u00A0:')} ${selectionText(change.sel)}.` : say('Selection cleared.', 'Sélection effacée.'));
+    if (change.sel !== undefined)
+      announce(change.sel ? `${say('Selected', 'Sélection\u00A0:')} ${selectionText(change.sel)}.` : say('Selection cleared.', 'Sélection effacée.'));
     queue = queue.then(() => render(opening)).catch(fail);
   }
 
@@ -293,7 +303,8 @@ function sameSelection(a: Selection, b: Selection | null): boolean {
 function fail(err: unknown) {
   root.dataset.state = 'failed';
   const p = root.querySelector('#status');
-  if (p) p.textContent = `${say('The explorer could not load its data', 'L’explorateur n’a pas pu charger ses données')}${COLON}${String((err as Error)?.message ?? err)}`;
+  if (p)
+    p.textContent = `${say('The explorer could not load its data', 'L’explorateur n’a pas pu charger ses données')}${COLON}${String((err as Error)?.message ?? err)}`;
 }
 
 start().catch(fail);

@@ -136,11 +136,10 @@ export class Sankey {
       height: String(HEIGHT + MARGIN.top + MARGIN.bottom),
       class: 'sankey',
       role: 'group',
-      'aria-label':
-        say(
-          'Cluster paths through the hidden layers: one column per hidden layer, one block per cluster, one band per class between two clusters. Arrow keys move between them; Enter selects.',
-          'Chemins de clusters à travers les couches cachées\u00A0: une colonne par couche cachée, un bloc par cluster, une bande par classe entre deux clusters. Les flèches passent de l’un à l’autre\u202F; Entrée sélectionne.',
-        ),
+      'aria-label': say(
+        'Cluster paths through the hidden layers: one column per hidden layer, one block per cluster, one band per class between two clusters. Arrow keys move between them; Enter selects.',
+        'Chemins de clusters à travers les couches cachées\u00A0: une colonne par couche cachée, un bloc par cluster, une bande par classe entre deux clusters. Les flèches passent de l’un à l’autre\u202F; Entrée sélectionne.',
+      ),
     });
     this.path = (l) => {
       const x1 = x(l.layer + NODE / 2);

@@ -43,7 +43,12 @@ export const cka: FigureDef = {
       y: { type: 'band', domain: names, label: say(lang, 'Layer', 'Couche'), padding: 0.03 },
       color: { type: 'linear', scheme: 'blues', domain: [0, 1], label: say(lang, 'Linear CKA (0–1)', 'CKA linéaire (0–1)') },
       marks: [
-        Plot.cell(rows, { x: 'layerB', y: 'layerA', fill: 'cka', title: (d) => `${layerIn(String(d.layerA), lang)} · ${layerIn(String(d.layerB), lang)}${say(lang, ':', '\u00A0:')} CKA ${text(d)}` }),
+        Plot.cell(rows, {
+          x: 'layerB',
+          y: 'layerA',
+          fill: 'cka',
+          title: (d) => `${layerIn(String(d.layerA), lang)} · ${layerIn(String(d.layerB), lang)}${say(lang, ':', '\u00A0:')} CKA ${text(d)}`,
+        }),
         ...cellText(rows, (d) => Number(d.cka), 0.55, { x: 'layerB', y: 'layerA', text }),
       ],
     };

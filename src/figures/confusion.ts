@@ -7,7 +7,8 @@ import type { FigureDef, Row } from './types.ts';
 /** Test-split counts per (actual, predicted), summed over every seed's model. */
 function summed(r: Result): Map<string, number> {
   const out = new Map<string, number>();
-  for (const run of r.runs) for (const c of run.training.confusion) out.set(`${c.actual} ${c.predicted}`, (out.get(`${c.actual} ${c.predicted}`) ?? 0) + c.count);
+  for (const run of r.runs)
+    for (const c of run.training.confusion) out.set(`${c.actual} ${c.predicted}`, (out.get(`${c.actual} ${c.predicted}`) ?? 0) + c.count);
   return out;
 }
 
@@ -20,7 +21,8 @@ export const confusion: FigureDef = {
     const total = rows.reduce((s, d) => s + Number(d.count), 0);
     const right = rows.filter((d) => d.actual === d.predicted).reduce((s, d) => s + Number(d.count), 0);
     if (lang === 'fr') {
-      const seeds = r.runs.length > 1 ? `, additionnés sur les modèles des ${r.runs.length} graines (chacun voit les mêmes ${total / r.runs.length} entrées de test)` : '';
+      const seeds =
+        r.runs.length > 1 ? `, additionnés sur les modèles des ${r.runs.length} graines (chacun voit les mêmes ${total / r.runs.length} entrées de test)` : '';
       return `Comment le modèle entraîné classe chaque entrée de test\u00A0: les lignes sont la vraie classe, les colonnes la classe prédite\u202F; chaque case donne le nombre et sa part de la ligne${seeds}. ${pctIn(right / total, lang)} des ${total} prédictions sont justes.`;
     }
     const seeds = r.runs.length > 1 ? `, summed over the ${r.runs.length} seeds' models (each sees the same ${total / r.runs.length} test inputs)` : '';
@@ -50,7 +52,13 @@ export const confusion: FigureDef = {
       y: { type: 'band', domain: names, label: say(lang, 'Actual class', 'Vraie classe'), padding: 0.03 },
       color: { type: 'linear', scheme: 'blues', domain: [0, 1], label: say(lang, 'Share of the row', 'Part de la ligne') },
       marks: [
-        Plot.cell(rows, { x: 'predicted', y: 'actual', fill: 'rowShare', title: (d) => `${say(lang, 'actual', 'vraie')} ${d.actual}, ${say(lang, 'predicted', 'prédite')} ${d.predicted}${say(lang, ':', '\u00A0:')} ${text(d).replace('\n', ', ')}` }),
+        Plot.cell(rows, {
+          x: 'predicted',
+          y: 'actual',
+          fill: 'rowShare',
+          title: (d) =>
+            `${say(lang, 'actual', 'vraie')} ${d.actual}, ${say(lang, 'predicted', 'prédite')} ${d.predicted}${say(lang, ':', '\u00A0:')} ${text(d).replace('\n', ', ')}`,
+        }),
         ...cellText(rows, (d) => Number(d.rowShare), 0.5, { x: 'predicted', y: 'actual', text, fontSize: names.length > 6 ? 9 : 12 }),
       ],
     };

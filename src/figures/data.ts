@@ -8,7 +8,11 @@ import { classKey } from './key.ts';
 import type { FigureDef, Row } from './types.ts';
 
 const role = (r: Result, label: number, lang: Lang = 'en') =>
-  r.dataset.classes.includes(label) ? say(lang, 'trained', 'entraînée') : label < 0 ? say(lang, 'far outlier', 'très éloignée') : say(lang, 'unseen', 'inconnue');
+  r.dataset.classes.includes(label)
+    ? say(lang, 'trained', 'entraînée')
+    : label < 0
+      ? say(lang, 'far outlier', 'très éloignée')
+      : say(lang, 'unseen', 'inconnue');
 const SPLIT: Record<string, [string, string]> = { train: ['train', 'entraînement'], test: ['test', 'test'], probe: ['unseen', 'inconnues'] };
 const splitName = (s: string, lang: Lang) => say(lang, ...(SPLIT[s] ?? [s, s]));
 
@@ -31,7 +35,13 @@ export const dataCounts: FigureDef = {
     marginLeft: 100,
     marginRight: 40,
     y: { label: say(lang, 'Class', 'Classe'), type: 'band', domain: allLabels(r).map((l) => className(r, l)), padding: 0.15 },
-    x: { label: say(lang, 'Inputs (count)', 'Entrées (nombre)'), grid: true, ticks: 3, tickFormat: (n: number) => (n >= 1000 ? `${n / 1000}${say(lang, 'k', '\u202Fk')}` : String(n)), insetRight: 36 },
+    x: {
+      label: say(lang, 'Inputs (count)', 'Entrées (nombre)'),
+      grid: true,
+      ticks: 3,
+      tickFormat: (n: number) => (n >= 1000 ? `${n / 1000}${say(lang, 'k', '\u202Fk')}` : String(n)),
+      insetRight: 36,
+    },
     fx: { label: null, domain: ['train', 'test', 'probe'].map((s) => splitName(s, lang)), padding: 0.12 },
     color: classScale(allLabels(r), (l) => className(r, l)),
     marks: [
@@ -67,14 +77,28 @@ export const dataSamples: FigureDef = {
     const rowName = (d: Row) => `${d.class} (${d.split === 'probe' ? say(lang, 'unseen', 'inconnue') : say(lang, 'trained', 'entraînée')})`;
     const labels = [...new Set(rows.map(rowName))];
     const columns = Math.max(...rows.map((d) => Number(d.column))) + 1;
-    const withSrc = rows.map((d, i) => ({ ...d, row: rowName(d), src: greyPngDataUri(decodePixels(r.dataset.samples[i].pixels), r.dataset.width, r.dataset.height) }));
+    const withSrc = rows.map((d, i) => ({
+      ...d,
+      row: rowName(d),
+      src: greyPngDataUri(decodePixels(r.dataset.samples[i].pixels), r.dataset.width, r.dataset.height),
+    }));
     return {
       width: 170 + columns * (size + 4),
       height: 30 + labels.length * (size + 6),
       marginLeft: 160,
       x: { type: 'band', domain: Array.from({ length: columns }, (_, i) => i), axis: null, padding: 0.05 },
       y: { type: 'band', domain: labels, label: null, padding: 0.05 },
-      marks: [Plot.image(withSrc, { x: 'column', y: 'row', src: 'src', width: size, height: size, imageRendering: 'pixelated', title: (d) => `${d.class}, ${say(lang, 'input', 'entrée')} n° ${d.sourceIndex}` })],
+      marks: [
+        Plot.image(withSrc, {
+          x: 'column',
+          y: 'row',
+          src: 'src',
+          width: size,
+          height: size,
+          imageRendering: 'pixelated',
+          title: (d) => `${d.class}, ${say(lang, 'input', 'entrée')} n° ${d.sourceIndex}`,
+        }),
+      ],
     };
   },
 };
@@ -109,7 +133,17 @@ export const meanImages: FigureDef = {
       y: { domain: [0, 1], axis: null },
       color: classScale(allLabels(r), (l) => className(r, l)),
       marks: [
-        Plot.image(withSrc, { x: 'class', y: 1, frameAnchor: 'top', dy: size / 2, src: 'src', width: size, height: size, imageRendering: 'pixelated', title: (d) => `${d.class} (${d.role})${say(lang, ': mean ink', '\u00A0: encre moyenne')} ${pctIn(Number(d.meanInk), lang)}` }),
+        Plot.image(withSrc, {
+          x: 'class',
+          y: 1,
+          frameAnchor: 'top',
+          dy: size / 2,
+          src: 'src',
+          width: size,
+          height: size,
+          imageRendering: 'pixelated',
+          title: (d) => `${d.class} (${d.role})${say(lang, ': mean ink', '\u00A0: encre moyenne')} ${pctIn(Number(d.meanInk), lang)}`,
+        }),
         Plot.text(rows, { x: 'class', y: 0, text: 'class', dy: 4, fill: 'class', fontWeight: 'bold', fontSize: 12 }),
         Plot.text(rows, { x: 'class', y: 0, text: 'role', dy: 20, fill: 'currentColor' }),
       ],

@@ -91,7 +91,9 @@ export const clusterExemplars: FigureDef = {
     const last = hidden[hidden.length - 1];
     let anchor = '';
     if (last) {
-      const best = [...new Set(last.clusters.map((c) => c.cluster))].map((c) => ({ c, top: mixOf(r, last.name, c)[0] })).sort((a, b) => b.top.share - a.top.share || a.c - b.c)[0];
+      const best = [...new Set(last.clusters.map((c) => c.cluster))]
+        .map((c) => ({ c, top: mixOf(r, last.name, c)[0] }))
+        .sort((a, b) => b.top.share - a.top.share || a.c - b.c)[0];
       if (best)
         anchor = say(
           lang,
@@ -120,7 +122,14 @@ export const clusterExemplars: FigureDef = {
         .sort((a, b) => a.cluster - b.cluster)
         .flatMap((c) => {
           const size = mixOf(r, l.name, c.cluster).reduce((s, m) => s + m.count, 0);
-          return shownImages(r, c.images).map((img, slot) => ({ layer: l.name, cluster: `c${c.cluster}`, slot, class: className(r, ex.images[img].label), clusterInputs: size, image: img }));
+          return shownImages(r, c.images).map((img, slot) => ({
+            layer: l.name,
+            cluster: `c${c.cluster}`,
+            slot,
+            class: className(r, ex.images[img].label),
+            clusterInputs: size,
+            image: img,
+          }));
         }),
     );
   },
@@ -144,11 +153,20 @@ export const clusterExemplars: FigureDef = {
       ),
     );
     const textTop = (b: Block) => b.y + rowsOfImages * (SIZE + PAD) + 2;
-    const heads = blocks.map((b) => ({ x: b.x, y: textTop(b), text: `c${b.cluster} · ${mixOf(r, b.layer, b.cluster).reduce((s, m) => s + m.count, 0)} ${say(lang, 'inputs', 'entrées')}` }));
+    const heads = blocks.map((b) => ({
+      x: b.x,
+      y: textTop(b),
+      text: `c${b.cluster} · ${mixOf(r, b.layer, b.cluster).reduce((s, m) => s + m.count, 0)} ${say(lang, 'inputs', 'entrées')}`,
+    }));
     const mixes = blocks.flatMap((b) =>
       mixOf(r, b.layer, b.cluster)
         .slice(0, MIX_LINES)
-        .map((m, i) => ({ x: b.x, y: textTop(b) + (i + 1) * TEXT_H, text: `${className(r, m.label)}${say(lang, ':', '\u00A0:')} ${m.share < 0.005 ? `< ${pctIn(0.01, lang, 0)}` : pctIn(m.share, lang, 0)}`, color: classColor(m.label) })),
+        .map((m, i) => ({
+          x: b.x,
+          y: textTop(b) + (i + 1) * TEXT_H,
+          text: `${className(r, m.label)}${say(lang, ':', '\u00A0:')} ${m.share < 0.005 ? `< ${pctIn(0.01, lang, 0)}` : pctIn(m.share, lang, 0)}`,
+          color: classColor(m.label),
+        })),
     );
     const marginLeft = 12;
     return {
@@ -161,8 +179,23 @@ export const clusterExemplars: FigureDef = {
       x: { domain: [0, width], axis: null },
       y: { domain: [height, 0], axis: null },
       marks: [
-        Plot.text(titles, { x: 0, y: 'y', text: (d) => `${layerIn(d.layer, lang)} (k = ${d.k})`, textAnchor: 'start', lineAnchor: 'top', fontWeight: 'bold', fontSize: 12 }),
-        Plot.image([sheet], { x: Math.ceil(width * scale) / scale / 2, y: Math.ceil(height * scale) / scale / 2, src: (d) => d, width: Math.ceil(width * scale) / scale, height: Math.ceil(height * scale) / scale, imageRendering: 'pixelated' }),
+        Plot.text(titles, {
+          x: 0,
+          y: 'y',
+          text: (d) => `${layerIn(d.layer, lang)} (k = ${d.k})`,
+          textAnchor: 'start',
+          lineAnchor: 'top',
+          fontWeight: 'bold',
+          fontSize: 12,
+        }),
+        Plot.image([sheet], {
+          x: Math.ceil(width * scale) / scale / 2,
+          y: Math.ceil(height * scale) / scale / 2,
+          src: (d) => d,
+          width: Math.ceil(width * scale) / scale,
+          height: Math.ceil(height * scale) / scale,
+          imageRendering: 'pixelated',
+        }),
         Plot.text(heads, { x: 'x', y: 'y', text: 'text', textAnchor: 'start', lineAnchor: 'top', fontSize: 10 }),
         Plot.text(mixes, { x: 'x', y: 'y', text: () => '■', textAnchor: 'start', lineAnchor: 'top', fontSize: 10, fill: 'color' }),
         Plot.text(mixes, { x: 'x', y: 'y', dx: 11, text: 'text', textAnchor: 'start', lineAnchor: 'top', fontSize: 10 }),

@@ -41,10 +41,9 @@ export const pathsFlow: FigureDef = {
       ? `Chaque colonne est une couche cachée, chaque bloc l’un de ses clusters k-means, nommé par son numéro (c0 le plus grand parmi les entrées d’entraînement sur lesquelles le regroupement a été ajusté) et par la classe de la plupart de ses entrées, avec leur part (entrées inconnues comprises)\u202F; ` +
         `les blocs de chaque colonne sont ordonnés pour que les bandes se croisent le moins possible (ordre barycentrique), pas par numéro. Chaque bande porte les entrées d’une classe d’un cluster à un cluster de la couche suivante, sa largeur leur nombre${seedNote(r, lang)}. ` +
         `Les ${r.dataset.counts.reduce((s, c) => s + c.count, 0)} entrées sont toutes dessinées, entrées inconnues (${r.dataset.probes.map((l) => className(r, l)).join(', ') || 'aucune'}) comprises\u202F; les blocs trop fins pour être nommés le sont dans les données de la figure (CSV).`
-      :
-    `Each column is a hidden layer, each block one of its k-means clusters, named by its number (c0 the largest among the training inputs the clustering was fitted on) and by the class most of its inputs belong to, with their share (unseen inputs included); ` +
-    `the blocks of each column are ordered to make the bands cross as little as possible (barycentric ordering), not by number. Each band carries the inputs of one class from a cluster to a cluster of the next layer, its width their number${seedNote(r)}. ` +
-    `All ${r.dataset.counts.reduce((s, c) => s + c.count, 0)} inputs are drawn, unseen inputs (${r.dataset.probes.map((l) => className(r, l)).join(', ') || 'none'}) included; blocks too thin to name are named in the figure's data (CSV).`,
+      : `Each column is a hidden layer, each block one of its k-means clusters, named by its number (c0 the largest among the training inputs the clustering was fitted on) and by the class most of its inputs belong to, with their share (unseen inputs included); ` +
+        `the blocks of each column are ordered to make the bands cross as little as possible (barycentric ordering), not by number. Each band carries the inputs of one class from a cluster to a cluster of the next layer, its width their number${seedNote(r)}. ` +
+        `All ${r.dataset.counts.reduce((s, c) => s + c.count, 0)} inputs are drawn, unseen inputs (${r.dataset.probes.map((l) => className(r, l)).join(', ') || 'none'}) included; blocks too thin to name are named in the figure's data (CSV).`,
   rows: (r, lang) => {
     const run = r.runs[0];
     const p = run.paths;
@@ -87,7 +86,12 @@ export const pathsFlow: FigureDef = {
       marginLeft: longest + 14,
       marginRight: longest + 14,
       marginBottom: 40,
-      x: { domain: [-NODE, columns - 1 + NODE], ticks: r.paths.layers.map((_, i) => i), tickFormat: layerName, label: say(lang, 'Hidden layer', 'Couche cachée') },
+      x: {
+        domain: [-NODE, columns - 1 + NODE],
+        ticks: r.paths.layers.map((_, i) => i),
+        tickFormat: layerName,
+        label: say(lang, 'Hidden layer', 'Couche cachée'),
+      },
       y: { domain: [height, 0], axis: null },
       color: classScale(allLabels(result), name),
       marks: [
@@ -100,9 +104,18 @@ export const pathsFlow: FigureDef = {
           stroke: (d) => name(Number(d.label)),
           strokeWidth: (d) => Math.max(0.5, Number(d.count) * scale),
           strokeOpacity: 0.55,
-          title: (d) => `${name(Number(d.label))}${say(lang, ':', '\u00A0:')} ${d.count} ${say(lang, 'inputs', 'entrées')}, ${layerName(Number(d.layer))} c${d.from} → ${layerName(Number(d.layer) + 1)} c${d.to}`,
+          title: (d) =>
+            `${name(Number(d.label))}${say(lang, ':', '\u00A0:')} ${d.count} ${say(lang, 'inputs', 'entrées')}, ${layerName(Number(d.layer))} c${d.from} → ${layerName(Number(d.layer) + 1)} c${d.to}`,
         }),
-        Plot.rect(nodes, { x1: (d) => d.layer - NODE / 2, x2: (d) => d.layer + NODE / 2, y1: 'y1', y2: 'y2', fill: 'currentColor', fillOpacity: 0.8, title: (d) => `${layerName(d.layer)} c${d.cluster}${say(lang, ':', '\u00A0:')} ${d.size} ${say(lang, 'inputs', 'entrées')}` }),
+        Plot.rect(nodes, {
+          x1: (d) => d.layer - NODE / 2,
+          x2: (d) => d.layer + NODE / 2,
+          y1: 'y1',
+          y2: 'y2',
+          fill: 'currentColor',
+          fillOpacity: 0.8,
+          title: (d) => `${layerName(d.layer)} c${d.cluster}${say(lang, ':', '\u00A0:')} ${d.size} ${say(lang, 'inputs', 'entrées')}`,
+        }),
         // Names beside the blocks, on a halo of the background: left of the first column, right of the others.
         ...[true, false].map((first) =>
           Plot.text(

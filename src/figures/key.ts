@@ -48,7 +48,7 @@ const RAMP_STEPS = 30;
 export function textWidth(text: string, size = FONT): number {
   let em = 0;
   for (const ch of text) {
-    if ('iljI.,:;|!\'` '.includes(ch)) em += 0.28;
+    if ("iljI.,:;|!'` ".includes(ch)) em += 0.28;
     else if ('ft()[]r-'.includes(ch)) em += 0.36;
     else if ('mwMW@%'.includes(ch)) em += 0.86;
     else if (/[A-Z]/.test(ch)) em += 0.68;
@@ -109,7 +109,18 @@ export function drawKey(svg: Element, key: FigureKey, lang: Lang = 'en'): void {
     if (shape === 'square') g.appendChild(el('rect', { x, y: mid - SWATCH / 2, width: SWATCH, height: SWATCH, rx: 1.5, fill: it.color }));
     else if (shape === 'dot') g.appendChild(el('circle', { cx: x + SWATCH / 2, cy: mid, r: 3.2, fill: it.color }));
     else if (shape === 'ring') g.appendChild(el('circle', { cx: x + SWATCH / 2, cy: mid, r: 3.2, fill: 'none', stroke: it.color, 'stroke-width': 1.3 }));
-    else g.appendChild(el('line', { x1: x, x2: x + LINE, y1: mid, y2: mid, stroke: it.color, 'stroke-width': 2.5, ...(shape === 'dash' ? { 'stroke-dasharray': '4,3' } : {}) }));
+    else
+      g.appendChild(
+        el('line', {
+          x1: x,
+          x2: x + LINE,
+          y1: mid,
+          y2: mid,
+          stroke: it.color,
+          'stroke-width': 2.5,
+          ...(shape === 'dash' ? { 'stroke-dasharray': '4,3' } : {}),
+        }),
+      );
     const text = el('text', { x: x + mark(it) + 5, y: mid, dy: '0.32em' });
     text.textContent = it.label;
     g.appendChild(text);

@@ -44,11 +44,19 @@ export function intervalNote(r: Result, lang: Lang = 'en'): string {
         `Lines are means over ${r.runs.length} seeds, bands and bars their 95 % intervals (jackknife over seeds, on a scale that keeps them inside the statistic's bounds; over inputs where every seed shares the layer), dots the seeds`,
         `Les lignes sont les moyennes sur ${r.runs.length} graines, les bandes et les barres leurs intervalles à 95\u202F% (jackknife sur les graines, sur une échelle qui les garde dans les bornes de la statistique${'\u202F'}; sur les entrées là où toutes les graines partagent la couche), les points les graines`,
       )
-    : say(lang, 'One seed: bands and bars are 95 % intervals over inputs where the statistic has one', 'Une seule graine\u00A0: les bandes et les barres sont des intervalles à 95\u202F% sur les entrées, là où la statistique en a un');
+    : say(
+        lang,
+        'One seed: bands and bars are 95 % intervals over inputs where the statistic has one',
+        'Une seule graine\u00A0: les bandes et les barres sont des intervalles à 95\u202F% sur les entrées, là où la statistique en a un',
+      );
 }
 
 /** A stored statistic as a figure row: its mean, and its interval's ends (the mean itself where it has none). */
-export function storedRow(r: Result, id: string, where: { layer?: string | null; probe?: number | null; class?: number | null }): { mean: number; low: number; high: number; method: string } | null {
+export function storedRow(
+  r: Result,
+  id: string,
+  where: { layer?: string | null; probe?: number | null; class?: number | null },
+): { mean: number; low: number; high: number; method: string } | null {
   const e = storedStat(r, id, where);
   if (!e) return null;
   const [low, high] = e.value.interval ?? [e.value.mean, e.value.mean];
@@ -74,5 +82,7 @@ export function perClass(values: string[] | number[], format: (v: number) => str
   if (nums.length <= 3) return nums.map(format).join('/');
   const lo = Math.min(...nums);
   const hi = Math.max(...nums);
-  return lo === hi ? say(lang, `${format(lo)} for every class`, `${format(lo)} pour chaque classe`) : say(lang, `${format(lo)} to ${format(hi)}`, `de ${format(lo)} à ${format(hi)}`);
+  return lo === hi
+    ? say(lang, `${format(lo)} for every class`, `${format(lo)} pour chaque classe`)
+    : say(lang, `${format(lo)} to ${format(hi)}`, `de ${format(lo)} à ${format(hi)}`);
 }

@@ -29,7 +29,12 @@ export const purity: FigureDef = {
     r.runs[0].layers.flatMap((l, i) =>
       SPLITS.map((split) => {
         // The test split's purity is the catalogue's stored statistic; the training split's is summarised the same way.
-        const s = (split === 'test' ? storedRow(r, 'purity', { layer: l.name }) : null) ?? across(r.runs.map((run) => run.layers[i].purity[split]), 'purity');
+        const s =
+          (split === 'test' ? storedRow(r, 'purity', { layer: l.name }) : null) ??
+          across(
+            r.runs.map((run) => run.layers[i].purity[split]),
+            'purity',
+          );
         return { layer: l.name, position: i, k: kOf(r, i), split, mean: s.mean, low: s.low, high: s.high };
       }),
     ),
@@ -44,14 +49,37 @@ export const purity: FigureDef = {
       marginLeft: 56,
       marginRight: 50,
       marginBottom: 46,
-      x: { type: 'point', domain: layers.map((l) => l.name), label: say(lang, 'Layer (k clusters)', 'Couche (k clusters)'), tickFormat: (name: string) => `${layerIn(name, lang)} (k=${kOf(r, layers.findIndex((l) => l.name === name))})`, padding: 0.4 },
+      x: {
+        type: 'point',
+        domain: layers.map((l) => l.name),
+        label: say(lang, 'Layer (k clusters)', 'Couche (k clusters)'),
+        tickFormat: (name: string) =>
+          `${layerIn(name, lang)} (k=${kOf(
+            r,
+            layers.findIndex((l) => l.name === name),
+          )})`,
+        padding: 0.4,
+      },
       y: { label: say(lang, 'Purity (%)', 'Pureté (%)'), percent: true, domain: [100 * lowest, 100], grid: true },
       color: seriesScale([...SPLITS]),
       marks: [
         Plot.ruleY([r.spec.analysis.separationThreshold], { strokeDasharray: '4,4', stroke: 'currentColor', strokeOpacity: 0.6 }),
         ...layerCurveMarks(points, seeds),
         // Train above test: the two often end at the same height.
-        ...SPLITS.map((split, i) => Plot.text(last.filter((d) => d.series === split), { x: 'layer', y: 'mean', text: (d: SeriesPoint) => (d.series === 'train' ? say(lang, 'train', 'entraînement') : 'test'), fill: 'series', textAnchor: 'start', dx: 8, dy: i === 0 ? -7 : 7 })),
+        ...SPLITS.map((split, i) =>
+          Plot.text(
+            last.filter((d) => d.series === split),
+            {
+              x: 'layer',
+              y: 'mean',
+              text: (d: SeriesPoint) => (d.series === 'train' ? say(lang, 'train', 'entraînement') : 'test'),
+              fill: 'series',
+              textAnchor: 'start',
+              dx: 8,
+              dy: i === 0 ? -7 : 7,
+            },
+          ),
+        ),
       ],
     };
   },
@@ -67,7 +95,8 @@ export const clusterComposition: FigureDef = {
       `Members of each k-means cluster by class, for every input: training, test and unseen inputs${seedNote(r, lang)}. A cluster shared by two trained classes mixes them; unseen inputs show which trained classes' clusters an unseen class borrows.`,
       `Membres de chaque cluster k-means par classe, pour toutes les entrées\u00A0: entraînement, test et entrées inconnues${seedNote(r, lang)}. Un cluster partagé par deux classes entraînées les mélange\u202F; les entrées inconnues montrent quels clusters des classes entraînées une classe inconnue emprunte.`,
     ),
-  rows: (r) => r.runs[0].layers.flatMap((l) => l.clusters.map((c) => ({ layer: l.name, cluster: `c${c.cluster}`, class: className(r, c.label), count: c.count }))),
+  rows: (r) =>
+    r.runs[0].layers.flatMap((l) => l.clusters.map((c) => ({ layer: l.name, cluster: `c${c.cluster}`, class: className(r, c.label), count: c.count }))),
   plot: (r, rows, lang) => {
     const layers = r.runs[0].layers;
     const most = Math.max(...layers.map((l) => l.k));
@@ -80,10 +109,19 @@ export const clusterComposition: FigureDef = {
       marginLeft: 56,
       marginBottom: 40,
       fx: { domain: layers.map((l) => l.name), label: null, padding: 0.08 },
-      x: { label: many ? say(lang, 'Cluster number', 'Numéro de cluster') : 'Cluster', type: 'band', domain: clusters, tickFormat: (c: string) => (many ? c.slice(1) : c), padding: 0.15 },
+      x: {
+        label: many ? say(lang, 'Cluster number', 'Numéro de cluster') : 'Cluster',
+        type: 'band',
+        domain: clusters,
+        tickFormat: (c: string) => (many ? c.slice(1) : c),
+        padding: 0.15,
+      },
       y: { label: say(lang, 'Inputs (count)', 'Entrées (nombre)'), grid: true },
       color: classScale(allLabels(r), (l) => className(r, l)),
-      marks: [Plot.barY(rows, { fx: 'layer', x: 'cluster', y: 'count', fill: 'class', title: (d) => `${d.layer} ${d.cluster}: ${d.count} × ${d.class}` }), Plot.ruleY([0])],
+      marks: [
+        Plot.barY(rows, { fx: 'layer', x: 'cluster', y: 'count', fill: 'class', title: (d) => `${d.layer} ${d.cluster}: ${d.count} × ${d.class}` }),
+        Plot.ruleY([0]),
+      ],
     };
   },
   key: (r, lang) => classKey(r, allLabels(r), lang),

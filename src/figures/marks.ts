@@ -19,7 +19,16 @@ export function seriesKey(items: { label: string; color: string; glyph?: string 
   const dy = options.dy ?? -14;
   return placed.flatMap((it) => [
     Plot.text([it.label], { facet: 'super', frameAnchor: 'top-right', dx: it.at + 24, dy, text: (d) => d, textAnchor: 'start', fill: 'currentColor' }),
-    Plot.text([it.glyph ?? '——'], { facet: 'super', frameAnchor: 'top-right', dx: it.at, dy, text: (d) => d, textAnchor: 'start', fill: it.color, fontWeight: 'bold' }),
+    Plot.text([it.glyph ?? '——'], {
+      facet: 'super',
+      frameAnchor: 'top-right',
+      dx: it.at,
+      dy,
+      text: (d) => d,
+      textAnchor: 'start',
+      fill: it.color,
+      fontWeight: 'bold',
+    }),
   ]);
 }
 
@@ -35,7 +44,11 @@ export interface SeriesPoint extends Row {
  * Per-layer curves across seeds: a band for the 95 % interval, the mean as a
  * line, and each seed's value as a dot, so one seed and five read alike.
  */
-export function layerCurveMarks(points: SeriesPoint[], seeds: { layer: string; series: string; value: number }[], facets: { fx?: string; fy?: string } = {}): unknown[] {
+export function layerCurveMarks(
+  points: SeriesPoint[],
+  seeds: { layer: string; series: string; value: number }[],
+  facets: { fx?: string; fy?: string } = {},
+): unknown[] {
   const facet = Object.fromEntries(Object.entries(facets).filter(([, v]) => v));
   return [
     Plot.areaY(points, { x: 'layer', y1: 'low', y2: 'high', z: 'series', fill: 'series', fillOpacity: 0.15, ...facet }),
@@ -51,7 +64,16 @@ export function layerCurveMarks(points: SeriesPoint[], seeds: { layer: string; s
  * on the others.
  */
 export function cellText(rows: Row[], value: (d: Row) => number, threshold: number, options: Plot.TextOptions): unknown[] {
-  return [Plot.text(rows.filter((d) => value(d) > threshold), { ...options, fill: 'white' }), Plot.text(rows.filter((d) => value(d) <= threshold), { ...options, fill: 'black' })];
+  return [
+    Plot.text(
+      rows.filter((d) => value(d) > threshold),
+      { ...options, fill: 'white' },
+    ),
+    Plot.text(
+      rows.filter((d) => value(d) <= threshold),
+      { ...options, fill: 'black' },
+    ),
+  ];
 }
 
 /**
@@ -86,4 +108,3 @@ export function pointsAsPath(options: { r: number; fill?: string; stroke?: strin
     return path;
   };
 }
-

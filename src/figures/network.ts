@@ -20,7 +20,11 @@ type Layer = ReturnType<typeof hidden>[number];
 const pcaNote = (r: Result, lang: Lang) => {
   const left = r.runs[0].layers.filter((l) => l.noSpecificPath).map((l) => layerIn(l.name, lang));
   if (!left.length) return '';
-  return say(lang, ` Not drawn: ${left.join(', ')}, whose units are principal components of the conv map, not neurons with their own weights.`, ` Non dessinées\u00A0: ${left.join(', ')}, dont les unités sont des composantes principales de la carte de convolution, pas des neurones avec leurs propres poids.`);
+  return say(
+    lang,
+    ` Not drawn: ${left.join(', ')}, whose units are principal components of the conv map, not neurons with their own weights.`,
+    ` Non dessinées\u00A0: ${left.join(', ')}, dont les unités sont des composantes principales de la carte de convolution, pas des neurones avec leurs propres poids.`,
+  );
 };
 
 /**
@@ -53,13 +57,31 @@ export const specificNetwork: FigureDef = {
           .map((l) => {
             const drawn = new Set(drawnNeurons(l));
             const missing = new Set(l.classes.flatMap((c) => c.specific).filter((j) => !drawn.has(j))).size;
-            if (lang === 'fr') return `Dans ${layerIn(l.name, lang)}, ${MAX_DRAWN} neurones sur ${l.units} sont dessinés\u00A0: ${missing ? `les mieux classés sur les chemins spécifiques (${missing} neurones de ces chemins laissés de côté)` : 'tous les neurones des chemins spécifiques, puis les autres aux plus petits numéros'}.`;
+            if (lang === 'fr')
+              return `Dans ${layerIn(l.name, lang)}, ${MAX_DRAWN} neurones sur ${l.units} sont dessinés\u00A0: ${missing ? `les mieux classés sur les chemins spécifiques (${missing} neurones de ces chemins laissés de côté)` : 'tous les neurones des chemins spécifiques, puis les autres aux plus petits numéros'}.`;
             return `In ${l.name}, ${MAX_DRAWN} of ${l.units} neurons are drawn: ${missing ? `the highest-ranked on the specific paths (${missing} of their neurons left out)` : 'every neuron of a specific path, then the lowest-numbered others'}.`;
           })
           .join(' ')
       : '';
-    const sizes = layers.map((l) => `${layerIn(l.name, lang)} ${perClass(l.classes.map((c) => c.specific.length), String, lang)} ${say(lang, 'of', 'sur')} ${l.units}`).join(', ');
-    const shares = layers.map((l) => perClass(l.classes.map((c) => c.specificShare), (x) => pctIn(x, lang, 0), lang)).join(', ');
+    const sizes = layers
+      .map(
+        (l) =>
+          `${layerIn(l.name, lang)} ${perClass(
+            l.classes.map((c) => c.specific.length),
+            String,
+            lang,
+          )} ${say(lang, 'of', 'sur')} ${l.units}`,
+      )
+      .join(', ');
+    const shares = layers
+      .map((l) =>
+        perClass(
+          l.classes.map((c) => c.specificShare),
+          (x) => pctIn(x, lang, 0),
+          lang,
+        ),
+      )
+      .join(', ');
     if (lang === 'fr')
       return (
         `Un panneau par classe entraînée (${r.dataset.classes.map((l) => className(r, l)).join(', ')})${seedNote(r, lang)}\u00A0: les couches cachées en colonnes de neurones, dans le même ordre dans chaque panneau. ` +
@@ -86,8 +108,16 @@ export const specificNetwork: FigureDef = {
     ),
   key: (_, lang) => ({
     items: [
-      { label: say(lang, "on the specific path of the panel's class", 'sur le chemin spécifique de la classe du panneau'), color: 'currentColor', shape: 'dot' },
-      { label: say(lang, "also on another class's specific path (ringed)", 'aussi sur celui d’une autre classe (cerclé)'), color: 'currentColor', shape: 'ring' },
+      {
+        label: say(lang, "on the specific path of the panel's class", 'sur le chemin spécifique de la classe du panneau'),
+        color: 'currentColor',
+        shape: 'dot',
+      },
+      {
+        label: say(lang, "also on another class's specific path (ringed)", 'aussi sur celui d’une autre classe (cerclé)'),
+        color: 'currentColor',
+        shape: 'ring',
+      },
       { label: say(lang, 'on neither (hollow, faint)', 'sur aucun (creux, pâle)'), color: '#999', shape: 'ring' },
     ],
   }),

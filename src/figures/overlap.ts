@@ -6,7 +6,10 @@ import { seriesScale } from './palette.ts';
 import type { FigureDef } from './types.ts';
 
 const MEASURES = ['Jaccard overlap of specific paths', 'Cosine distance of signatures'] as const;
-const MEASURES_FR: Record<string, string> = { [MEASURES[0]]: 'Recouvrement de Jaccard des chemins spécifiques', [MEASURES[1]]: 'Distance cosinus des signatures' };
+const MEASURES_FR: Record<string, string> = {
+  [MEASURES[0]]: 'Recouvrement de Jaccard des chemins spécifiques',
+  [MEASURES[1]]: 'Distance cosinus des signatures',
+};
 // Past a few class pairs, one line each would be unreadable: they are averaged.
 const MAX_PAIRS = 6;
 
@@ -22,7 +25,16 @@ function perSeed(r: Result, lang: Lang = 'en'): { layer: string; series: string;
         // A conv layer read by PCA has no specific path to overlap.
         if (measure === MEASURES[0] && l.noSpecificPath) return [];
         const value = (p: (typeof l.pairs)[number]) => (measure === MEASURES[0] ? (p.jaccard ?? 0) : p.cosine);
-        if (many) return [{ layer: l.name, series: say(lang, 'mean over class pairs', 'moyenne sur les paires de classes'), measure, seed: run.seed, value: l.pairs.reduce((s, p) => s + value(p), 0) / l.pairs.length }];
+        if (many)
+          return [
+            {
+              layer: l.name,
+              series: say(lang, 'mean over class pairs', 'moyenne sur les paires de classes'),
+              measure,
+              seed: run.seed,
+              value: l.pairs.reduce((s, p) => s + value(p), 0) / l.pairs.length,
+            },
+          ];
         return l.pairs.map((p) => ({ layer: l.name, series: `${className(r, p.a)} vs ${className(r, p.b)}`, measure, seed: run.seed, value: value(p) }));
       });
     }),
@@ -37,19 +49,27 @@ export const specificOverlap: FigureDef = {
   title: { en: 'How different are the class signatures?', fr: 'À quel point les signatures des classes diffèrent-elles\u202F?' },
   applies: (r) => hiddenIndices(r).length > 0,
   caption: (r, lang) => {
-    const ps = hiddenIndices(r).map((i) => worstP(r, i)).filter(Number.isFinite);
+    const ps = hiddenIndices(r)
+      .map((i) => worstP(r, i))
+      .filter(Number.isFinite);
     if (lang === 'fr') {
       const B = r.spec.analysis.permutations;
-      const perm = ps.length ? ` Au-dessus de chaque couche, la valeur p d’un test de permutation de la dispersion inter-classes des entrées de test contre ${B} permutations des étiquettes (la plus grande des graines\u00A0: ${dec(Math.max(...ps), 3, lang)} au pire\u202F; ${dec(1 / (B + 1), 3, lang)}, 1/(permutations + 1), est le plus petit possible).` : '';
+      const perm = ps.length
+        ? ` Au-dessus de chaque couche, la valeur p d’un test de permutation de la dispersion inter-classes des entrées de test contre ${B} permutations des étiquettes (la plus grande des graines\u00A0: ${dec(Math.max(...ps), 3, lang)} au pire\u202F; ${dec(1 / (B + 1), 3, lang)}, 1/(permutations + 1), est le plus petit possible).`
+        : '';
       const pcaLayers = r.runs[0].layers.filter((l) => l.noSpecificPath).map((l) => layerIn(l.name, lang));
-      const pcaNote = pcaLayers.length ? ` ${pcaLayers.join(', ')}\u00A0: pas de recouvrement de Jaccard, car ${pcaLayers.length > 1 ? 'leurs' : 'ses'} unités sont des composantes principales, sans chemin spécifique.` : '';
+      const pcaNote = pcaLayers.length
+        ? ` ${pcaLayers.join(', ')}\u00A0: pas de recouvrement de Jaccard, car ${pcaLayers.length > 1 ? 'leurs' : 'ses'} unités sont des composantes principales, sans chemin spécifique.`
+        : '';
       return `Par couche cachée et par paire de classes entraînées\u00A0: le recouvrement de Jaccard de leurs chemins spécifiques (0 = aucun neurone partagé) et la distance cosinus entre leurs signatures (0 = même direction). ${intervalNote(r, lang)}.${perm}${pcaNote}`;
     }
     const perm = ps.length
       ? ` Above each layer, the p-value of a permutation test of the between-class scatter of the held-out test inputs against ${r.spec.analysis.permutations} label shuffles (largest over seeds: ${Math.max(...ps).toFixed(3)} at worst; ${(1 / (r.spec.analysis.permutations + 1)).toFixed(3)}, 1/(shuffles + 1), is the smallest it can be).`
       : '';
     const pcaLayers = r.runs[0].layers.filter((l) => l.noSpecificPath).map((l) => l.name);
-    const pcaNote = pcaLayers.length ? ` ${pcaLayers.join(', ')}: no Jaccard overlap, since ${pcaLayers.length > 1 ? 'their' : 'its'} units are principal components, which have no specific path.` : '';
+    const pcaNote = pcaLayers.length
+      ? ` ${pcaLayers.join(', ')}: no Jaccard overlap, since ${pcaLayers.length > 1 ? 'their' : 'its'} units are principal components, which have no specific path.`
+      : '';
     return (
       `Per hidden layer and pair of trained classes: the Jaccard overlap of their specific paths (0 = no neuron shared) and the cosine distance between their signatures (0 = same direction). ` +
       `${intervalNote(r)}.${perm}${pcaNote}`
@@ -60,8 +80,14 @@ export const specificOverlap: FigureDef = {
     const keys = [...new Set(seeds.map((d) => `${d.layer}\u0000${d.series}\u0000${d.measure}`))];
     return keys.map((key) => {
       const [layer, pair, measure] = key.split('\u0000');
-      const s = across(seeds.filter((d) => d.layer === layer && d.series === pair && d.measure === measure).map((d) => d.value), measure === MEASURES[0] ? 'jaccard' : 'cosine');
-      const p = worstP(r, r.runs[0].layers.findIndex((l) => l.name === layer));
+      const s = across(
+        seeds.filter((d) => d.layer === layer && d.series === pair && d.measure === measure).map((d) => d.value),
+        measure === MEASURES[0] ? 'jaccard' : 'cosine',
+      );
+      const p = worstP(
+        r,
+        r.runs[0].layers.findIndex((l) => l.name === layer),
+      );
       return { layer, pair, measure, mean: s.mean, low: s.low, high: s.high, permutationP: Number.isFinite(p) ? p : null };
     });
   },

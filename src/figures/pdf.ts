@@ -36,7 +36,14 @@ export function svgToPdf(svg: string, options: PdfOptions = {}): Promise<Buffer>
     size: [width * PT_PER_PX, height * PT_PER_PX],
     margin: 0,
     compress: true,
-    info: { Title: options.title ?? 'Figure', Subject: options.subject ?? '', Creator: 'Chemins', Producer: 'Chemins (PDFKit, svg-to-pdfkit)', CreationDate: created, ModDate: created },
+    info: {
+      Title: options.title ?? 'Figure',
+      Subject: options.subject ?? '',
+      Creator: 'Chemins',
+      Producer: 'Chemins (PDFKit, svg-to-pdfkit)',
+      CreationDate: created,
+      ModDate: created,
+    },
   });
   doc.registerFont('Figure', FIGURE_FONTS.regular);
   doc.registerFont('Figure-Bold', FIGURE_FONTS.bold);

@@ -32,7 +32,12 @@ export function greyPng(pixels: Uint8Array, width: number, height: number, inver
   header.writeUInt32BE(height, 4);
   header[8] = 8; // bit depth
   header[9] = 0; // grey
-  return Buffer.concat([Buffer.from([137, 80, 78, 71, 13, 10, 26, 10]), chunk('IHDR', header), chunk('IDAT', deflateSync(raw)), chunk('IEND', new Uint8Array())]);
+  return Buffer.concat([
+    Buffer.from([137, 80, 78, 71, 13, 10, 26, 10]),
+    chunk('IHDR', header),
+    chunk('IDAT', deflateSync(raw)),
+    chunk('IEND', new Uint8Array()),
+  ]);
 }
 
 function png(width: number, height: number, header: { depth: number; type: number }, raw: Buffer, extra: Buffer[] = []): Buffer {
@@ -41,7 +46,13 @@ function png(width: number, height: number, header: { depth: number; type: numbe
   ihdr.writeUInt32BE(height, 4);
   ihdr[8] = header.depth;
   ihdr[9] = header.type;
-  return Buffer.concat([Buffer.from([137, 80, 78, 71, 13, 10, 26, 10]), chunk('IHDR', ihdr), ...extra, chunk('IDAT', deflateSync(raw, { level: 9 })), chunk('IEND', new Uint8Array())]);
+  return Buffer.concat([
+    Buffer.from([137, 80, 78, 71, 13, 10, 26, 10]),
+    chunk('IHDR', ihdr),
+    ...extra,
+    chunk('IDAT', deflateSync(raw, { level: 9 })),
+    chunk('IEND', new Uint8Array()),
+  ]);
 }
 
 /** An RGB image (row-major, 3 bytes a pixel) as a PNG data URI: a heat map drawn as one image instead of a rectangle per cell. */

@@ -13,9 +13,14 @@ export const probePredictions: FigureDef = {
   title: { en: 'What the model predicts for unseen classes', fr: 'Ce que le modèle prédit pour les classes inconnues' },
   applies: (r) => probeLabels(r).length > 0,
   caption: (r, lang) => {
-    const probes = probeLabels(r).map((l) => className(r, l)).join(', ');
+    const probes = probeLabels(r)
+      .map((l) => className(r, l))
+      .join(', ');
     if (lang === 'fr') {
-      const spread = r.runs.length > 1 ? `les barres sont les moyennes des modèles des ${r.runs.length} graines, les moustaches leurs intervalles à 95\u202F% (jackknife sur les graines, échelle logit), les points les graines` : 'les moustaches sont des intervalles de Wilson à 95\u202F%';
+      const spread =
+        r.runs.length > 1
+          ? `les barres sont les moyennes des modèles des ${r.runs.length} graines, les moustaches leurs intervalles à 95\u202F% (jackknife sur les graines, échelle logit), les points les graines`
+          : 'les moustaches sont des intervalles de Wilson à 95\u202F%';
       return `Part des entrées inconnues (${probes}, jamais vues à l’entraînement) que le modèle attribue à chaque classe entraînée\u202F; ${spread}. Le modèle doit choisir une classe entraînée\u00A0: il n’a pas de «\u00A0aucune de celles-ci\u00A0».`;
     }
     const spread =
@@ -29,7 +34,16 @@ export const probePredictions: FigureDef = {
       const perSeed = r.runs.map((s) => s.probes.find((p) => p.label === label)!);
       return r.dataset.classes.map((c) => {
         const s = storedRow(r, 'predictedShare', { probe: label, class: c })!;
-        return { probe: className(r, label), predicted: className(r, c), share: s.mean, low: s.low, high: s.high, interval: s.method, n: perSeed[0].count, seeds: r.runs.length };
+        return {
+          probe: className(r, label),
+          predicted: className(r, c),
+          share: s.mean,
+          low: s.low,
+          high: s.high,
+          interval: s.method,
+          n: perSeed[0].count,
+          seeds: r.runs.length,
+        };
       });
     }),
   plot: (r, rows, lang) => {
@@ -38,7 +52,9 @@ export const probePredictions: FigureDef = {
     const seeds =
       r.runs.length > 1
         ? probeLabels(r).flatMap((label) =>
-            r.runs.flatMap((s) => s.probes.find((p) => p.label === label)!.predicted.map((q) => ({ probe: className(r, label), predicted: className(r, q.label), share: q.share }))),
+            r.runs.flatMap((s) =>
+              s.probes.find((p) => p.label === label)!.predicted.map((q) => ({ probe: className(r, label), predicted: className(r, q.label), share: q.share })),
+            ),
           )
         : [];
     return {

@@ -114,7 +114,9 @@ function projectionFigure(method: Method): FigureDef {
     },
     rows: (r) => {
       const rows = projectionsOf(r)?.rows ?? [];
-      return mapsOf(r, method).flatMap((m) => rows.map((d, i) => ({ layer: m.layer, method, class: className(r, d.label), split: d.split, x: m.x[i], y: m.y[i] })));
+      return mapsOf(r, method).flatMap((m) =>
+        rows.map((d, i) => ({ layer: m.layer, method, class: className(r, d.label), split: d.split, x: m.x[i], y: m.y[i] })),
+      );
     },
     plot: (r, rows, lang) => {
       const maps = mapsOf(r, method);
@@ -126,7 +128,8 @@ function projectionFigure(method: Method): FigureDef {
         const cx = mid(m.x);
         const cy = mid(m.y);
         const half = Math.max(1e-12, ...m.x.map((v) => Math.abs(v - cx)), ...m.y.map((v) => Math.abs(v - cy)));
-        const share = (k: 0 | 1) => (m.explained ? say(lang, ` (${pctIn(m.explained[k], lang)} of variance)`, ` (${pctIn(m.explained[k], lang)} de la variance)`) : '');
+        const share = (k: 0 | 1) =>
+          m.explained ? say(lang, ` (${pctIn(m.explained[k], lang)} of variance)`, ` (${pctIn(m.explained[k], lang)} de la variance)`) : '';
         return { layer: m.layer, title: layerIn(m.layer, lang), ...grid.at(i), cx, cy, half, xLabel: `${xName}${share(0)}`, yLabel: `${yName}${share(1)}` };
       });
       const frameOf = new Map(frames.map((f) => [f.layer, f]));

@@ -25,7 +25,12 @@ function draw(def: FigureDef, result: Result, lang: Lang): string {
   const { document } = parseHTML('<!doctype html><html><body></body></html>');
   const rows = def.rows(result, lang);
   const options = localiseScales(def.plot(result, rows, lang), result, lang);
-  const el = Plot.plot({ ...options, document, ariaLabel: def.title[lang], ariaDescription: def.caption(result, lang) } as Plot.PlotOptions) as unknown as Element;
+  const el = Plot.plot({
+    ...options,
+    document,
+    ariaLabel: def.title[lang],
+    ariaDescription: def.caption(result, lang),
+  } as Plot.PlotOptions) as unknown as Element;
   if (el.localName !== 'svg') throw new Error(`figure ${def.name} rendered a <${el.localName}>, expected an <svg>`);
   const key = def.key?.(result, lang);
   if (key) drawKey(el, key, lang);

@@ -15,7 +15,9 @@ function shown(classes: { mean: number[]; specific: number[] }[]): Set<number> {
   const units = classes[0].mean.length;
   const specific = new Set(classes.flatMap((c) => c.specific));
   const strength = (j: number) => Math.max(...classes.map((c) => Math.abs(c.mean[j])));
-  const ranked = Array.from({ length: units }, (_, j) => j).sort((a, b) => Number(specific.has(b)) - Number(specific.has(a)) || strength(b) - strength(a) || a - b);
+  const ranked = Array.from({ length: units }, (_, j) => j).sort(
+    (a, b) => Number(specific.has(b)) - Number(specific.has(a)) || strength(b) - strength(a) || a - b,
+  );
   return new Set(ranked.slice(0, MAX_NEURONS));
 }
 
@@ -44,7 +46,12 @@ export const signatures: FigureDef = {
         .map((l) => {
           const n = layerIn(l.name, lang);
           if (l.noSpecificPath) return `${n}\u00A0: aucun, ses ${l.units} colonnes sont des composantes principales`;
-          if (l.classes.length > 3) return `${n}\u00A0: ${perClass(l.classes.map((c) => c.specific.length), String, lang)} sur ${l.units} par classe`;
+          if (l.classes.length > 3)
+            return `${n}\u00A0: ${perClass(
+              l.classes.map((c) => c.specific.length),
+              String,
+              lang,
+            )} sur ${l.units} par classe`;
           return `${n}\u00A0: ${l.classes.map((c) => `${c.specific.length} pour ${className(r, c.label)}`).join(', ')} sur ${l.units}`;
         })
         .join('\u202F; ');
@@ -55,7 +62,15 @@ export const signatures: FigureDef = {
         `Les points marquent le chemin spécifique de chaque classe\u00A0: le moins de neurones portant ${pctIn(r.spec.analysis.coverage, lang, 0)} de sa contribution (|activation| moyenne × poids sortant) à la couche suivante (${counts}).${cutNote}`
       );
     }
-    const counts = layers.map((l) => (l.noSpecificPath ? `${l.name}: none, its ${l.units} columns are principal components` : l.classes.length > 3 ? `${l.name}: ${perClass(l.classes.map((c) => c.specific.length))} of ${l.units} per class` : `${l.name}: ${l.classes.map((c) => `${c.specific.length} for ${className(r, c.label)}`).join(', ')} of ${l.units}`)).join('; ');
+    const counts = layers
+      .map((l) =>
+        l.noSpecificPath
+          ? `${l.name}: none, its ${l.units} columns are principal components`
+          : l.classes.length > 3
+            ? `${l.name}: ${perClass(l.classes.map((c) => c.specific.length))} of ${l.units} per class`
+            : `${l.name}: ${l.classes.map((c) => `${c.specific.length} for ${className(r, c.label)}`).join(', ')} of ${l.units}`,
+      )
+      .join('; ');
     const cut = layers.filter((l) => l.units > MAX_NEURONS).map((l) => l.name);
     const cutNote = cut.length ? ` In ${cut.join(', ')}, only ${MAX_NEURONS} neurons are drawn: the specific ones, then the most active.` : '';
     return (
@@ -69,14 +84,27 @@ export const signatures: FigureDef = {
       const order = neuronOrder(l.classes).filter((j) => keep.has(j));
       const scale = Math.max(1e-12, ...l.classes.flatMap((c) => c.mean.map(Math.abs)));
       return order.flatMap((neuron, position) =>
-        l.classes.map((c) => ({ layer: l.name, neuron, position, class: className(r, c.label), mean: c.mean[neuron], scaled: c.mean[neuron] / scale, specific: c.specific.includes(neuron) })),
+        l.classes.map((c) => ({
+          layer: l.name,
+          neuron,
+          position,
+          class: className(r, c.label),
+          mean: c.mean[neuron],
+          scaled: c.mean[neuron] / scale,
+          specific: c.specific.includes(neuron),
+        })),
       );
     }),
   key: (r, lang) => {
     const signed = signatures.rows(r, lang).some((d) => Number(d.scaled) < 0);
     return {
       items: [{ label: say(lang, "on the class's specific path", 'sur le chemin spécifique de la classe'), color: 'currentColor', shape: 'dot' }],
-      ramp: { label: say(lang, 'Mean activation / layer max', 'Activation moyenne / max de la couche'), scheme: signed ? 'rdbu' : 'blues', reverse: signed, domain: signed ? [-1, 1] : [0, 1] },
+      ramp: {
+        label: say(lang, 'Mean activation / layer max', 'Activation moyenne / max de la couche'),
+        scheme: signed ? 'rdbu' : 'blues',
+        reverse: signed,
+        domain: signed ? [-1, 1] : [0, 1],
+      },
     };
   },
   plot: (r, rows, lang) => {
@@ -87,8 +115,14 @@ export const signatures: FigureDef = {
     const cellH = classes.length > 5 ? 14 : 22;
     const GAP = 26;
     const signed = rows.some((d) => Number(d.scaled) < 0);
-    const color = Plot.scale({ color: signed ? { type: 'linear', scheme: 'rdbu', reverse: true, domain: [-1, 1] } : { type: 'linear', scheme: 'blues', domain: [0, 1] } });
-    const rgb = (v: number) => (/rgb\((\d+), ?(\d+), ?(\d+)\)/.exec(String(color.apply(v)))?.slice(1).map(Number) ?? [0, 0, 0]);
+    const color = Plot.scale({
+      color: signed ? { type: 'linear', scheme: 'rdbu', reverse: true, domain: [-1, 1] } : { type: 'linear', scheme: 'blues', domain: [0, 1] },
+    });
+    const rgb = (v: number) =>
+      /rgb\((\d+), ?(\d+), ?(\d+)\)/
+        .exec(String(color.apply(v)))
+        ?.slice(1)
+        .map(Number) ?? [0, 0, 0];
     // Each layer is one image, a pixel per (class, neuron) cell, stretched to its cells: a heat map is one
     // raster, not a rectangle per cell. Rows in pixels from the top; x in neurons.
     const blocks = layers.map((l, i) => {
@@ -102,7 +136,7 @@ export const signatures: FigureDef = {
     const totalH = layers.length * (blockH + GAP) - GAP;
     const rowY = (layer: string, cls: string) => blocks.find((b) => b.layer === layer)!.top + (classes.indexOf(cls) + 0.5) * cellH;
     const marked = rows.filter((d) => d.specific).map((d) => ({ ...d, y: rowY(String(d.layer), String(d.class)) }));
-    const contrast = (dark: boolean) => (d: Row) => (Math.abs(Number(d.scaled)) > 0.55) === dark;
+    const contrast = (dark: boolean) => (d: Row) => Math.abs(Number(d.scaled)) > 0.55 === dark;
     // Room for the longest class name left of the rows (Fashion-MNIST's "Ankle boot").
     const marginLeft = Math.max(40, 14 + Math.max(...classes.map((c) => textWidth(c, 10))));
     const marginTop = 6;
@@ -115,15 +149,33 @@ export const signatures: FigureDef = {
       marginLeft,
       marginRight,
       marginBottom,
-      x: { domain: [0, widest], label: say(lang, 'Neuron (grouped by the class it responds to most) →', 'Neurone (groupé selon la classe à laquelle il répond le plus) →'), ticks: [] },
+      x: {
+        domain: [0, widest],
+        label: say(lang, 'Neuron (grouped by the class it responds to most) →', 'Neurone (groupé selon la classe à laquelle il répond le plus) →'),
+        ticks: [],
+      },
       y: { domain: [totalH, 0], axis: null },
       marks: [
-        Plot.image(blocks, { x: (d) => d.drawn / 2, y: (d) => d.top + blockH / 2, width: (d) => d.drawn * cellW, height: blockH, src: 'src', preserveAspectRatio: 'none', imageRendering: 'pixelated' }),
+        Plot.image(blocks, {
+          x: (d) => d.drawn / 2,
+          y: (d) => d.top + blockH / 2,
+          width: (d) => d.drawn * cellW,
+          height: blockH,
+          src: 'src',
+          preserveAspectRatio: 'none',
+          imageRendering: 'pixelated',
+        }),
         Plot.text(
           blocks.flatMap((b) => classes.map((c) => ({ y: rowY(b.layer, c), c }))),
           { x: 0, y: 'y', text: 'c', dx: -6, textAnchor: 'end' },
         ),
-        Plot.text(blocks, { x: widest, y: (d) => d.top + blockH / 2, text: (d) => `${layerIn(String(d.layer), lang)} (${d.units} ${say(lang, 'units', 'unités')})`, dx: 10, textAnchor: 'start' }),
+        Plot.text(blocks, {
+          x: widest,
+          y: (d) => d.top + blockH / 2,
+          text: (d) => `${layerIn(String(d.layer), lang)} (${d.units} ${say(lang, 'units', 'unités')})`,
+          dx: 10,
+          textAnchor: 'start',
+        }),
         Plot.dot(marked.filter(contrast(true)), { x: (d) => Number(d.position) + 0.5, y: 'y', r: Math.min(2.5, cellW / 2.5), fill: 'white' }),
         Plot.dot(marked.filter(contrast(false)), { x: (d) => Number(d.position) + 0.5, y: 'y', r: Math.min(2.5, cellW / 2.5), fill: 'black' }),
       ],

@@ -6,7 +6,12 @@ import { layerCurveMarks, seriesKey, type SeriesPoint } from './marks.ts';
 import { seriesScale } from './palette.ts';
 import type { FigureDef } from './types.ts';
 
-const FR: Record<string, string> = { 'cluster ARI': 'ARI des clusters', 'path ARI': 'ARI des chemins de clusters', 'matched cluster overlap': 'recouvrement des clusters appariés', 'linear CKA': 'CKA linéaire' };
+const FR: Record<string, string> = {
+  'cluster ARI': 'ARI des clusters',
+  'path ARI': 'ARI des chemins de clusters',
+  'matched cluster overlap': 'recouvrement des clusters appariés',
+  'linear CKA': 'CKA linéaire',
+};
 const MEASURES = (lang: Lang) => AGREEMENT.map((m) => ({ key: m.key, name: lang === 'fr' ? FR[m.label] : m.label }));
 const COLORS = (lang: Lang) => seriesScale(MEASURES(lang).map((m) => m.name));
 
@@ -30,7 +35,15 @@ export const seedStability: FigureDef = {
   },
   rows: (r, lang) =>
     r.stability.flatMap((s) =>
-      MEASURES(lang).map((m) => ({ layer: s.layer, measure: m.name, mean: s[m.key].mean, low: s[m.key].interval?.[0] ?? s[m.key].mean, high: s[m.key].interval?.[1] ?? s[m.key].mean, interval: s[m.key].method, pairs: s[m.key].values.length })),
+      MEASURES(lang).map((m) => ({
+        layer: s.layer,
+        measure: m.name,
+        mean: s[m.key].mean,
+        low: s[m.key].interval?.[0] ?? s[m.key].mean,
+        high: s[m.key].interval?.[1] ?? s[m.key].mean,
+        interval: s[m.key].method,
+        pairs: s[m.key].values.length,
+      })),
     ),
   plot: (r, rows, lang) => {
     const colors = COLORS(lang);
@@ -45,7 +58,13 @@ export const seedStability: FigureDef = {
       x: { type: 'point', domain: r.stability.map((s) => s.layer), label: say(lang, 'Layer', 'Couche'), padding: 0.3 },
       y: { label: say(lang, 'Agreement between seeds (1 = identical)', 'Accord entre graines (1 = identiques)'), domain: [lowest, 1], grid: true },
       color: colors,
-      marks: [...layerCurveMarks(points, seeds), ...seriesKey(measures.map((m, i) => ({ label: m.name, color: colors.range[i] })), { dy: -22 })],
+      marks: [
+        ...layerCurveMarks(points, seeds),
+        ...seriesKey(
+          measures.map((m, i) => ({ label: m.name, color: colors.range[i] })),
+          { dy: -22 },
+        ),
+      ],
     };
   },
 };

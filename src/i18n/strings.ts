@@ -8,7 +8,10 @@ type Entry = { en: string; fr?: string };
 
 export const STRINGS = {
   // The site's frame.
-  'site.tagline': { en: 'Chemins: which paths through its hidden layers a deep network gives each input.', fr: 'Chemins : les chemins qu’un réseau profond donne à chaque entrée à travers ses couches cachées.' },
+  'site.tagline': {
+    en: 'Chemins: which paths through its hidden layers a deep network gives each input.',
+    fr: 'Chemins : les chemins qu’un réseau profond donne à chaque entrée à travers ses couches cachées.',
+  },
   'nav.label': { en: 'Site', fr: 'Site' },
   'nav.experiments': { en: 'Experiments', fr: 'Expériences' },
   'nav.report': { en: 'Report', fr: 'Rapport' },
@@ -40,7 +43,10 @@ export const STRINGS = {
   'q.n.signatures': { en: 'Question 2', fr: 'Question 2' },
   'q.n.unseen': { en: 'Question 3', fr: 'Question 3' },
   'q.separation': { en: 'From which layer does the model separate the classes?', fr: 'À partir de quelle couche le modèle sépare-t-il les classes ?' },
-  'q.signatures': { en: 'Are the signatures of one class different from another’s?', fr: 'Les signatures d’une classe diffèrent-elles de celles d’une autre ?' },
+  'q.signatures': {
+    en: 'Are the signatures of one class different from another’s?',
+    fr: 'Les signatures d’une classe diffèrent-elles de celles d’une autre ?',
+  },
   'q.unseen': { en: 'What does the signature of an unseen class look like?', fr: 'À quoi ressemble la signature d’une classe inconnue ?' },
   'answers.label': { en: 'Answers to the three questions', fr: 'Réponses aux trois questions' },
   'answers.at': { en: 'at {layer} · ', fr: 'à {layer} · ' },
@@ -70,7 +76,10 @@ export const STRINGS = {
   },
   'exp.meta.everyInput': { en: 'Every input', fr: 'Chaque entrée' },
   'exp.meta.csvNote': { en: '(one row per input and seed)', fr: '(une ligne par entrée et par graine)' },
-  'exp.meta.pngNote': { en: '(their images, 100 to a line, in the order of each seed’s rows)', fr: '(leurs images, 100 par ligne, dans l’ordre des lignes de chaque graine)' },
+  'exp.meta.pngNote': {
+    en: '(their images, 100 to a line, in the order of each seed’s rows)',
+    fr: '(leurs images, 100 par ligne, dans l’ordre des lignes de chaque graine)',
+  },
   'exp.meta.explorer': { en: 'explorer', fr: 'explorateur' },
   'exp.trainedOn': { en: 'Trained on classes {classes} of {data}; {probed}.', fr: 'Entraîné sur les classes {classes} {data} ; {probed}.' },
   'exp.embedded': { en: 'the embedded MNIST digits', fr: 'des chiffres MNIST embarqués' },
@@ -153,7 +162,10 @@ export const STRINGS = {
     fr: 'Par couche : exactitude en test de la sonde linéaire et des {k}-PPV, accord des clusters k-means avec les étiquettes (NMI à k = {classes} et au k de la couche, ARI, pureté sur la partition de test), et silhouette des activations groupées par étiquette{seeds} ; sous chaque valeur son intervalle à 95 %, celui que tracent les figures ({how} ; — là où il n’y en a pas).',
   },
   'table.meanOver': { en: '; mean over {n} seeds', fr: ' ; moyenne sur {n} graines' },
-  'table.howMany': { en: 'jackknife over seeds; Wilson over test inputs for accuracies on the raw input, which every seed shares', fr: 'jackknife sur les graines ; Wilson sur les entrées de test pour les exactitudes sur l’entrée brute, que toutes les graines partagent' },
+  'table.howMany': {
+    en: 'jackknife over seeds; Wilson over test inputs for accuracies on the raw input, which every seed shares',
+    fr: 'jackknife sur les graines ; Wilson sur les entrées de test pour les exactitudes sur l’entrée brute, que toutes les graines partagent',
+  },
   'table.howOne': { en: 'Wilson over test inputs for accuracies', fr: 'Wilson sur les entrées de test pour les exactitudes' },
   'table.answersCaption': {
     en: 'The three answers of each experiment: the layer named, the value and its 95 % interval (over seeds when there are several), from each stored result. “≈” lists the layers whose best score question 3 cannot tell from the highest, paired over the same inputs and seeds.',
@@ -193,7 +205,9 @@ export type StringKey = keyof typeof STRINGS;
 /** A key without a text in a language: the build stops, naming the key and the page. */
 export class MissingTranslation extends Error {
   constructor(key: string, lang: Lang, page: string) {
-    super(`[MissingTranslation] ${page}: the string "${key}" has no ${lang === 'fr' ? 'French' : 'English'} text.\n  Hint: add its ${lang} text to src/i18n/strings.ts.`);
+    super(
+      `[MissingTranslation] ${page}: the string "${key}" has no ${lang === 'fr' ? 'French' : 'English'} text.\n  Hint: add its ${lang} text to src/i18n/strings.ts.`,
+    );
     this.name = 'MissingTranslation';
   }
 }

@@ -22,7 +22,14 @@ type Activation = ExperimentSpec['model']['activation'];
  * into the weighted layer (one kernel on the engine); with it, the order is
  * weights, normalization, activation, each a layer.
  */
-function addWithActivation(tf: typeof tfType, model: tfType.Sequential, name: string, make: (name: string, activation?: Activation) => tfType.layers.Layer, activation: Activation, batchNorm: boolean): void {
+function addWithActivation(
+  tf: typeof tfType,
+  model: tfType.Sequential,
+  name: string,
+  make: (name: string, activation?: Activation) => tfType.layers.Layer,
+  activation: Activation,
+  batchNorm: boolean,
+): void {
   if (!batchNorm) {
     model.add(make(name, activation));
     return;
@@ -40,7 +47,10 @@ function addWithActivation(tf: typeof tfType, model: tfType.Sequential, name: st
  */
 /** The signature layers a spec's network will have, input side first: conv1…, then hidden1…. */
 export function signatureLayers(spec: ExperimentSpec): SignatureLayer[] {
-  return [...spec.model.conv.map((_, i) => ({ name: `conv${i + 1}`, conv: true })), ...spec.model.hidden.map((_, i) => ({ name: `hidden${i + 1}`, conv: false }))];
+  return [
+    ...spec.model.conv.map((_, i) => ({ name: `conv${i + 1}`, conv: true })),
+    ...spec.model.hidden.map((_, i) => ({ name: `hidden${i + 1}`, conv: false })),
+  ];
 }
 
 export function buildModel(tf: typeof tfType, spec: ExperimentSpec, shape: { features: number; width: number; height: number }, seed: number): BuiltModel {
@@ -53,7 +63,8 @@ export function buildModel(tf: typeof tfType, spec: ExperimentSpec, shape: { fea
     model.add(tf.layers.reshape({ name: 'image', targetShape: [shape.height, shape.width, 1], inputShape: [shape.features] }));
     m.conv.forEach((c, i) => {
       const name = `conv${i + 1}`;
-      const make = (n: string, activation?: Activation) => tf.layers.conv2d({ name: n, filters: c.filters, kernelSize: c.kernel, padding: 'same', activation, kernelInitializer: init() });
+      const make = (n: string, activation?: Activation) =>
+        tf.layers.conv2d({ name: n, filters: c.filters, kernelSize: c.kernel, padding: 'same', activation, kernelInitializer: init() });
       addWithActivation(tf, model, name, make, c.activation ?? m.activation, m.batchNorm);
       layers.push({ name, conv: true });
       if (c.pool) model.add(tf.layers.maxPooling2d({ name: `${name}_pool`, poolSize: 2 }));
@@ -64,12 +75,15 @@ export function buildModel(tf: typeof tfType, spec: ExperimentSpec, shape: { fea
     const { units, activation } = typeof layer === 'number' ? { units: layer, activation: undefined } : layer;
     const name = `hidden${i + 1}`;
     const first = model.layers.length === 0;
-    const make = (n: string, act?: Activation) => tf.layers.dense({ name: n, units, activation: act, kernelInitializer: init(), ...(first ? { inputShape: [shape.features] } : {}) });
+    const make = (n: string, act?: Activation) =>
+      tf.layers.dense({ name: n, units, activation: act, kernelInitializer: init(), ...(first ? { inputShape: [shape.features] } : {}) });
     addWithActivation(tf, model, name, make, activation ?? m.activation, m.batchNorm);
     layers.push({ name, conv: false });
     if (m.dropout > 0) model.add(tf.layers.dropout({ name: `${name}_dropout`, rate: m.dropout, seed: seed * 101 + 50 + i }));
   });
-  model.add(tf.layers.dense({ name: 'logits', units: spec.dataset.classes.length, kernelInitializer: tf.initializers.glorotUniform({ seed: seed * 101 + 99 }) }));
+  model.add(
+    tf.layers.dense({ name: 'logits', units: spec.dataset.classes.length, kernelInitializer: tf.initializers.glorotUniform({ seed: seed * 101 + 99 }) }),
+  );
   return { model, hiddenLayers: layers.map((l) => l.name), layers };
 }
 

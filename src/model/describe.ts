@@ -7,7 +7,8 @@ export function describeModel(spec: ExperimentSpec, shape: { width: number; heig
   const act = (a?: string) => (a && a !== m.activation ? ` ${a}` : '');
   const parts: string[] = [m.type === 'cnn' ? `${shape.width}×${shape.height}` : String(shape.width * shape.height)];
   for (const c of m.conv) parts.push(`conv ${c.filters} (${c.kernel}×${c.kernel}${c.pool ? ', pool' : ''}${act(c.activation)})`);
-  for (const h of m.hidden) parts.push(typeof h === 'number' ? (m.type === 'cnn' ? `dense ${h}` : String(h)) : `${m.type === 'cnn' ? 'dense ' : ''}${h.units}${act(h.activation)}`);
+  for (const h of m.hidden)
+    parts.push(typeof h === 'number' ? (m.type === 'cnn' ? `dense ${h}` : String(h)) : `${m.type === 'cnn' ? 'dense ' : ''}${h.units}${act(h.activation)}`);
   parts.push(String(spec.dataset.classes.length));
   const extras = [m.activation, ...(m.batchNorm ? ['batch norm'] : []), ...(m.dropout > 0 ? [`dropout ${m.dropout}`] : [])];
   return `${parts.join(' → ')} (${extras.join(', ')})`;
@@ -28,13 +29,17 @@ export function describeConvSignature(spec: ExperimentSpec, runs: { layers: Read
   const fr = lang === 'fr';
   const conv = convSignatureOf(spec);
   if (conv.kind === 'mean')
-    return fr ? 'L’activation d’une couche de convolution est celle de chaque canal moyennée sur sa carte\u00A0: une unité par canal.' : "A conv layer's activation is each channel's activation averaged over its map: one unit per channel.";
+    return fr
+      ? 'L’activation d’une couche de convolution est celle de chaque canal moyennée sur sa carte\u00A0: une unité par canal.'
+      : "A conv layer's activation is each channel's activation averaged over its map: one unit per channel.";
   const share = (x: number) => (fr ? `${Math.round(100 * x)}\u202F%` : pct(x, 0));
   const read = (runs[0]?.layers ?? []).filter((l) => l.reduction);
   const kept = read.map((l) => {
     const shares = runs.map((r) => r.layers.find((x) => x.name === l.name)?.reduction?.explained ?? 0);
     const mean = shares.reduce((a, b) => a + b, 0) / shares.length;
-    return fr ? `${share(mean)} des ${l.reduction!.mapUnits.toLocaleString('fr-FR').replace(/\u00A0/g, '\u202F')} valeurs de ${l.name}` : `${share(mean)} of ${l.name}'s ${l.reduction!.mapUnits.toLocaleString('en')} values`;
+    return fr
+      ? `${share(mean)} des ${l.reduction!.mapUnits.toLocaleString('fr-FR').replace(/\u00A0/g, '\u202F')} valeurs de ${l.name}`
+      : `${share(mean)} of ${l.name}'s ${l.reduction!.mapUnits.toLocaleString('en')} values`;
   });
   const rows = read[0]?.reduction?.fitRows;
   if (fr)

@@ -19,7 +19,14 @@ export async function loadTrained(tf: typeof tfType, spec: ExperimentSpec, dir: 
     const weightData = new Uint8Array(readFileSync(join(folder, 'weights.bin'))).buffer;
     const model = (await tf.loadLayersModel(tf.io.fromMemory({ modelTopology, weightSpecs: weightsManifest[0].weights, weightData }))) as tfType.Sequential;
     const layers = signatureLayers(spec);
-    return { model, hiddenLayers: layers.map((l) => l.name), layers, history: previous.training.history, trainMs: 0, samplesPerSecond: previous.training.samplesPerSecond };
+    return {
+      model,
+      hiddenLayers: layers.map((l) => l.name),
+      layers,
+      history: previous.training.history,
+      trainMs: 0,
+      samplesPerSecond: previous.training.samplesPerSecond,
+    };
   } catch {
     return null;
   }

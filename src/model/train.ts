@@ -39,7 +39,8 @@ export function trainingLoop(spec: ExperimentSpec, backend = 'wasm'): TrainingLo
   const choice = spec.training.loop;
   if (choice === 'tfjs') return { loop: 'tfjs', reason: 'asked for tfjs' };
   const unsupported = fusedUnsupported(spec.model);
-  if (choice === 'auto' && backend === 'webgpu') return { loop: 'tfjs', reason: 'the engine is WebGPU: TF.js trains on the GPU, the fused kernel would train on the CPU' };
+  if (choice === 'auto' && backend === 'webgpu')
+    return { loop: 'tfjs', reason: 'the engine is WebGPU: TF.js trains on the GPU, the fused kernel would train on the CPU' };
   if (!unsupported) return { loop: 'fused', reason: choice === 'fused' ? 'asked for fused' : 'the model is an MLP the fused kernel trains' };
   // The spec's validation refuses `fused` with an unsupported model: only auto gets here.
   return { loop: 'tfjs', reason: `the fused kernel does not apply: ${unsupported}` };
@@ -57,12 +58,23 @@ const EVAL_BATCH = 2048;
  * Summed cross-entropy and correct predictions of the model on a split, left
  * on the engine (a 2-vector): nothing is read back until the caller asks.
  */
-function evaluate(tf: typeof tfType, model: tfType.Sequential, x: tfType.Tensor2D | Float32Array, y: Int32Array, count: number, nClasses: number, features: number): tfType.Tensor1D {
+function evaluate(
+  tf: typeof tfType,
+  model: tfType.Sequential,
+  x: tfType.Tensor2D | Float32Array,
+  y: Int32Array,
+  count: number,
+  nClasses: number,
+  features: number,
+): tfType.Tensor1D {
   return tf.tidy(() => {
     let sums = tf.zeros([2]) as tfType.Tensor1D;
     for (let start = 0; start < count; start += EVAL_BATCH) {
       const end = Math.min(count, start + EVAL_BATCH);
-      const xb = x instanceof Float32Array ? tf.tensor2d(x.subarray(start * features, end * features), [end - start, features]) : x.slice([start, 0], [end - start, features]);
+      const xb =
+        x instanceof Float32Array
+          ? tf.tensor2d(x.subarray(start * features, end * features), [end - start, features])
+          : x.slice([start, 0], [end - start, features]);
       const labels = tf.tensor1d(y.subarray(start, end), 'int32');
       const logits = model.apply(xb, { training: false }) as tfType.Tensor2D;
       const loss = tf.losses.softmaxCrossEntropy(tf.oneHot(labels, nClasses), logits, undefined, undefined, tf.Reduction.SUM);
@@ -130,7 +142,9 @@ export async function trainTfjs(tf: typeof tfType, spec: ExperimentSpec, data: D
         const rows = Math.min(order.length, from + batchSize) - from;
         const batchLoss = tf.tidy(() => {
           const indices = orderOnEngine.slice(from, rows);
-          const xb = xAll ? tf.gather(xAll, indices) : tf.tensor2d(gatherRows(data.train.x, order.subarray(from, from + rows), data.features, batchX!), [rows, data.features]);
+          const xb = xAll
+            ? tf.gather(xAll, indices)
+            : tf.tensor2d(gatherRows(data.train.x, order.subarray(from, from + rows), data.features, batchX!), [rows, data.features]);
           const yb = tf.gather(yAll, indices);
           const cost = optimizer.minimize(() => tf.losses.softmaxCrossEntropy(yb, model.apply(xb, { training: true }) as tfType.Tensor2D), true);
           return (cost as tfType.Scalar).mul(rows);
@@ -152,7 +166,13 @@ export async function trainTfjs(tf: typeof tfType, spec: ExperimentSpec, data: D
       const loss = lossTotal / data.train.count;
       const diverged = divergence(loss, epoch, seed, nClasses, spec.training.learningRate);
       if (diverged) throw diverged;
-      const record = { epoch, loss, accuracy: trainHits / data.train.count, testLoss: data.test.count ? testLoss / data.test.count : NaN, testAccuracy: data.test.count ? testHits / data.test.count : NaN };
+      const record = {
+        epoch,
+        loss,
+        accuracy: trainHits / data.train.count,
+        testLoss: data.test.count ? testLoss / data.test.count : NaN,
+        testAccuracy: data.test.count ? testHits / data.test.count : NaN,
+      };
       history.push(record);
       progress.onEpoch?.(record, epochs);
     }

@@ -61,16 +61,28 @@ export function checkStored(experiment: LoadedExperiment, dir: string): Checked 
       ? engine === expectedEngine
       : (backend === 'tensorflow' || backend === 'webgpu') && engine.startsWith(`${backend} `) && engine.endsWith(` ${trainingKey(experiment.spec, backend)}`);
   if (!engineHolds) {
-    return { ok: false, stale: true, reason: `${where} is out of date: it was made with engine "${engine}", and this version of Chemins runs "${expectedEngine}"` };
+    return {
+      ok: false,
+      stale: true,
+      reason: `${where} is out of date: it was made with engine "${engine}", and this version of Chemins runs "${expectedEngine}"`,
+    };
   }
   let expected: { hash: string; trainHash: string };
   try {
     expected = hashesFor(experiment, engine);
   } catch (err) {
-    return { ok: false, stale: false, reason: `${where} cannot be checked: the data ${file} reads is not readable here (${String((err as Error)?.message ?? err).split('\n')[0]})` };
+    return {
+      ok: false,
+      stale: false,
+      reason: `${where} cannot be checked: the data ${file} reads is not readable here (${String((err as Error)?.message ?? err).split('\n')[0]})`,
+    };
   }
   if (expected.hash !== result.hash || expected.trainHash !== result.trainingHash) {
-    return { ok: false, stale: true, reason: `${where} is out of date: its hash does not match ${file} as it is now (the file, its data or the pipeline changed since it was made)` };
+    return {
+      ok: false,
+      stale: true,
+      reason: `${where} is out of date: its hash does not match ${file} as it is now (the file, its data or the pipeline changed since it was made)`,
+    };
   }
   return { ok: true, result, text };
 }
@@ -127,7 +139,9 @@ export async function mergeResults({ from, into, experimentsDir }: MergeOptions)
   for (const id of ids) {
     const experiment = experiments.get(id);
     if (!experiment) {
-      const why = invalid.has(id) ? `its experiment file in ${experimentsDir} is invalid (the site shows why)` : `there is no experiment file ${join(experimentsDir, `${id}.yaml`)}`;
+      const why = invalid.has(id)
+        ? `its experiment file in ${experimentsDir} is invalid (the site shows why)`
+        : `there is no experiment file ${join(experimentsDir, `${id}.yaml`)}`;
       verdicts.push({ id, kind: 'skipped', reason: why });
       continue;
     }
@@ -146,7 +160,11 @@ export async function mergeResults({ from, into, experimentsDir }: MergeOptions)
       else verdicts.push({ id, kind: 'skipped', reason: `${o.check.reason}; superseded by the current result beside it` });
     }
     if (distinct.length > 1) {
-      verdicts.push({ id, kind: 'conflict', reason: `${distinct.map((c) => join(c.dir, `${id}.json`)).join(' and ')} are different results of ${experiment.file} (${describeDifference(distinct[0].result, distinct[1].result)}); none was merged` });
+      verdicts.push({
+        id,
+        kind: 'conflict',
+        reason: `${distinct.map((c) => join(c.dir, `${id}.json`)).join(' and ')} are different results of ${experiment.file} (${describeDifference(distinct[0].result, distinct[1].result)}); none was merged`,
+      });
       continue;
     }
     const stored = existsSync(join(into, `${id}.json`)) ? checkStored(experiment, into) : null;
@@ -155,7 +173,12 @@ export async function mergeResults({ from, into, experimentsDir }: MergeOptions)
       const failure = withFailure ? readFailure(withFailure.dir, id) : null;
       if (!withFailure) continue;
       if (!failure) verdicts.push({ id, kind: 'refused', reason: `${join(withFailure.dir, `${id}.error.json`)} is not a failure record` });
-      else if (stored?.ok) verdicts.push({ id, kind: 'skipped', reason: `${join(withFailure.dir, `${id}.error.json`)} records a failure, and ${into} already holds a current result` });
+      else if (stored?.ok)
+        verdicts.push({
+          id,
+          kind: 'skipped',
+          reason: `${join(withFailure.dir, `${id}.error.json`)} records a failure, and ${into} already holds a current result`,
+        });
       else {
         writeFailure(into, { id, file: failure.file, name: failure.name, title: failure.title, problems: failure.problems, hint: failure.hint });
         verdicts.push({ id, kind: 'failed', from: withFailure.dir, failure });
@@ -166,8 +189,14 @@ export async function mergeResults({ from, into, experimentsDir }: MergeOptions)
     const copies = current.filter((c) => c !== chosen).map((c) => join(c.dir, `${id}.json`));
     for (const copy of copies) verdicts.push({ id, kind: 'skipped', reason: `${copy} is the same result as ${join(chosen.dir, `${id}.json`)}` });
     if (stored?.ok) {
-      if (resultNumbers(stored.result) === resultNumbers(chosen.result)) verdicts.push({ id, kind: 'skipped', reason: `${into} already holds the same result` });
-      else verdicts.push({ id, kind: 'conflict', reason: `${join(into, `${id}.json`)} is a different current result of ${experiment.file} (${describeDifference(stored.result, chosen.result)}); ${join(chosen.dir, `${id}.json`)} was not merged: remove one of them` });
+      if (resultNumbers(stored.result) === resultNumbers(chosen.result))
+        verdicts.push({ id, kind: 'skipped', reason: `${into} already holds the same result` });
+      else
+        verdicts.push({
+          id,
+          kind: 'conflict',
+          reason: `${join(into, `${id}.json`)} is a different current result of ${experiment.file} (${describeDifference(stored.result, chosen.result)}); ${join(chosen.dir, `${id}.json`)} was not merged: remove one of them`,
+        });
       continue;
     }
     const artifacts = isDir(join(chosen.dir, id)) ? join(chosen.dir, id) : null;
@@ -175,7 +204,9 @@ export async function mergeResults({ from, into, experimentsDir }: MergeOptions)
     const notes = [
       stored && !stored.ok ? `replacing the result stored before (${stored.reason})` : '',
       artifacts ? '' : 'without artifacts (models and activations)',
-      chosen.result.run.engine === engineOf(experiment.spec, experiment.spec.training.backend) ? '' : `made on ${chosen.result.run.backend}, which a build here would not use: \`npm run experiments\` here would rebuild it`,
+      chosen.result.run.engine === engineOf(experiment.spec, experiment.spec.training.backend)
+        ? ''
+        : `made on ${chosen.result.run.backend}, which a build here would not use: \`npm run experiments\` here would rebuild it`,
     ].filter(Boolean);
     verdicts.push({ id, kind: 'merged', from: chosen.dir, note: notes.join('; ') });
   }

@@ -117,7 +117,13 @@ interface Hashes {
   previous: Result | null;
 }
 
-async function build({ id, spec }: LoadedExperiment, options: RunOptions, { hash, trainHash, previous }: Hashes, baseDir: string, choice: BackendChoice): Promise<Result> {
+async function build(
+  { id, spec }: LoadedExperiment,
+  options: RunOptions,
+  { hash, trainHash, previous }: Hashes,
+  baseDir: string,
+  choice: BackendChoice,
+): Promise<Result> {
   const timings: Record<string, number> = {};
   const time = async <T>(stage: Stage, work: () => T | Promise<T>): Promise<T> => {
     options.onStage?.(stage);

@@ -91,13 +91,20 @@ export async function runSeed(tf: typeof tfType, input: SeedInput, hooks: SeedHo
   reuse.clusters.set('input', sigs.layers[0]);
   const kernels = await Promise.all(trained.hiddenLayers.map((name) => outgoingWeights(trained.model, name)));
   const parts: Record<string, number> = {};
-  const { separations, scores, ...analysis } = await time('analysis', () => analyse(spec, data, acts, sigs, kernels, { curves: input.index === 0, reuse: reuse.separation, inputScores: reuse.scores, parts }));
+  const { separations, scores, ...analysis } = await time('analysis', () =>
+    analyse(spec, data, acts, sigs, kernels, { curves: input.index === 0, reuse: reuse.separation, inputScores: reuse.scores, parts }),
+  );
   for (const [part, ms] of Object.entries(parts)) timings[`analysis: ${part} (CPU)`] = ms;
   reuse.separation.set('input', separations.get('input')!);
   const last = trained.history[trained.history.length - 1];
   const run: SeedRun = {
     seed,
-    training: { history: trained.history, samplesPerSecond: trained.samplesPerSecond, testAccuracy: last.testAccuracy, confusion: confusion(data, predictions(acts), acts.ranges.test) },
+    training: {
+      history: trained.history,
+      samplesPerSecond: trained.samplesPerSecond,
+      testAccuracy: last.testAccuracy,
+      confusion: confusion(data, predictions(acts), acts.ranges.test),
+    },
     ...analysis,
   };
   const files = await artifactFiles(tf, trained.model, acts, seed);
@@ -110,4 +117,3 @@ export async function runSeed(tf: typeof tfType, input: SeedInput, hooks: SeedHo
   trained.model.dispose();
   return { run, model: { acts, sigs }, files, timings, reusedTraining: loaded !== null };
 }
-

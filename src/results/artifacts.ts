@@ -9,7 +9,12 @@ const bytes = (a: Float32Array) => new Uint8Array(a.buffer, a.byteOffset, a.byte
  * as little-endian Float32, and a manifest of their shapes. The raw inputs
  * are the same for every seed and written once, as `input.f32`.
  */
-export async function artifactFiles(tf: typeof tfType, model: tfType.Sequential, acts: Activations, seed: number): Promise<Record<string, string | Uint8Array>> {
+export async function artifactFiles(
+  tf: typeof tfType,
+  model: tfType.Sequential,
+  acts: Activations,
+  seed: number,
+): Promise<Record<string, string | Uint8Array>> {
   const dir = `seed-${seed}`;
   const files: Record<string, string | Uint8Array> = {};
   await model.save(

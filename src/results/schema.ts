@@ -54,7 +54,17 @@ export const Answer = z.object({
   translations: z.object({ fr: z.object({ statement: z.string(), unit: z.string(), facts: z.array(Fact) }) }),
   /** Question 3: the best layer × score against the runner-up and against the raw pixels, paired over the same inputs. */
   comparisons: z
-    .array(z.object({ against: z.string(), layer: z.string(), score: z.string(), auc: z.number(), difference: z.number(), interval: interval, distinguishable: z.boolean() }))
+    .array(
+      z.object({
+        against: z.string(),
+        layer: z.string(),
+        score: z.string(),
+        auc: z.number(),
+        difference: z.number(),
+        interval: interval,
+        distinguishable: z.boolean(),
+      }),
+    )
     .optional(),
 });
 export type Answer = z.infer<typeof Answer>;
@@ -128,7 +138,15 @@ const SeedRun = z.object({
   cka: z.array(z.array(z.number())),
   paths: z.object({
     layers: z.array(z.string()),
-    byClass: z.array(z.object({ label: z.int(), role: z.enum(['trained', 'probe']), total: count, distinct: count, top: z.array(z.object({ path: Path, count, example: z.string() })) })),
+    byClass: z.array(
+      z.object({
+        label: z.int(),
+        role: z.enum(['trained', 'probe']),
+        total: count,
+        distinct: count,
+        top: z.array(z.object({ path: Path, count, example: z.string() })),
+      }),
+    ),
     flows: z.array(z.object({ layer: z.int(), from: z.int(), to: z.int(), label: z.int(), count })),
     ownPathShare: z.array(z.object({ label: z.int(), share, interval, n: count })),
     /** PathFinder / Cluster Paths statistics over the trained classes' inputs. */
@@ -161,14 +179,24 @@ const SeedRun = z.object({
     }),
   ),
   /** Per probe class: DeLong covariance of the AUCs of every layer × score candidate (same inputs), for paired comparisons. */
-  oodCovariance: z.array(z.object({ probe: z.int(), candidates: z.array(z.object({ layer: z.string(), score: OodScore })), matrix: z.array(z.array(z.number())) })),
+  oodCovariance: z.array(
+    z.object({ probe: z.int(), candidates: z.array(z.object({ layer: z.string(), score: OodScore })), matrix: z.array(z.array(z.number())) }),
+  ),
   /** First seed only: a seeded sample of inputs mapped to 2-D at every layer, by PCA and by UMAP. */
   projections: z
     .object({
       rows: z.array(z.object({ label: z.int(), split: z.enum(['test', 'probe']) })),
       umap: z.object({ neighbours: z.int(), epochs: z.int(), minDist: z.number() }),
       /** Per layer and method, the coordinates of `rows`; for PCA, the share of variance on each axis. */
-      layers: z.array(z.object({ layer: z.string(), method: z.enum(['pca', 'umap']), x: z.array(z.number()), y: z.array(z.number()), explained: z.tuple([share, share]).optional() })),
+      layers: z.array(
+        z.object({
+          layer: z.string(),
+          method: z.enum(['pca', 'umap']),
+          x: z.array(z.number()),
+          y: z.array(z.number()),
+          explained: z.tuple([share, share]).optional(),
+        }),
+      ),
     })
     .optional(),
   /** First seed only: example inputs (training and test) of every cluster; `images` index the shared `images` table. */
@@ -229,7 +257,9 @@ export const Result = z.object({
    * by statistic id and, where it has them, layer, probe class and class: the
    * table, figures, CSVs and statements all read these.
    */
-  statistics: z.array(z.object({ statistic: z.string(), layer: z.string().nullable(), probe: z.int().nullable(), class: z.int().nullable(), value: AcrossSeeds })),
+  statistics: z.array(
+    z.object({ statistic: z.string(), layer: z.string().nullable(), probe: z.int().nullable(), class: z.int().nullable(), value: AcrossSeeds }),
+  ),
   answers: z.array(Answer),
 });
 export type Result = z.infer<typeof Result>;

@@ -45,7 +45,17 @@ export const TRAINING_VERSION = '1';
  * analysis changes, a rebuild reuses the saved models instead of training.
  */
 export function trainingHash(spec: ExperimentSpec, datasetIdentity: string, engine: string): string {
-  return sha256(canonicalJson({ dataset: spec.dataset, data: datasetIdentity, model: spec.model, training: spec.training, seeds: spec.seeds ?? [spec.training.seed], version: TRAINING_VERSION, engine }));
+  return sha256(
+    canonicalJson({
+      dataset: spec.dataset,
+      data: datasetIdentity,
+      model: spec.model,
+      training: spec.training,
+      seeds: spec.seeds ?? [spec.training.seed],
+      version: TRAINING_VERSION,
+      engine,
+    }),
+  );
 }
 
 /** `text`: the file as read, for a merge that copies it as it is. */
@@ -86,7 +96,8 @@ export function jsonDepth(text: string, limit = Infinity): number {
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
     if (inString) {
-      if (c === 92) i++; // backslash: skip the escaped character
+      if (c === 92)
+        i++; // backslash: skip the escaped character
       else if (c === 34) inString = false;
     } else if (c === 34) inString = true;
     else if (c === 123 || c === 91) {
@@ -126,15 +137,21 @@ function checkResult(path: string, id: string): ReadOutcome {
   }
   const obj = json as Record<string, unknown> | null;
   if (!obj || typeof obj !== 'object' || Array.isArray(obj)) return { ok: false, reason: `${path} is not a result object` };
-  if (obj.schemaVersion !== RESULT_SCHEMA_VERSION) return { ok: false, reason: `${path} is from results schema ${String(obj.schemaVersion).slice(0, 40)}; this build reads schema ${RESULT_SCHEMA_VERSION}` };
+  if (obj.schemaVersion !== RESULT_SCHEMA_VERSION)
+    return { ok: false, reason: `${path} is from results schema ${String(obj.schemaVersion).slice(0, 40)}; this build reads schema ${RESULT_SCHEMA_VERSION}` };
   const { integrity, ...body } = obj;
-  if (integrity !== sha256(JSON.stringify(body))) return { ok: false, reason: `${path} fails its integrity check: it was edited or damaged since it was written` };
-  if (countValues(body, MAX_RESULT_VALUES) > MAX_RESULT_VALUES) return { ok: false, reason: `${path} holds more than ${MAX_RESULT_VALUES.toLocaleString('en')} values: it is not a result` };
+  if (integrity !== sha256(JSON.stringify(body)))
+    return { ok: false, reason: `${path} fails its integrity check: it was edited or damaged since it was written` };
+  if (countValues(body, MAX_RESULT_VALUES) > MAX_RESULT_VALUES)
+    return { ok: false, reason: `${path} holds more than ${MAX_RESULT_VALUES.toLocaleString('en')} values: it is not a result` };
   if (body.id !== id) return { ok: false, reason: `${path} holds the result of another experiment (${JSON.stringify(String(body.id).slice(0, 80))})` };
   const parsed = Result.safeParse(body);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    return { ok: false, reason: `${path} does not match the results schema (${issue?.path.join('.').slice(0, 120)}: ${issue?.message.slice(0, 200)}${parsed.error.issues.length > 1 ? `; ${parsed.error.issues.length - 1} more problem(s)` : ''})` };
+    return {
+      ok: false,
+      reason: `${path} does not match the results schema (${issue?.path.join('.').slice(0, 120)}: ${issue?.message.slice(0, 200)}${parsed.error.issues.length > 1 ? `; ${parsed.error.issues.length - 1} more problem(s)` : ''})`,
+    };
   }
   return { ok: true, result: parsed.data, text: read.text };
 }
@@ -169,18 +186,43 @@ export function storeError(err: unknown, path: string): StoreError {
   const elsewhere = 'or point --results (CHEMINS_RESULTS) at a folder on another disk';
   switch (c) {
     case 'ENOSPC':
-      return new StoreError(`no space left on ${disk}: writing ${path} failed (ENOSPC)`, path, c, `Free some space on that disk, ${elsewhere}, then run again.`);
+      return new StoreError(
+        `no space left on ${disk}: writing ${path} failed (ENOSPC)`,
+        path,
+        c,
+        `Free some space on that disk, ${elsewhere}, then run again.`,
+      );
     case 'EDQUOT':
-      return new StoreError(`the disk quota is used up on ${disk}: writing ${path} failed (EDQUOT)`, path, c, `Free some of your files on that disk, ${elsewhere}, then run again.`);
+      return new StoreError(
+        `the disk quota is used up on ${disk}: writing ${path} failed (EDQUOT)`,
+        path,
+        c,
+        `Free some of your files on that disk, ${elsewhere}, then run again.`,
+      );
     case 'EROFS':
       return new StoreError(`${disk} is read-only: ${path} cannot be written (EROFS)`, path, c, `Mount it read-write, ${elsewhere}.`);
     case 'EACCES':
     case 'EPERM':
-      return new StoreError(`permission denied writing ${path} (${c}), on ${disk}`, path, c, `Let the user running the build write the results folder (chmod, chown), ${elsewhere}.`);
+      return new StoreError(
+        `permission denied writing ${path} (${c}), on ${disk}`,
+        path,
+        c,
+        `Let the user running the build write the results folder (chmod, chown), ${elsewhere}.`,
+      );
     case 'EIO':
-      return new StoreError(`${disk} failed writing ${path} (EIO: input/output error)`, path, c, 'Check the disk (dmesg, fsck): it reported a hardware or file-system error.');
+      return new StoreError(
+        `${disk} failed writing ${path} (EIO: input/output error)`,
+        path,
+        c,
+        'Check the disk (dmesg, fsck): it reported a hardware or file-system error.',
+      );
     default:
-      return new StoreError(`writing ${path} failed on ${disk}: ${String((err as Error)?.message ?? err)}`, path, c, 'Check that the results folder is on a disk that can be written, then run again.');
+      return new StoreError(
+        `writing ${path} failed on ${disk}: ${String((err as Error)?.message ?? err)}`,
+        path,
+        c,
+        'Check that the results folder is on a disk that can be written, then run again.',
+      );
   }
 }
 

@@ -50,7 +50,11 @@ export function clusterLayer(layer: LayerActivations, asked: number | 'auto', ac
   const [t0, t1] = acts.ranges.train;
   const fitRows = Int32Array.from({ length: t1 - t0 }, (_, i) => t0 + i);
   if (asked !== 'auto' && asked > fitRows.length) {
-    throw new FieldError('signatures.k', `asks for ${asked} clusters at ${layer.name}, but there are only ${fitRows.length} training inputs to cluster`, 'Lower signatures.k, or raise dataset.samplesPerClass.');
+    throw new FieldError(
+      'signatures.k',
+      `asks for ${asked} clusters at ${layer.name}, but there are only ${fitRows.length} training inputs to cluster`,
+      'Lower signatures.k, or raise dataset.samplesPerClass.',
+    );
   }
   const kScores: { k: number; silhouette: number }[] = [];
   let clustering: Clustering | undefined;
@@ -106,5 +110,11 @@ export function computeSignatures(acts: Activations, options: SignatureOptions, 
 }
 
 export function signatureOptions(spec: ExperimentSpec): SignatureOptions {
-  return { restarts: spec.signatures.restarts, seed: spec.signatures.seed, autoRange: spec.signatures.autoRange, kFor: (i) => kForLayer(spec, i), classes: spec.dataset.classes.length };
+  return {
+    restarts: spec.signatures.restarts,
+    seed: spec.signatures.seed,
+    autoRange: spec.signatures.autoRange,
+    kFor: (i) => kForLayer(spec, i),
+    classes: spec.dataset.classes.length,
+  };
 }

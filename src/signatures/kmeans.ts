@@ -37,7 +37,15 @@ export function nearest(values: ArrayLike<number>, i: number, centroids: Float32
  * clusters are renumbered by decreasing size so that ids read the same way
  * in every figure.
  */
-export function fitKMeans(values: Float32Array, width: number, rows: ArrayLike<number>, k: number, restarts: number, seed: number, engine: KMeansEngine = 'lloyd'): Clustering {
+export function fitKMeans(
+  values: Float32Array,
+  width: number,
+  rows: ArrayLike<number>,
+  k: number,
+  restarts: number,
+  seed: number,
+  engine: KMeansEngine = 'lloyd',
+): Clustering {
   if (engine === 'lloyd') {
     const r = lloyd(values, width, rows, k, { restarts, seed });
     return sortBySize({ k, centroids: r.centroids, inertia: r.inertia, iterations: r.iterations }, values, width, rows);
@@ -57,7 +65,10 @@ export function fitKMeans(values: Float32Array, width: number, rows: ArrayLike<n
 function sortBySize(c: Clustering, values: Float32Array, width: number, rows: ArrayLike<number>): Clustering {
   const sizes = new Array(c.k).fill(0);
   for (let i = 0; i < rows.length; i++) sizes[nearest(values, rows[i], c.centroids, c.k, width).cluster]++;
-  const order = sizes.map((s, i) => [s, i]).sort((a, b) => b[0] - a[0] || a[1] - b[1]).map(([, i]) => i);
+  const order = sizes
+    .map((s, i) => [s, i])
+    .sort((a, b) => b[0] - a[0] || a[1] - b[1])
+    .map(([, i]) => i);
   const centroids = new Float32Array(c.centroids.length);
   order.forEach((from, to) => centroids.set(c.centroids.subarray(from * width, (from + 1) * width), to * width));
   return { ...c, centroids };

@@ -345,7 +345,8 @@ export function lloyd(values: Float32Array, width: number, rows: ArrayLike<numbe
   const n = x.length / width;
   if (!Number.isInteger(k) || k < 1 || k > n) throw new Error(`lloyd: k = ${k} must be an integer from 1 to the ${n} rows`);
   if (!(restarts >= 1)) throw new Error(`lloyd: restarts = ${restarts} must be at least 1`);
-  if (starts && (starts.length < restarts || starts.some((c) => c.length !== k * width))) throw new Error(`lloyd: starts must hold ${restarts} arrays of k × width = ${k * width} values`);
+  if (starts && (starts.length < restarts || starts.some((c) => c.length !== k * width)))
+    throw new Error(`lloyd: starts must hold ${restarts} arrays of k × width = ${k * width} values`);
   const data: Data = { x, n, width, norms: squaredNorms(x, n, width, new Float64Array(n)), kernel: new DotKernel(x, width, Math.max(k, trialsOf(k))) };
   const scaled = tolerance * meanVariance(x, n, width);
   let best: LloydResult | null = null;

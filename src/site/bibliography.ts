@@ -137,7 +137,8 @@ export function people(value: string | undefined): Person[] {
 /** How the text cites an entry: "Kornblith et al., 2019", "İrsoy & Alpaydın, 2022". */
 export function inText(e: BibEntry): { who: string; year: string } {
   const p = people(e.fields.author ?? e.fields.editor);
-  const who = p.length === 0 ? plain(e.fields.title) : p.length === 1 ? p[0].family : p.length === 2 ? `${p[0].family} & ${p[1].family}` : `${p[0].family} et al.`;
+  const who =
+    p.length === 0 ? plain(e.fields.title) : p.length === 1 ? p[0].family : p.length === 2 ? `${p[0].family} & ${p[1].family}` : `${p[0].family} et al.`;
   return { who, year: plain(e.fields.year) || 'n.d.' };
 }
 
@@ -161,7 +162,13 @@ export function reference(e: BibEntry): { authors: string; year: string; title: 
       : f.eprint && /arxiv/i.test(f.archiveprefix ?? '')
         ? `arXiv preprint arXiv:${plain(f.eprint)}.`
         : plain(f.howpublished || f.publisher || f.institution);
-  const link = f.doi ? { href: `https://doi.org/${plain(f.doi)}`, text: `doi:${plain(f.doi)}` } : f.url ? { href: plain(f.url), text: plain(f.url) } : f.eprint && /arxiv/i.test(f.archiveprefix ?? '') ? { href: `https://arxiv.org/abs/${plain(f.eprint)}`, text: `arXiv:${plain(f.eprint)}` } : undefined;
+  const link = f.doi
+    ? { href: `https://doi.org/${plain(f.doi)}`, text: `doi:${plain(f.doi)}` }
+    : f.url
+      ? { href: plain(f.url), text: plain(f.url) }
+      : f.eprint && /arxiv/i.test(f.archiveprefix ?? '')
+        ? { href: `https://arxiv.org/abs/${plain(f.eprint)}`, text: `arXiv:${plain(f.eprint)}` }
+        : undefined;
   return { authors, year: plain(f.year) || 'n.d.', title: plain(f.title), venue, link };
 }
 
@@ -185,7 +192,9 @@ export function resolveCitation(key: string, page: string): BibEntry {
   if (entry) return entry;
   const known = [...bibliography().keys()];
   const near = known.filter((k) => k.startsWith(key.slice(0, 4))).slice(0, 3);
-  throw new Error(`[CitationNotFound] ${page}: no reference "${key}" in ${bibliographyPath()}.\n  Hint: ${near.length ? `did you mean ${near.join(', ')}? ` : ''}add the entry to the BibTeX file, or cite one of its ${known.length} keys.`);
+  throw new Error(
+    `[CitationNotFound] ${page}: no reference "${key}" in ${bibliographyPath()}.\n  Hint: ${near.length ? `did you mean ${near.join(', ')}? ` : ''}add the entry to the BibTeX file, or cite one of its ${known.length} keys.`,
+  );
 }
 
 /** References in the order a reader looks them up: by first author, then year. */

@@ -14,7 +14,8 @@ export function buildCommit(): string {
   const fromEnv = process.env.CHEMINS_COMMIT?.trim();
   if (fromEnv) return (commit = fromEnv);
   try {
-    commit = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'], timeout: 5000 }).trim() || 'unknown';
+    commit =
+      execFileSync('git', ['rev-parse', '--short', 'HEAD'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'], timeout: 5000 }).trim() || 'unknown';
   } catch {
     commit = 'unknown';
   }

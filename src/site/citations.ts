@@ -37,13 +37,34 @@ export function figureCitation(result: Result, def: FigureDef, site: URL | undef
 /** An experiment's page: its answers, figures and tables. */
 export function experimentCitation(result: Result, site: URL | undefined, base: string, lang: Lang = 'en'): Citation {
   const c = common(site);
-  return { id: result.id, title: localized(result.spec.title, lang), within: [c.report], authors: c.authors, path: `${langBase(lang, slash(base))}experiments/${result.id}/`, site: c.site, date: c.date, commit: c.commit, lang, note: lang === 'fr' ? `expérience ${result.id}, résultat ${result.hash.slice(0, 12)}` : `experiment ${result.id}, result ${result.hash.slice(0, 12)}` };
+  return {
+    id: result.id,
+    title: localized(result.spec.title, lang),
+    within: [c.report],
+    authors: c.authors,
+    path: `${langBase(lang, slash(base))}experiments/${result.id}/`,
+    site: c.site,
+    date: c.date,
+    commit: c.commit,
+    lang,
+    note: lang === 'fr' ? `expérience ${result.id}, résultat ${result.hash.slice(0, 12)}` : `experiment ${result.id}, result ${result.hash.slice(0, 12)}`,
+  };
 }
 
 /** A write-up: the report as a whole. */
 export function writeupCitation(slug: string, title: string, site: URL | undefined, base: string, lang: Lang = 'en'): Citation {
   const c = common(site);
-  return { id: slug, title, within: title === c.report ? [] : [c.report], authors: c.authors, path: `${langBase(lang, slash(base))}${slug}/`, site: c.site, date: c.date, commit: c.commit, lang };
+  return {
+    id: slug,
+    title,
+    within: title === c.report ? [] : [c.report],
+    authors: c.authors,
+    path: `${langBase(lang, slash(base))}${slug}/`,
+    site: c.site,
+    date: c.date,
+    commit: c.commit,
+    lang,
+  };
 }
 
 /** The site's citation files, beside what they cite. */

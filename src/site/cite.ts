@@ -91,18 +91,33 @@ function dateParts(date: string): { year: string; month?: string } {
 
 /** BibTeX's author list: "Family, Given and Family, Given"; an entity in braces, so that BibTeX keeps it whole. */
 export function bibtexAuthors(authors: Author[]): string {
-  return authors.map((a) => (a.family ? [escapeBibtex(a.family), a.given ? escapeBibtex(a.given) : ''].filter(Boolean).join(', ') : `{${escapeBibtex(a.name ?? '')}}`)).join(' and ');
+  return authors
+    .map((a) => (a.family ? [escapeBibtex(a.family), a.given ? escapeBibtex(a.given) : ''].filter(Boolean).join(', ') : `{${escapeBibtex(a.name ?? '')}}`))
+    .join(' and ');
 }
 
 /** Authors for a reference list: "Family, G., Family, G., & Family, G."; an entity as it is. */
 export function plainAuthors(authors: Author[]): string {
-  const one = (a: Author) => (a.family ? `${a.family}${a.given ? `, ${a.given.split(/[\s-]+/).filter(Boolean).map((g) => `${[...g][0]}.`).join(' ')}` : ''}` : (a.name ?? ''));
+  const one = (a: Author) =>
+    a.family
+      ? `${a.family}${
+          a.given
+            ? `, ${a.given
+                .split(/[\s-]+/)
+                .filter(Boolean)
+                .map((g) => `${[...g][0]}.`)
+                .join(' ')}`
+            : ''
+        }`
+      : (a.name ?? '');
   const names = authors.map(one);
   return names.length <= 1 ? (names[0] ?? '') : `${names.slice(0, -1).join(', ')}, & ${names[names.length - 1]}`;
 }
 
 function note(c: Citation): string {
-  return [c.note, c.lang === 'fr' ? `construit le ${c.date} à partir du commit ${c.commit}` : `built ${c.date} from commit ${c.commit}`].filter(Boolean).join('; ');
+  return [c.note, c.lang === 'fr' ? `construit le ${c.date} à partir du commit ${c.commit}` : `built ${c.date} from commit ${c.commit}`]
+    .filter(Boolean)
+    .join('; ');
 }
 
 /** A BibTeX `@misc` entry (read by BibTeX and biblatex alike): authors, title, where it stands, URL and access date. */
@@ -117,7 +132,12 @@ export function bibtex(c: Citation): string {
     ['year', escapeBibtex(year)],
     ...(month ? ([['month', month, true]] as [string, string, boolean][]) : []),
     // A URL stays verbatim (the url package reads it so), braces aside.
-    ...(url ? ([['url', url.replace(/\{/g, '%7B').replace(/\}/g, '%7D')], ['urldate', escapeBibtex(c.date)]] as [string, string][]) : []),
+    ...(url
+      ? ([
+          ['url', url.replace(/\{/g, '%7B').replace(/\}/g, '%7D')],
+          ['urldate', escapeBibtex(c.date)],
+        ] as [string, string][])
+      : []),
     ['note', escapeBibtex(url ? note(c) : `${note(c)}; at ${c.path} on the site (built without an address: set CHEMINS_SITE or url in CITATION.cff)`)],
   ];
   const width = Math.max(...fields.map(([k]) => k.length));
@@ -130,7 +150,13 @@ export function plainCitation(c: Citation): string {
   const url = citationUrl(c);
   const fr = c.lang === 'fr';
   const where = c.within.length ? ` ${fr ? 'Dans' : 'In'} ${sentence(c.within.join(', '))}` : '';
-  const tail = url ? (fr ? ` Consulté le ${c.date}, à l’adresse ${url}` : ` Retrieved ${c.date}, from ${url}`) : fr ? ` À ${c.path} sur le site (construit sans adresse).` : ` At ${c.path} on the site (built without an address).`;
+  const tail = url
+    ? fr
+      ? ` Consulté le ${c.date}, à l’adresse ${url}`
+      : ` Retrieved ${c.date}, from ${url}`
+    : fr
+      ? ` À ${c.path} sur le site (construit sans adresse).`
+      : ` At ${c.path} on the site (built without an address).`;
   const built = fr ? `Construit à partir du commit ${c.commit}.` : `Built from commit ${c.commit}.`;
   return `${plainAuthors(c.authors)} (${dateParts(c.date).year}). ${sentence(c.title)}${where}${c.note ? ` ${sentence(c.note.replace(/^./, (ch) => ch.toUpperCase()))}` : ''} ${built}${tail}`;
 }

@@ -28,6 +28,7 @@ export function resolveFigure(ref: string, page: string): ResolvedFigure {
   if (!result) return fail(`names experiment "${experiment}", which has no result`, 'check experiments/ for the file, then run `npm run experiments`');
   const def = figureByName(name);
   const figures = figuresFor(result);
-  if (!def || !figures.includes(def)) return fail(`names figure "${name}", which experiment "${experiment}" does not have`, `its figures are: ${figures.map((f) => f.name).join(', ')}`);
+  if (!def || !figures.includes(def))
+    return fail(`names figure "${name}", which experiment "${experiment}" does not have`, `its figures are: ${figures.map((f) => f.name).join(', ')}`);
   return { result, def, id: `${experiment}/${name}`, number: figures.indexOf(def) + 1 };
 }

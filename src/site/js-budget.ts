@@ -31,7 +31,8 @@ export function pageJavaScript(dist: string, page: string): JsWeight {
       if (seen.has(file) || !existsSync(file)) continue;
       seen.add(file);
       const code = readFileSync(file, 'utf8');
-      for (const m of code.matchAll(/\bfrom\s*["'`](\.{1,2}\/[^"'`]+\.js)["'`]|\bimport\s*["'`](\.{1,2}\/[^"'`]+\.js)["'`]/g)) queue.push(resolve(dirname(file), m[1] ?? m[2]));
+      for (const m of code.matchAll(/\bfrom\s*["'`](\.{1,2}\/[^"'`]+\.js)["'`]|\bimport\s*["'`](\.{1,2}\/[^"'`]+\.js)["'`]/g))
+        queue.push(resolve(dirname(file), m[1] ?? m[2]));
       // Dynamic imports, which the bundler may quote with backticks.
       if (dynamic) for (const m of code.matchAll(/\bimport\s*\(\s*["'`](\.{1,2}\/[^"'`]+\.js)["'`]/g)) queue.push(resolve(dirname(file), m[1]));
     }
@@ -46,7 +47,13 @@ export function pageJavaScript(dist: string, page: string): JsWeight {
   };
   const all = walk(true);
   const initial = walk(false);
-  return { page, files: all.files.map((f) => f.slice(dist.length)), bytes: all.bytes, gzipped: all.gzipped, initial: { bytes: initial.bytes, gzipped: initial.gzipped } };
+  return {
+    page,
+    files: all.files.map((f) => f.slice(dist.length)),
+    bytes: all.bytes,
+    gzipped: all.gzipped,
+    initial: { bytes: initial.bytes, gzipped: initial.gzipped },
+  };
 }
 
 /** Every explorer page of a built site, in every language. */

@@ -19,7 +19,12 @@ const TYPES: Record<string, string> = {
 
 /** The files to publish, relative to /katex/<version>/: the stylesheet, then the fonts it names. */
 export function katexAssets(): string[] {
-  return ['katex.min.css', ...readdirSync(join(dist(), 'fonts')).filter((f) => /^KaTeX_.*\.(woff2?|ttf)$/.test(f)).map((f) => `fonts/${f}`)];
+  return [
+    'katex.min.css',
+    ...readdirSync(join(dist(), 'fonts'))
+      .filter((f) => /^KaTeX_.*\.(woff2?|ttf)$/.test(f))
+      .map((f) => `fonts/${f}`),
+  ];
 }
 
 export function katexAsset(path: string): { body: Uint8Array<ArrayBuffer>; type: string } {

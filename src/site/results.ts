@@ -48,9 +48,25 @@ function load(): SiteState {
     }
     const r = readResult(resultsDir(), id);
     if (!r.ok) {
-      failures.push({ id, file, name: 'NoResult', title: 'this experiment has no usable result.', problems: [{ path: '', message: r.reason }], hint: 'Run `npm run build` (or `npm run experiments`) to compute it.', kind: 'missing' });
+      failures.push({
+        id,
+        file,
+        name: 'NoResult',
+        title: 'this experiment has no usable result.',
+        problems: [{ path: '', message: r.reason }],
+        hint: 'Run `npm run build` (or `npm run experiments`) to compute it.',
+        kind: 'missing',
+      });
     } else if (meaning(r.result.spec) !== meaning(spec)) {
-      failures.push({ id, file, name: 'StaleResult', title: 'the stored result was computed from another version of this file.', problems: [{ path: '', message: `results/${id}.json no longer matches ${file}` }], hint: 'Run `npm run build` (or `npm run experiments`) to recompute it.', kind: 'stale' });
+      failures.push({
+        id,
+        file,
+        name: 'StaleResult',
+        title: 'the stored result was computed from another version of this file.',
+        problems: [{ path: '', message: `results/${id}.json no longer matches ${file}` }],
+        hint: 'Run `npm run build` (or `npm run experiments`) to recompute it.',
+        kind: 'stale',
+      });
     } else {
       // Titles and descriptions are labels: the file's current ones are shown.
       results.push({ ...r.result, spec: { ...r.result.spec, title: spec.title, description: spec.description } });

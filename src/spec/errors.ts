@@ -77,16 +77,44 @@ export interface RunFailure {
 
 export function runFailure(id: string, file: string, err: unknown): RunFailure {
   if (err instanceof MissingData) {
-    return { id, file, name: 'NeedsData', title: 'the data this experiment reads is not on this machine.', problems: [{ path: err.field, message: err.message.slice(err.field.length + 2) }], hint: err.hint };
+    return {
+      id,
+      file,
+      name: 'NeedsData',
+      title: 'the data this experiment reads is not on this machine.',
+      problems: [{ path: err.field, message: err.message.slice(err.field.length + 2) }],
+      hint: err.hint,
+    };
   }
   if (err instanceof FieldError) {
-    return { id, file, name: 'ExperimentFailed', title: 'the experiment stopped.', problems: [{ path: err.field, message: err.message.slice(err.field.length + 2) }], hint: err.hint };
+    return {
+      id,
+      file,
+      name: 'ExperimentFailed',
+      title: 'the experiment stopped.',
+      problems: [{ path: err.field, message: err.message.slice(err.field.length + 2) }],
+      hint: err.hint,
+    };
   }
   if (err instanceof StoreError) {
-    return { id, file, name: 'ResultNotWritten', title: 'the result could not be written; the one stored before, if any, is unchanged.', problems: [{ path: '', message: err.message }], hint: err.hint };
+    return {
+      id,
+      file,
+      name: 'ResultNotWritten',
+      title: 'the result could not be written; the one stored before, if any, is unchanged.',
+      problems: [{ path: '', message: err.message }],
+      hint: err.hint,
+    };
   }
   const e = err instanceof Error ? err : new Error(String(err));
-  return { id, file, name: 'ExperimentFailed', title: 'the experiment stopped on an unexpected error.', problems: [{ path: '', message: e.stack ?? e.message }], hint: 'This is likely a bug in Chemins: please report it with the experiment file.' };
+  return {
+    id,
+    file,
+    name: 'ExperimentFailed',
+    title: 'the experiment stopped on an unexpected error.',
+    problems: [{ path: '', message: e.stack ?? e.message }],
+    hint: 'This is likely a bug in Chemins: please report it with the experiment file.',
+  };
 }
 
 export function fromInvalid(id: string, e: ExperimentError): RunFailure {

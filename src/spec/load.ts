@@ -15,7 +15,8 @@ export interface LoadedExperiment {
 export type LoadOutcome = { ok: true; experiment: LoadedExperiment } | { ok: false; error: ExperimentError };
 
 const ID = /^[a-z0-9][a-z0-9-]{0,63}$/;
-const SCHEMA_HINT = 'Each field is described in experiments/experiment.schema.json; editors that read `# yaml-language-server: $schema=` complete and check it.';
+const SCHEMA_HINT =
+  'Each field is described in experiments/experiment.schema.json; editors that read `# yaml-language-server: $schema=` complete and check it.';
 
 /** An experiment file holds a few lines of settings: anything bigger is refused before it is read. */
 export const MAX_EXPERIMENT_BYTES = 1 << 20;
@@ -71,7 +72,12 @@ export function parseExperiment(file: string, text: string): LoadOutcome {
     return parseChecked(file, text);
   } catch (err) {
     // Not reached by any input the fuzz test (tests/fuzz-spec.test.ts) has found; kept so that one file can never stop the others.
-    return unreadable(file, 'the file could not be checked.', clip(String((err as Error)?.message ?? err)), 'This is likely a bug in Chemins: please report it with the experiment file; the other experiments still run.');
+    return unreadable(
+      file,
+      'the file could not be checked.',
+      clip(String((err as Error)?.message ?? err)),
+      'This is likely a bug in Chemins: please report it with the experiment file; the other experiments still run.',
+    );
   }
 }
 
@@ -92,7 +98,12 @@ function parseChecked(file: string, text: string): LoadOutcome {
   // Warnings (an unknown tag, a collection as a key) are not printed: what matters reaches the schema.
   const doc = parseDocument(text, { prettyErrors: true, logLevel: 'error' });
   if (doc.errors.some((e) => /Maximum call stack|Stack overflow/.test(e.message))) {
-    return unreadable(file, 'the file is nested too deeply to read.', clip(doc.errors[0].message.split('\n')[0]), 'An experiment file is a few levels deep at most: check its brackets and indentation.');
+    return unreadable(
+      file,
+      'the file is nested too deeply to read.',
+      clip(doc.errors[0].message.split('\n')[0]),
+      'An experiment file is a few levels deep at most: check its brackets and indentation.',
+    );
   }
   if (doc.errors.length > 0) {
     return {
@@ -101,7 +112,9 @@ function parseChecked(file: string, text: string): LoadOutcome {
         name: 'UnreadableExperiment',
         file,
         title: 'the file is not valid YAML.',
-        problems: capped(doc.errors.map((e) => ({ path: e.linePos ? `line ${e.linePos[0].line}, column ${e.linePos[0].col}` : '', message: e.message.split('\n')[0] }))),
+        problems: capped(
+          doc.errors.map((e) => ({ path: e.linePos ? `line ${e.linePos[0].line}, column ${e.linePos[0].col}` : '', message: e.message.split('\n')[0] })),
+        ),
         hint: 'Check the indentation and the quoting near the line shown.',
       },
     };
@@ -112,21 +125,48 @@ function parseChecked(file: string, text: string): LoadOutcome {
   } catch (err) {
     const message = String((err as Error)?.message ?? err);
     if (/Excessive alias count/.test(message)) {
-      return unreadable(file, 'its aliases expand too far: the file is refused as a YAML alias bomb.', `the anchors (&name) and aliases (*name) would expand past the limit of ${MAX_ALIAS_COUNT} (${message})`, 'Write the values out instead of nesting aliases of aliases: an experiment file needs a few aliases at most.');
+      return unreadable(
+        file,
+        'its aliases expand too far: the file is refused as a YAML alias bomb.',
+        `the anchors (&name) and aliases (*name) would expand past the limit of ${MAX_ALIAS_COUNT} (${message})`,
+        'Write the values out instead of nesting aliases of aliases: an experiment file needs a few aliases at most.',
+      );
     }
-    if (/Unresolved alias/.test(message)) return unreadable(file, 'the file is not valid YAML.', clip(message), 'Define each anchor (&name) before an alias (*name) uses it.');
-    if (err instanceof RangeError) return unreadable(file, 'the file is nested too deeply to read.', clip(message), 'An experiment file is a few levels deep at most: check its brackets and indentation.');
+    if (/Unresolved alias/.test(message))
+      return unreadable(file, 'the file is not valid YAML.', clip(message), 'Define each anchor (&name) before an alias (*name) uses it.');
+    if (err instanceof RangeError)
+      return unreadable(
+        file,
+        'the file is nested too deeply to read.',
+        clip(message),
+        'An experiment file is a few levels deep at most: check its brackets and indentation.',
+      );
     throw err;
   }
   value ??= {};
   if (typeof value !== 'object' || Array.isArray(value)) {
-    return { ok: false, error: { name: 'InvalidExperiment', file, title: 'the experiment does not match its schema.', problems: [{ path: '', message: `the file holds ${describeValue(value)} instead of fields such as \`title:\` and \`dataset:\`` }], hint: SCHEMA_HINT } };
+    return {
+      ok: false,
+      error: {
+        name: 'InvalidExperiment',
+        file,
+        title: 'the experiment does not match its schema.',
+        problems: [{ path: '', message: `the file holds ${describeValue(value)} instead of fields such as \`title:\` and \`dataset:\`` }],
+        hint: SCHEMA_HINT,
+      },
+    };
   }
   const parsed = ExperimentSpec.safeParse(value);
   if (!parsed.success) {
     return {
       ok: false,
-      error: { name: 'InvalidExperiment', file, title: 'the experiment does not match its schema.', problems: capped(zodProblems(parsed.error)), hint: SCHEMA_HINT },
+      error: {
+        name: 'InvalidExperiment',
+        file,
+        title: 'the experiment does not match its schema.',
+        problems: capped(zodProblems(parsed.error)),
+        hint: SCHEMA_HINT,
+      },
     };
   }
   return { ok: true, experiment: { id, file, spec: parsed.data } };
@@ -156,16 +196,41 @@ function unreadableFile(file: string, read: ReadFailure): LoadOutcome {
     case 'dangling':
       return unreadable(file, 'the file is a link to nothing.', read.message, 'Point the link at an experiment file, or remove it.');
     case 'directory':
-      return unreadable(file, 'it is a folder, not an experiment file.', read.message, 'Only files ending in .yaml or .yml are experiments: rename the folder, or move it out of the experiments folder.');
+      return unreadable(
+        file,
+        'it is a folder, not an experiment file.',
+        read.message,
+        'Only files ending in .yaml or .yml are experiments: rename the folder, or move it out of the experiments folder.',
+      );
     case 'special':
-      return unreadable(file, `it is a ${read.kind}, not an experiment file.`, read.message, 'An experiment is a regular text file of settings: replace this one with such a file (a device, a pipe or a socket is never read).');
+      return unreadable(
+        file,
+        `it is a ${read.kind}, not an experiment file.`,
+        read.message,
+        'An experiment is a regular text file of settings: replace this one with such a file (a device, a pipe or a socket is never read).',
+      );
     case 'too-big':
-      return unreadable(file, 'the file is too big to be an experiment (at most 1 MB).', read.message, 'An experiment file holds settings only, a few lines; the data goes in an IDX folder named by dataset.folder.');
+      return unreadable(
+        file,
+        'the file is too big to be an experiment (at most 1 MB).',
+        read.message,
+        'An experiment file holds settings only, a few lines; the data goes in an IDX folder named by dataset.folder.',
+      );
     case 'not-text':
       return unreadable(file, 'the file is not text.', read.message, 'Save it as UTF-8 text: an experiment file is YAML.');
     case 'denied':
-      return unreadable(file, 'the file cannot be read: permission denied.', read.message, 'Check its permissions: the user running the build must be able to read it (e.g. chmod a+r).');
+      return unreadable(
+        file,
+        'the file cannot be read: permission denied.',
+        read.message,
+        'Check its permissions: the user running the build must be able to read it (e.g. chmod a+r).',
+      );
     default:
-      return unreadable(file, 'the file cannot be read.', `${read.message}${read.code ? ` (${read.code})` : ''}`, 'Check the disk holding it; the other experiments still run.');
+      return unreadable(
+        file,
+        'the file cannot be read.',
+        `${read.message}${read.code ? ` (${read.code})` : ''}`,
+        'Check the disk holding it; the other experiments still run.',
+      );
   }
 }

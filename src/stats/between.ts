@@ -34,7 +34,15 @@ export function betweenScatter(x: ArrayLike<number>, n: number, d: number, group
  * shuffled `permutations` times (seeded) and the p-value is the share of
  * shuffles whose scatter reaches the observed one, (1 + #≥) / (1 + permutations).
  */
-export function scatterPermutationTest(x: ArrayLike<number>, n: number, d: number, groups: ArrayLike<number>, nGroups: number, permutations: number, seed: number): { statistic: number; p: number } {
+export function scatterPermutationTest(
+  x: ArrayLike<number>,
+  n: number,
+  d: number,
+  groups: ArrayLike<number>,
+  nGroups: number,
+  permutations: number,
+  seed: number,
+): { statistic: number; p: number } {
   const statistic = betweenScatter(x, n, d, groups, nGroups);
   const shuffled = Int32Array.from(groups);
   const random = seededRandom(seed);
@@ -90,7 +98,15 @@ export function meanDistanceRatio(x: ArrayLike<number>, n: number, d: number, gr
  * resampled within each group (seeded), so that every replicate keeps the
  * groups' sizes.
  */
-export function meanDistanceRatioInterval(x: ArrayLike<number>, n: number, d: number, groups: ArrayLike<number>, nGroups: number, replicates: number, seed: number): { value: number; interval: [number, number] } {
+export function meanDistanceRatioInterval(
+  x: ArrayLike<number>,
+  n: number,
+  d: number,
+  groups: ArrayLike<number>,
+  nGroups: number,
+  replicates: number,
+  seed: number,
+): { value: number; interval: [number, number] } {
   const value = meanDistanceRatio(x, n, d, groups, nGroups);
   const members: number[][] = Array.from({ length: nGroups }, () => []);
   for (let i = 0; i < n; i++) members[groups[i]].push(i);

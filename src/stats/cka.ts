@@ -10,7 +10,10 @@ import { seededRandom, shuffle } from '../util/random.ts';
 export function linearCka(x: ArrayLike<number>, n: number, p: number, y: ArrayLike<number>, q: number, seed = 0, maxRows = 3000): number {
   let rows: Int32Array | null = null;
   if (n > maxRows) {
-    rows = shuffle(Int32Array.from({ length: n }, (_, i) => i), seededRandom(seed)) as Int32Array;
+    rows = shuffle(
+      Int32Array.from({ length: n }, (_, i) => i),
+      seededRandom(seed),
+    ) as Int32Array;
     rows = rows.subarray(0, maxRows).sort();
   }
   const m = rows ? rows.length : n;
@@ -126,7 +129,10 @@ function centredGram(x: Float64Array, n: number, w: number): Float64Array {
 export function linearCkaMatrix(layers: { x: ArrayLike<number>; d: number }[], n: number, seed = 0, maxRows = 3000): number[][] {
   let rows: Int32Array | null = null;
   if (n > maxRows) {
-    rows = shuffle(Int32Array.from({ length: n }, (_, i) => i), seededRandom(seed)) as Int32Array;
+    rows = shuffle(
+      Int32Array.from({ length: n }, (_, i) => i),
+      seededRandom(seed),
+    ) as Int32Array;
     rows = rows.subarray(0, maxRows).sort();
   }
   const m = rows ? rows.length : n;

@@ -35,7 +35,13 @@ function reference(x: ArrayLike<number>, n: number, d: number): Reference {
  * For every query row, in blocks: its `k` nearest training rows, nearest
  * first, with their squared distances, handed to `visit` (buffers reused).
  */
-function eachNearest(ref: Reference, query: ArrayLike<number>, nQuery: number, k: number, visit: (q: number, idx: Int32Array, dist: Float64Array, found: number) => void): void {
+function eachNearest(
+  ref: Reference,
+  query: ArrayLike<number>,
+  nQuery: number,
+  k: number,
+  visit: (q: number, idx: Int32Array, dist: Float64Array, found: number) => void,
+): void {
   const { x, norms, n, d, kernel } = ref;
   const idx = new Int32Array(k);
   const dist = new Float64Array(k);
@@ -88,7 +94,14 @@ function eachNearest(ref: Reference, query: ArrayLike<number>, nQuery: number, k
  * Share of test rows whose `k` nearest training rows' majority label is their
  * own. A tied vote goes to the tied label with the nearest member.
  */
-export function knnAccuracy(trainX: ArrayLike<number>, trainY: ArrayLike<number>, testX: ArrayLike<number>, testY: ArrayLike<number>, d: number, k: number): number {
+export function knnAccuracy(
+  trainX: ArrayLike<number>,
+  trainY: ArrayLike<number>,
+  testX: ArrayLike<number>,
+  testY: ArrayLike<number>,
+  d: number,
+  k: number,
+): number {
   const nTrain = trainY.length;
   const nTest = testY.length;
   if (nTest === 0 || nTrain === 0) return NaN;
@@ -133,7 +146,14 @@ export function kthNeighbourDistance(trainX: ArrayLike<number>, nTrain: number, 
  * and Euclidean `distances`, `nQuery × k` row-major (k = min(k, nTrain)).
  * The same search as the k-NN score's, so its k-th distance is that score.
  */
-export function nearestRows(trainX: ArrayLike<number>, nTrain: number, queryX: ArrayLike<number>, nQuery: number, d: number, k: number): { k: number; indices: Int32Array; distances: Float64Array } {
+export function nearestRows(
+  trainX: ArrayLike<number>,
+  nTrain: number,
+  queryX: ArrayLike<number>,
+  nQuery: number,
+  d: number,
+  k: number,
+): { k: number; indices: Int32Array; distances: Float64Array } {
   const kk = Math.max(0, Math.min(k, nTrain));
   const indices = new Int32Array(nQuery * kk);
   const distances = new Float64Array(nQuery * kk);

@@ -48,7 +48,9 @@ export interface LogisticOptions {
 export class NotConverged extends Error {
   readonly report: FitReport;
   constructor(report: FitReport) {
-    super(`logistic regression did not converge: gradient ${report.gradNorm.toExponential(2)} after ${report.iterations} L-BFGS iterations (loss ${report.loss.toFixed(6)})`);
+    super(
+      `logistic regression did not converge: gradient ${report.gradNorm.toExponential(2)} after ${report.iterations} L-BFGS iterations (loss ${report.loss.toFixed(6)})`,
+    );
     this.name = 'NotConverged';
     this.report = report;
   }

@@ -31,7 +31,14 @@ export interface MahalanobisOptions {
 }
 
 /** Fits class means and the shared within-class covariance of the `n` rows of `x` labelled `y` (0..nClasses − 1). */
-export function fitMahalanobis(x: ArrayLike<number>, n: number, d: number, y: ArrayLike<number>, nClasses: number, options: MahalanobisOptions = {}): MahalanobisModel {
+export function fitMahalanobis(
+  x: ArrayLike<number>,
+  n: number,
+  d: number,
+  y: ArrayLike<number>,
+  nClasses: number,
+  options: MahalanobisOptions = {},
+): MahalanobisModel {
   const { shrinkage: choice = 'ledoit-wolf' } = options;
   const sums = new Float64Array(nClasses * d);
   const sizes = new Float64Array(nClasses);

@@ -220,7 +220,14 @@ export function symmetricEigen(matrix: number[][]): { values: number[]; vectors:
  * fitted PCA, written `n × k` into `out` at row `at`: what places rows the fit
  * never saw (test inputs, probes) in the same space, one batch at a time.
  */
-export function project(fit: Pick<Pca, 'mean' | 'components'>, values: ArrayLike<number>, n: number, out: Float32Array | Float64Array, at = 0, k = fit.components.length): void {
+export function project(
+  fit: Pick<Pca, 'mean' | 'components'>,
+  values: ArrayLike<number>,
+  n: number,
+  out: Float32Array | Float64Array,
+  at = 0,
+  k = fit.components.length,
+): void {
   const d = fit.mean.length;
   if (values.length !== n * d) throw new Error(`project: ${values.length} values are not ${n} × ${d}`);
   const centred = new Float64Array(d);

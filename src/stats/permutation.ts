@@ -12,7 +12,15 @@ export interface PermutationOptions {
  * shufflings (seeded) that reach it, (1 + #≥) / (1 + permutations), which is
  * never 0 and keeps the test valid for any number of permutations.
  */
-export function permutationTest(x: ArrayLike<number>, n: number, d: number, labels: ArrayLike<number>, classA: number, classB: number, options: PermutationOptions = {}): { statistic: number; p: number; nA: number; nB: number } {
+export function permutationTest(
+  x: ArrayLike<number>,
+  n: number,
+  d: number,
+  labels: ArrayLike<number>,
+  classA: number,
+  classB: number,
+  options: PermutationOptions = {},
+): { statistic: number; p: number; nA: number; nB: number } {
   const { permutations = 999, seed = 1 } = options;
   const inA: number[] = [];
   const inB: number[] = [];

@@ -17,7 +17,12 @@ export type Bounds = [number, number | null] | null;
  * exactly Student's t-interval. Null when the seeds cannot give one (fewer
  * than two, or a statistic of pairs with fewer than three seeds).
  */
-export function jackknifeOverSeeds(estimate: (keep: boolean[]) => number, seeds: number, bounds: Bounds, level = 0.95): { value: number; interval: [number, number] | null } {
+export function jackknifeOverSeeds(
+  estimate: (keep: boolean[]) => number,
+  seeds: number,
+  bounds: Bounds,
+  level = 0.95,
+): { value: number; interval: [number, number] | null } {
   const all = new Array<boolean>(seeds).fill(true);
   const value = estimate(all);
   if (seeds < 2) return { value, interval: null };

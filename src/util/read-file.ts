@@ -68,8 +68,21 @@ export function readTextFile(path: string, maxBytes: number): ReadText {
     return fail(path, e);
   }
   if (st.isDirectory()) return { ok: false, cause: 'directory', message: `it is a folder${linkNote(path)}, not a file` };
-  if (!st.isFile()) return { ok: false, cause: 'special', kind: kindOf(st), message: `it is a ${kindOf(st)}${linkNote(path)}, not a regular file: it is never read, as it may never end` };
-  if (st.size > maxBytes) return { ok: false, cause: 'too-big', size: st.size, max: maxBytes, message: `it is ${st.size.toLocaleString('en')} bytes, more than the ${maxBytes.toLocaleString('en')} allowed` };
+  if (!st.isFile())
+    return {
+      ok: false,
+      cause: 'special',
+      kind: kindOf(st),
+      message: `it is a ${kindOf(st)}${linkNote(path)}, not a regular file: it is never read, as it may never end`,
+    };
+  if (st.size > maxBytes)
+    return {
+      ok: false,
+      cause: 'too-big',
+      size: st.size,
+      max: maxBytes,
+      message: `it is ${st.size.toLocaleString('en')} bytes, more than the ${maxBytes.toLocaleString('en')} allowed`,
+    };
   let fd: number;
   try {
     // Non-blocking: had it been swapped for a pipe since, opening returns at once.
@@ -89,7 +102,14 @@ export function readTextFile(path: string, maxBytes: number): ReadText {
       if (n === 0) break;
       chunks.push(chunk.subarray(0, n));
       total += n;
-      if (total > maxBytes) return { ok: false, cause: 'too-big', size: total, max: maxBytes, message: `it is more than the ${maxBytes.toLocaleString('en')} bytes allowed (it grew while read)` };
+      if (total > maxBytes)
+        return {
+          ok: false,
+          cause: 'too-big',
+          size: total,
+          max: maxBytes,
+          message: `it is more than the ${maxBytes.toLocaleString('en')} bytes allowed (it grew while read)`,
+        };
     }
     const bytes = Buffer.concat(chunks, total);
     const nul = bytes.indexOf(0);

@@ -9,7 +9,10 @@ const exec = promisify(execFile);
  * experiment in experiments/ is trained on the embedded data, then Astro
  * builds the site from those results.
  */
-export async function buildSite(root: string, dirs: { experiments?: string; content?: string; env?: Record<string, string> } = {}): Promise<{ results: string; dist: string; log: string; code: number }> {
+export async function buildSite(
+  root: string,
+  dirs: { experiments?: string; content?: string; env?: Record<string, string> } = {},
+): Promise<{ results: string; dist: string; log: string; code: number }> {
   const results = join(root, 'results');
   const dist = join(root, 'dist');
   // Vitest mirrors import.meta.env into process.env; a BASE_URL there would override Astro's base in the child build.
@@ -24,10 +27,12 @@ export async function buildSite(root: string, dirs: { experiments?: string; cont
     ...dirs.env,
   };
   // A failing experiment makes the command exit 1 after building the others: the site is built all the same.
-  const run = await exec(process.execPath, ['scripts/experiments.ts'], { env, maxBuffer: 1 << 26 }).catch((e: { code: number; stdout: string; stderr: string }) => {
-    if (!dirs.experiments) throw e;
-    return { stdout: e.stdout, stderr: e.stderr, code: e.code };
-  });
+  const run = await exec(process.execPath, ['scripts/experiments.ts'], { env, maxBuffer: 1 << 26 }).catch(
+    (e: { code: number; stdout: string; stderr: string }) => {
+      if (!dirs.experiments) throw e;
+      return { stdout: e.stdout, stderr: e.stderr, code: e.code };
+    },
+  );
   const site = await exec(process.execPath, ['node_modules/astro/bin/astro.mjs', 'build'], { env, maxBuffer: 1 << 26 });
   return { results, dist, log: run.stdout + site.stdout, code: 'code' in run ? run.code : 0 };
 }

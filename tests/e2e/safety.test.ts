@@ -26,7 +26,10 @@ beforeAll(async () => {
   const tiny = `dataset:\n  classes: [1, 7]\n  probes: [3]\n  samplesPerClass: 60\n  outliers: none\n  names: { 1: '${HOSTILE.replace(/'/g, "''")}' }\nmodel:\n  hidden: [8]\ntraining:\n  epochs: 1\nsignatures:\n  k: 2\n  restarts: 1\nanalysis:\n  permutations: 10\n`;
   writeFileSync(join(exps, 'hostile.yaml'), `title: '${HOSTILE.replace(/'/g, "''")}'\ndescription: 'A description with <b>markup</b> & an ampersand'\n${tiny}`);
   writeFileSync(join(exps, 'typo.yaml'), 'title: typo\ndataset:\n  classes: [1, 7]\ntraining:\n  epoch: 3\n');
-  writeFileSync(join(exps, 'diverges.yaml'), `title: diverges\n${tiny.replace('training:\n  epochs: 1', 'training:\n  epochs: 3\n  optimizer: sgd\n  learningRate: 9.9').replace('hidden: [8]', 'hidden: [32, 32]\n  activation: elu')}`);
+  writeFileSync(
+    join(exps, 'diverges.yaml'),
+    `title: diverges\n${tiny.replace('training:\n  epochs: 1', 'training:\n  epochs: 3\n  optimizer: sgd\n  learningRate: 9.9').replace('hidden: [8]', 'hidden: [32, 32]\n  activation: elu')}`,
+  );
   site = await buildSite(root, { experiments: exps, content });
   server = await serve(site.dist);
   browser = await chromium.launch({

@@ -143,15 +143,38 @@ describe('the built site, in Chromium', () => {
 
   it('passes an accessibility check (axe-core) with no serious or critical violation', async () => {
     const axe = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
-    for (const path of ['/', '/experiments/mnist-1-vs-7/', '/report/', '/figures/', '/glossary/', '/fr/', '/fr/experiments/mnist-1-vs-7/', '/fr/report/', '/fr/figures/', '/fr/glossary/']) {
+    for (const path of [
+      '/',
+      '/experiments/mnist-1-vs-7/',
+      '/report/',
+      '/figures/',
+      '/glossary/',
+      '/fr/',
+      '/fr/experiments/mnist-1-vs-7/',
+      '/fr/report/',
+      '/fr/figures/',
+      '/fr/glossary/',
+    ]) {
       // The site's CSP rightly forbids injected scripts: the checker alone is let through.
       const context = await browser.newContext({ bypassCSP: true, viewport: { width: 1200, height: 900 } });
       const page = await context.newPage();
       await page.goto(server.url + path);
       await page.addScriptTag({ content: axe });
       const violations = await page.evaluate(async () => {
-        const run = await (window as unknown as { axe: { run: (o: object) => Promise<{ violations: { id: string; impact: string; help: string; nodes: { target: string[] }[] }[] }> } }).axe.run({ resultTypes: ['violations'] });
-        return run.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(', ')}`);
+        const run = await (
+          window as unknown as {
+            axe: { run: (o: object) => Promise<{ violations: { id: string; impact: string; help: string; nodes: { target: string[] }[] }[] }> };
+          }
+        ).axe.run({ resultTypes: ['violations'] });
+        return run.violations
+          .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+          .map(
+            (v) =>
+              `${v.id} (${v.impact}): ${v.help} — ${v.nodes
+                .slice(0, 3)
+                .map((n) => n.target.join(' '))
+                .join(', ')}`,
+          );
       });
       expect(violations, path).toEqual([]);
       await context.close();
@@ -205,7 +228,9 @@ describe('the French edition, in Chromium', () => {
         walk(document.body);
         return out;
       });
-      const english = stretches.filter((t) => (t.match(/\b(the|and|of|which|with|from|is|are|each|every|its|their|this|that|by|to|not|where|what)\b/gi) ?? []).length >= 3);
+      const english = stretches.filter(
+        (t) => (t.match(/\b(the|and|of|which|with|from|is|are|each|every|its|their|this|that|by|to|not|where|what)\b/gi) ?? []).length >= 3,
+      );
       expect(english, path).toEqual([]);
       await context.close();
     }
@@ -236,7 +261,10 @@ describe('the French edition, in Chromium', () => {
   }, 300_000);
 
   it('links a term’s first use on a page to the glossary, in each language', async () => {
-    for (const [path, glossary] of [['/experiments/mnist-1-vs-7/', '/glossary/'], ['/fr/experiments/mnist-1-vs-7/', '/fr/glossary/']]) {
+    for (const [path, glossary] of [
+      ['/experiments/mnist-1-vs-7/', '/glossary/'],
+      ['/fr/experiments/mnist-1-vs-7/', '/fr/glossary/'],
+    ]) {
       const { page, context } = await visit(path, { javaScriptEnabled: false });
       const terms = await page.$$eval('a.term', (els) => els.map((e) => e.getAttribute('href')!));
       expect(terms.length, path).toBeGreaterThan(5);
@@ -260,7 +288,10 @@ describe('figures for print and citation, in Chromium', () => {
       ['.cite.txt', 'text/plain'],
     ]) {
       const hrefs = links.filter((h) => h.endsWith(ext));
-      expect(hrefs.map((h) => new URL(h).pathname), ext).toEqual(ids.map((id) => `/figures/${id}${ext}`));
+      expect(
+        hrefs.map((h) => new URL(h).pathname),
+        ext,
+      ).toEqual(ids.map((id) => `/figures/${id}${ext}`));
       for (const [i, href] of hrefs.entries()) {
         const res = await page.request.get(href);
         expect(res.status(), href).toBe(200);
@@ -311,11 +342,15 @@ describe('figures for print and citation, in Chromium', () => {
     page.on('request', (r) => !r.url().startsWith(server.url) && !r.url().startsWith('data:') && foreign.push(r.url()));
     expect((await page.goto(`${server.url}/report/`))?.status()).toBe(200);
     // The report numbers the figures it embeds in its own order; a reference to one of them follows that number.
-    const numbers = await page.$$eval('figure.figure', (els) => els.map((e) => ({ id: e.getAttribute('data-figure-id'), anchor: e.id, label: e.querySelector('figcaption strong')?.textContent?.trim() })));
+    const numbers = await page.$$eval('figure.figure', (els) =>
+      els.map((e) => ({ id: e.getAttribute('data-figure-id'), anchor: e.id, label: e.querySelector('figcaption strong')?.textContent?.trim() })),
+    );
     expect(numbers.length).toBeGreaterThan(5);
     expect(numbers.map((n) => n.label)).toEqual(numbers.map((_, i) => `Figure ${i + 1}.`));
     expect(new Set(numbers.map((n) => n.label)).size).toBe(numbers.length);
-    const refs = await page.$$eval('a.figure-ref', (els) => els.map((e) => ({ text: e.textContent, href: (e as HTMLAnchorElement).href, id: e.getAttribute('data-figure-ref') })));
+    const refs = await page.$$eval('a.figure-ref', (els) =>
+      els.map((e) => ({ text: e.textContent, href: (e as HTMLAnchorElement).href, id: e.getAttribute('data-figure-ref') })),
+    );
     expect(refs.length).toBeGreaterThan(0);
     for (const ref of refs) {
       const at = numbers.findIndex((n) => n.id === ref.id);
@@ -359,7 +394,8 @@ describe('figures that go into a thesis, pages that read on paper and on a phone
       await alone.setContent(svg);
       const texts = await alone.$$eval('g.figure-key text', (els) => els.map((e) => e.textContent ?? ''));
       for (const item of key.items ?? []) expect(texts, `${def.name}: ${item.label}`).toContain(item.label);
-      if ((key.items ?? []).some((i) => i.shape === 'square')) for (const n of names.filter((n) => texts.some((t) => t.startsWith(n)))) expect(texts.join('|'), def.name).toContain(n);
+      if ((key.items ?? []).some((i) => i.shape === 'square'))
+        for (const n of names.filter((n) => texts.some((t) => t.startsWith(n)))) expect(texts.join('|'), def.name).toContain(n);
       await alone.close();
     }
     for (const name of ['paths-flow', 'cluster-composition', 'projections-pca', 'probe-predictions']) {
@@ -401,7 +437,9 @@ describe('figures that go into a thesis, pages that read on paper and on a phone
   });
 
   it('keeps every experiment page within its weight (gzipped HTML) and element budget', async () => {
-    const ids = readdirSync(site.results).filter((f) => f.endsWith('.json') && !f.endsWith('.error.json')).map((f) => f.replace(/\.json$/, ''));
+    const ids = readdirSync(site.results)
+      .filter((f) => f.endsWith('.json') && !f.endsWith('.error.json'))
+      .map((f) => f.replace(/\.json$/, ''));
     for (const id of ids) {
       const html = readFileSync(join(site.dist, 'experiments', id, 'index.html'));
       expect(gzipSync(html, { level: 9 }).length, id).toBeLessThanOrEqual(budget.gzip);
@@ -420,7 +458,7 @@ describe('figures that go into a thesis, pages that read on paper and on a phone
       expect(scroll, path).toBeLessThanOrEqual(width);
       if (path.startsWith('/experiments/')) {
         const smallest = await page.$$eval('figure.figure .plot svg', (svgs) =>
-          Math.min(...svgs.map((svg) => svg.getBoundingClientRect().width / Number(svg.getAttribute('width')) * 10)),
+          Math.min(...svgs.map((svg) => (svg.getBoundingClientRect().width / Number(svg.getAttribute('width'))) * 10)),
         );
         expect(smallest, path).toBeGreaterThanOrEqual(7.9);
       }

@@ -14,7 +14,42 @@ const FILE = 'experiments/fuzz.yaml';
 
 // ---- values -------------------------------------------------------------
 
-const boundaryNumbers = [0, -0, -1, 1, 2, 9, 10, 64, 65, 100, 255, 256, 500, 501, 4096, 4097, 8192, 8193, 10000, 100000, 100001, 0.5, 0.9, 0.91, 1e-308, 5e-324, 1e308, -1e308, 1.7976931348623157e308, 2 ** 53, 2 ** 53 + 2, Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY];
+const boundaryNumbers = [
+  0,
+  -0,
+  -1,
+  1,
+  2,
+  9,
+  10,
+  64,
+  65,
+  100,
+  255,
+  256,
+  500,
+  501,
+  4096,
+  4097,
+  8192,
+  8193,
+  10000,
+  100000,
+  100001,
+  0.5,
+  0.9,
+  0.91,
+  1e-308,
+  5e-324,
+  1e308,
+  -1e308,
+  1.7976931348623157e308,
+  2 ** 53,
+  2 ** 53 + 2,
+  Number.NaN,
+  Number.POSITIVE_INFINITY,
+  Number.NEGATIVE_INFINITY,
+];
 
 const hostileNumber = fc.oneof(
   fc.constantFrom(...boundaryNumbers),
@@ -24,15 +59,82 @@ const hostileNumber = fc.oneof(
 );
 
 const nastyStrings = [
-  '', ' ', 'auto', 'none', 'mnist', 'idx', 'fashion-mnist', 'relu', 'adam', 'cnn', 'mlp', 'fused', 'tfjs', 'wasm', 'pca', 'mean',
-  '<script>alert(1)</script>', '"><img src=x onerror=alert(1)>', '{{7*7}}', '${process.exit(1)}', '../../../../etc', '/etc', '/dev/zero', 'C:\\Windows',
-  '\u202eevil', '\u001b[2J\u001b[31m', '\u0000', '\ufeff', 'NaN', '.inf', '-.inf', '.nan', 'null', '~', 'yes', 'no', 'on', '0x10', '0o17', '1e308', '1_000',
-  '__proto__', 'constructor', 'prototype', 'toString', '$schema', 'a'.repeat(5000), '🙂'.repeat(100), 'e\u0301', '\ud800',
+  '',
+  ' ',
+  'auto',
+  'none',
+  'mnist',
+  'idx',
+  'fashion-mnist',
+  'relu',
+  'adam',
+  'cnn',
+  'mlp',
+  'fused',
+  'tfjs',
+  'wasm',
+  'pca',
+  'mean',
+  '<script>alert(1)</script>',
+  '"><img src=x onerror=alert(1)>',
+  '{{7*7}}',
+  '${process.exit(1)}',
+  '../../../../etc',
+  '/etc',
+  '/dev/zero',
+  'C:\\Windows',
+  '\u202eevil',
+  '\u001b[2J\u001b[31m',
+  '\u0000',
+  '\ufeff',
+  'NaN',
+  '.inf',
+  '-.inf',
+  '.nan',
+  'null',
+  '~',
+  'yes',
+  'no',
+  'on',
+  '0x10',
+  '0o17',
+  '1e308',
+  '1_000',
+  '__proto__',
+  'constructor',
+  'prototype',
+  'toString',
+  '$schema',
+  'a'.repeat(5000),
+  '🙂'.repeat(100),
+  'e\u0301',
+  '\ud800',
 ];
 
 const hostileString = fc.oneof(fc.constantFrom(...nastyStrings), fc.string({ unit: 'grapheme', maxLength: 40 }), fc.string({ unit: 'binary', maxLength: 20 }));
 
-const schemaKeys = ['title', 'description', 'seeds', 'dataset', 'model', 'training', 'signatures', 'analysis', 'name', 'folder', 'classes', 'probes', 'names', 'k', 'hidden', 'conv', 'units', 'epochs', 'kind', 'components'];
+const schemaKeys = [
+  'title',
+  'description',
+  'seeds',
+  'dataset',
+  'model',
+  'training',
+  'signatures',
+  'analysis',
+  'name',
+  'folder',
+  'classes',
+  'probes',
+  'names',
+  'k',
+  'hidden',
+  'conv',
+  'units',
+  'epochs',
+  'kind',
+  'components',
+];
 const anyKey = fc.oneof(fc.constantFrom(...schemaKeys), hostileString);
 
 /** Any value YAML can hold, nested a few levels. */
@@ -65,30 +167,46 @@ const activation = fc.constantFrom('relu', 'tanh', 'sigmoid', 'elu', 'selu');
 function experimentObject(rate: number): fc.Arbitrary<Record<string, unknown>> {
   const f = <T>(a: fc.Arbitrary<T>) => field(a, rate);
   const optional = { requiredKeys: [] as never[] };
-  const dataset = fc
-    .tuple(fc.uniqueArray(fc.integer({ min: 0, max: 9 }), { minLength: 2, maxLength: 5 }), fc.boolean())
-    .chain(([digits, idx]) => {
-      const cut = Math.max(2, digits.length - 1);
-      return fc.record(
-        {
-          name: f(fc.constant(idx ? 'idx' : 'mnist')),
-          ...(idx ? { folder: f(fc.constantFrom('data', '/etc', '../x')), prefix: f(fc.constantFrom('', 'emnist-')) } : {}),
-          names: f(fc.dictionary(fc.constantFrom(...digits.map(String)), fc.string({ minLength: 1, maxLength: 12 }), { maxKeys: 3 })),
-          classes: f(fc.constant(digits.slice(0, cut))),
-          probes: f(fc.constant(digits.slice(cut))),
-          outliers: f(idx ? fc.constantFrom('auto', 'none') : fc.constantFrom('auto', 'none', 'fashion-mnist')),
-          outlierCount: f(fc.integer({ min: 10, max: 10000 })),
-          samplesPerClass: f(fc.integer({ min: 10, max: 100000 })),
-          testFraction: f(fc.double({ min: 0.01, max: 0.99, noNaN: true })),
-          seed: f(fc.nat(1000)),
-        },
-        { requiredKeys: rate === 0 ? (idx ? ['classes', 'name', 'folder'] : ['classes']) : [] },
-      );
-    });
-  const conv = fc.array(fc.record({ filters: f(fc.integer({ min: 1, max: 256 })), kernel: f(fc.integer({ min: 1, max: 9 })), pool: f(fc.boolean()), activation: f(activation) }, optional), { minLength: 1, maxLength: 3 });
+  const dataset = fc.tuple(fc.uniqueArray(fc.integer({ min: 0, max: 9 }), { minLength: 2, maxLength: 5 }), fc.boolean()).chain(([digits, idx]) => {
+    const cut = Math.max(2, digits.length - 1);
+    return fc.record(
+      {
+        name: f(fc.constant(idx ? 'idx' : 'mnist')),
+        ...(idx ? { folder: f(fc.constantFrom('data', '/etc', '../x')), prefix: f(fc.constantFrom('', 'emnist-')) } : {}),
+        names: f(fc.dictionary(fc.constantFrom(...digits.map(String)), fc.string({ minLength: 1, maxLength: 12 }), { maxKeys: 3 })),
+        classes: f(fc.constant(digits.slice(0, cut))),
+        probes: f(fc.constant(digits.slice(cut))),
+        outliers: f(idx ? fc.constantFrom('auto', 'none') : fc.constantFrom('auto', 'none', 'fashion-mnist')),
+        outlierCount: f(fc.integer({ min: 10, max: 10000 })),
+        samplesPerClass: f(fc.integer({ min: 10, max: 100000 })),
+        testFraction: f(fc.double({ min: 0.01, max: 0.99, noNaN: true })),
+        seed: f(fc.nat(1000)),
+      },
+      { requiredKeys: rate === 0 ? (idx ? ['classes', 'name', 'folder'] : ['classes']) : [] },
+    );
+  });
+  const conv = fc.array(
+    fc.record(
+      { filters: f(fc.integer({ min: 1, max: 256 })), kernel: f(fc.integer({ min: 1, max: 9 })), pool: f(fc.boolean()), activation: f(activation) },
+      optional,
+    ),
+    { minLength: 1, maxLength: 3 },
+  );
   const dense = fc.oneof(fc.integer({ min: 1, max: 4096 }), fc.record({ units: fc.integer({ min: 1, max: 4096 }), activation }, { requiredKeys: ['units'] }));
-  const mlp = fc.record({ type: fc.constant('mlp'), hidden: fc.array(dense, { minLength: 1, maxLength: 12 }), activation, dropout: fc.oneof(fc.constant(0), fc.double({ min: 0, max: 0.9, noNaN: true })), batchNorm: fc.boolean() }, { requiredKeys: ['type', 'hidden'] });
-  const cnn = fc.record({ type: fc.constant('cnn'), conv, hidden: fc.array(fc.integer({ min: 1, max: 64 }), { maxLength: 3 }) }, { requiredKeys: ['type', 'conv', 'hidden'] });
+  const mlp = fc.record(
+    {
+      type: fc.constant('mlp'),
+      hidden: fc.array(dense, { minLength: 1, maxLength: 12 }),
+      activation,
+      dropout: fc.oneof(fc.constant(0), fc.double({ min: 0, max: 0.9, noNaN: true })),
+      batchNorm: fc.boolean(),
+    },
+    { requiredKeys: ['type', 'hidden'] },
+  );
+  const cnn = fc.record(
+    { type: fc.constant('cnn'), conv, hidden: fc.array(fc.integer({ min: 1, max: 64 }), { maxLength: 3 }) },
+    { requiredKeys: ['type', 'conv', 'hidden'] },
+  );
   const kChoice = fc.oneof(fc.integer({ min: 2, max: 64 }), fc.constant('auto'));
   const parts = fc.oneof(mlp, cnn).chain((m) => {
     const layers = ((m as { conv?: unknown[] }).conv?.length ?? 0) + (m.hidden as unknown[]).length;
@@ -111,12 +229,28 @@ function experimentObject(rate: number): fc.Arbitrary<Record<string, unknown>> {
         autoRange: f(fc.tuple(fc.integer({ min: 2, max: 6 }), fc.integer({ min: 6, max: 12 }))),
         restarts: f(fc.integer({ min: 1, max: 100 })),
         seed: f(fc.nat(1000)),
-        ...(m.type === 'cnn' ? { conv: f(fc.oneof(fc.constant({ kind: 'mean' }), fc.record({ kind: fc.constant('pca'), components: fc.integer({ min: 1, max: 256 }) }, { requiredKeys: ['kind'] }))) } : {}),
+        ...(m.type === 'cnn'
+          ? {
+              conv: f(
+                fc.oneof(
+                  fc.constant({ kind: 'mean' }),
+                  fc.record({ kind: fc.constant('pca'), components: fc.integer({ min: 1, max: 256 }) }, { requiredKeys: ['kind'] }),
+                ),
+              ),
+            }
+          : {}),
       },
       optional,
     );
     const fields = Object.fromEntries(Object.entries(m).map(([k, v]) => [k, f(fc.constant(v))]));
-    return fc.record({ model: f(fc.record(fields, { requiredKeys: m.type === 'cnn' && rate === 0 ? ['type', 'conv'] : [] })), training: f(training), signatures: f(signatures) }, optional);
+    return fc.record(
+      {
+        model: f(fc.record(fields, { requiredKeys: m.type === 'cnn' && rate === 0 ? ['type', 'conv'] : [] })),
+        training: f(training),
+        signatures: f(signatures),
+      },
+      optional,
+    );
   });
   const analysis = fc.record(
     {
@@ -159,11 +293,22 @@ const anyText = fc.tuple(anyValue, fc.boolean()).map(([v, flow]) => {
 });
 
 /** Alias bombs of every size, from harmless to 10⁹ nodes, placed in a field. */
-const aliasText = fc.record({ depth: fc.integer({ min: 1, max: 10 }), width: fc.integer({ min: 1, max: 10 }), where: fc.constantFrom('title', 'seeds', 'dataset', 'extra', 'model') }).map(({ depth, width, where }) => {
-  const lines = ['a0: &a0 ["lol", "lol"]'];
-  for (let d = 1; d <= depth; d++) lines.push(`a${d}: &a${d} [${Array(width).fill(`*a${d - 1}`).join(', ')}]`);
-  return `title: t\ndataset: {classes: [1, 7]}\nanchors:\n${lines.map((l) => `  ${l}`).join('\n')}\n${where === 'dataset' ? 'dataset2' : where}: *a${depth}\n`;
-});
+const aliasText = fc
+  .record({
+    depth: fc.integer({ min: 1, max: 10 }),
+    width: fc.integer({ min: 1, max: 10 }),
+    where: fc.constantFrom('title', 'seeds', 'dataset', 'extra', 'model'),
+  })
+  .map(({ depth, width, where }) => {
+    const lines = ['a0: &a0 ["lol", "lol"]'];
+    for (let d = 1; d <= depth; d++)
+      lines.push(
+        `a${d}: &a${d} [${Array(width)
+          .fill(`*a${d - 1}`)
+          .join(', ')}]`,
+      );
+    return `title: t\ndataset: {classes: [1, 7]}\nanchors:\n${lines.map((l) => `  ${l}`).join('\n')}\n${where === 'dataset' ? 'dataset2' : where}: *a${depth}\n`;
+  });
 
 /** Deep nesting: flow brackets, flow maps or block indentation. */
 const deepText = fc.record({ n: fc.integer({ min: 1, max: 1500 }), kind: fc.constantFrom('[', '{', 'block', '- ') }).map(({ n, kind }) => {
@@ -176,16 +321,22 @@ const deepText = fc.record({ n: fc.integer({ min: 1, max: 1500 }), kind: fc.cons
 const yamlChars = fc.constantFrom(...':[]{}&*!|>-#\'"%@`,?\n\t \\'.split(''), 'a', '1', '.', '\u0085', '\u2028', '\ufeff');
 
 /** A valid-looking file, then broken: cut, spliced, lines doubled. */
-const mutatedText = fc.tuple(schemaText, fc.array(fc.tuple(fc.nat(), fc.nat(20), fc.string({ unit: yamlChars, maxLength: 8 })), { minLength: 1, maxLength: 4 })).map(([text, edits]) => {
-  let t = text;
-  for (const [at, cut, insert] of edits) {
-    const i = t.length ? at % t.length : 0;
-    t = t.slice(0, i) + insert + t.slice(i + cut);
-  }
-  return t;
-});
+const mutatedText = fc
+  .tuple(schemaText, fc.array(fc.tuple(fc.nat(), fc.nat(20), fc.string({ unit: yamlChars, maxLength: 8 })), { minLength: 1, maxLength: 4 }))
+  .map(([text, edits]) => {
+    let t = text;
+    for (const [at, cut, insert] of edits) {
+      const i = t.length ? at % t.length : 0;
+      t = t.slice(0, i) + insert + t.slice(i + cut);
+    }
+    return t;
+  });
 
-const rawText = fc.oneof(fc.string({ unit: 'binary', maxLength: 200 }), fc.string({ unit: yamlChars, maxLength: 200 }), fc.string({ unit: 'grapheme', maxLength: 200 }));
+const rawText = fc.oneof(
+  fc.string({ unit: 'binary', maxLength: 200 }),
+  fc.string({ unit: yamlChars, maxLength: 200 }),
+  fc.string({ unit: 'grapheme', maxLength: 200 }),
+);
 
 /** Every kind of experiment file text, weighted toward the schema's shape. */
 export const experimentText = fc.oneof(
@@ -229,7 +380,17 @@ export function checkText(text: string): Verdict {
   if (out.ok) {
     const { id, file, spec } = out.experiment;
     if (id !== 'fuzz' || file !== FILE) return { ok: false, why: `wrong id or file: ${id}, ${file}` };
-    const filled = spec.model && spec.training && spec.signatures && spec.analysis && (typeof spec.description === 'string' || typeof spec.description === 'object') && Array.isArray(spec.dataset.probes) && Array.isArray(spec.model.hidden) && typeof spec.training.epochs === 'number' && typeof spec.analysis.permutations === 'number' && typeof spec.dataset.samplesPerClass === 'number';
+    const filled =
+      spec.model &&
+      spec.training &&
+      spec.signatures &&
+      spec.analysis &&
+      (typeof spec.description === 'string' || typeof spec.description === 'object') &&
+      Array.isArray(spec.dataset.probes) &&
+      Array.isArray(spec.model.hidden) &&
+      typeof spec.training.epochs === 'number' &&
+      typeof spec.analysis.permutations === 'number' &&
+      typeof spec.dataset.samplesPerClass === 'number';
     if (!filled) return { ok: false, why: `defaults not filled in: ${JSON.stringify(spec)}` };
     const again = ExperimentSpec.safeParse(spec);
     if (!again.success || !isDeepStrictEqual(again.data, spec)) return { ok: false, why: `a valid spec does not parse to itself: ${JSON.stringify(spec)}` };
@@ -242,12 +403,15 @@ export function checkText(text: string): Verdict {
   if (e.name !== 'InvalidExperiment' && e.name !== 'UnreadableExperiment') return { ok: false, why: `unnamed error ${String(e.name)}` };
   if (e.file !== FILE || !e.title || !e.hint) return { ok: false, why: `error without file, title or hint: ${JSON.stringify(e)}` };
   if (e.title === 'the file could not be checked.') return { ok: false, why: `the loader's last-resort catch was reached: ${e.problems[0]?.message}` };
-  if (!Array.isArray(e.problems) || e.problems.length === 0 || e.problems.length > MAX_PROBLEMS + 1) return { ok: false, why: `${e.problems?.length} problems` };
+  if (!Array.isArray(e.problems) || e.problems.length === 0 || e.problems.length > MAX_PROBLEMS + 1)
+    return { ok: false, why: `${e.problems?.length} problems` };
   for (const p of e.problems) {
-    if (typeof p.path !== 'string' || typeof p.message !== 'string' || p.message.length === 0) return { ok: false, why: `a problem without path or message: ${JSON.stringify(p)}` };
+    if (typeof p.path !== 'string' || typeof p.message !== 'string' || p.message.length === 0)
+      return { ok: false, why: `a problem without path or message: ${JSON.stringify(p)}` };
   }
   if (e.name === 'UnreadableExperiment') {
-    if (!e.problems.every((p) => p.path === '' || LINE.test(p.path))) return { ok: false, why: `an unreadable file's problem is not at a line: ${JSON.stringify(e.problems)}` };
+    if (!e.problems.every((p) => p.path === '' || LINE.test(p.path)))
+      return { ok: false, why: `an unreadable file's problem is not at a line: ${JSON.stringify(e.problems)}` };
   } else {
     // Each field path points into the file: its parent is there (the field itself may be the missing one).
     let value: unknown;
@@ -257,7 +421,8 @@ export function checkText(text: string): Verdict {
       return { ok: true, valid: false, name: e.name };
     }
     for (const p of e.problems) {
-      if (p.path && !/^and \d+ more/.test(p.message) && !pointsInto(value, p.path.split('.'))) return { ok: false, why: `problem path ${p.path} is not in the file: ${JSON.stringify(e.problems)}` };
+      if (p.path && !/^and \d+ more/.test(p.message) && !pointsInto(value, p.path.split('.')))
+        return { ok: false, why: `problem path ${p.path} is not in the file: ${JSON.stringify(e.problems)}` };
     }
   }
   return { ok: true, valid: false, name: e.name };
@@ -293,7 +458,11 @@ export function fuzz(cases: number, seed: number, onProgress?: (done: number) =>
     }),
     { seed, numRuns: cases, endOnFailure: true },
   );
-  if (result.failed && result.counterexample) report.failures.unshift({ text: String(result.counterexample[0]).slice(0, 2000), why: `shrunk counterexample: ${checkText(String(result.counterexample[0])).ok ? '(passes alone)' : (checkText(String(result.counterexample[0])) as { why: string }).why}` });
+  if (result.failed && result.counterexample)
+    report.failures.unshift({
+      text: String(result.counterexample[0]).slice(0, 2000),
+      why: `shrunk counterexample: ${checkText(String(result.counterexample[0])).ok ? '(passes alone)' : (checkText(String(result.counterexample[0])) as { why: string }).why}`,
+    });
   report.ms = performance.now() - t0;
   return report;
 }

@@ -69,7 +69,11 @@ function peer(): Record<string, unknown> {
     knn: { train: knnTrain, queries: knnQueries, d: 2, k: 5 },
     kmeans: { x: Array.from(kmX), start: Array.from(kmStart), n: 300, d: 6, k: 4 },
   };
-  const run = spawnSync(PYTHON, [fileURLToPath(new URL('./peer.py', import.meta.url))], { input: JSON.stringify(query), encoding: 'utf8', env: { ...process.env, OMP_NUM_THREADS: '1' } });
+  const run = spawnSync(PYTHON, [fileURLToPath(new URL('./peer.py', import.meta.url))], {
+    input: JSON.stringify(query),
+    encoding: 'utf8',
+    env: { ...process.env, OMP_NUM_THREADS: '1' },
+  });
   if (run.status !== 0) throw new Error(run.stderr);
   return JSON.parse(run.stdout);
 }

@@ -19,7 +19,12 @@ describe('ari', () => {
   it('is 1 for identical labellings, whatever the label values', () => {
     const a = Int32Array.from([0, 0, 1, 1, 2, 2, 2, 3]);
     expect(ari(a, a)).toBe(1);
-    expect(ari(a, a.map((v) => [9, 4, 0, 1][v]))).toBeCloseTo(1, 14);
+    expect(
+      ari(
+        a,
+        a.map((v) => [9, 4, 0, 1][v]),
+      ),
+    ).toBeCloseTo(1, 14);
   });
 
   it('is 1 for the trivial partitions, as scikit-learn', () => {

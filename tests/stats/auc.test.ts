@@ -44,12 +44,22 @@ describe('rocCurve', () => {
   it('steps through every distinct threshold, from (0, 0) to (1, 1)', () => {
     // scikit-learn's roc_curve gives fpr 0 0 ½ ½ 1, tpr 0 ½ ½ 1 1 for this example.
     const curve = rocCurve([0.1, 0.4, 0.35, 0.8], [false, false, true, true]);
-    expect(curve.map((p) => [p.fpr, p.tpr])).toEqual([[0, 0], [0, 0.5], [0.5, 0.5], [0.5, 1], [1, 1]]);
+    expect(curve.map((p) => [p.fpr, p.tpr])).toEqual([
+      [0, 0],
+      [0, 0.5],
+      [0.5, 0.5],
+      [0.5, 1],
+      [1, 1],
+    ]);
     expect(curve.map((p) => p.threshold)).toEqual([Infinity, 0.8, 0.4, 0.35, 0.1]);
   });
 
   it('moves both rates at once on a tie', () => {
-    expect(rocCurve([2, 2, 1], [true, false, false]).map((p) => [p.fpr, p.tpr])).toEqual([[0, 0], [0.5, 1], [1, 1]]);
+    expect(rocCurve([2, 2, 1], [true, false, false]).map((p) => [p.fpr, p.tpr])).toEqual([
+      [0, 0],
+      [0.5, 1],
+      [1, 1],
+    ]);
   });
 
   it('is thinned to at most 200 points, keeping both ends, and its trapezoids give the AUC', () => {

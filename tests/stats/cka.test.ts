@@ -32,7 +32,7 @@ describe('linearCka', () => {
     const y = rotate(x, n, p, 0.7).map((v, k) => 3.5 * v + (k % p));
     expect(linearCka(x, n, p, y, p)).toBeCloseTo(1, 12);
     // A permutation of the columns is orthogonal too.
-    const swapped = x.map((_, k) => x[k - (k % p) + ((k % p) + 1) % p]);
+    const swapped = x.map((_, k) => x[k - (k % p) + (((k % p) + 1) % p)]);
     expect(linearCka(x, n, p, swapped, p)).toBeCloseTo(1, 12);
   });
 

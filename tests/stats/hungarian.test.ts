@@ -25,22 +25,42 @@ describe('hungarian', () => {
   it('solves a known 3 × 3 problem', () => {
     // Row 0 → column 1 (1), row 1 → column 0 (2), row 2 → column 2 (2): 5, the minimum
     // (the diagonal costs 4 + 0 + 2 = 6; each of the other four assignments costs at least 6).
-    const cost = [[4, 1, 3], [2, 0, 5], [3, 2, 2]];
+    const cost = [
+      [4, 1, 3],
+      [2, 0, 5],
+      [3, 2, 2],
+    ];
     expect(hungarian(cost)).toEqual([1, 0, 2]);
     expect(assignmentCost(cost, hungarian(cost))).toBe(5);
   });
 
   it('solves a known 4 × 4 problem', () => {
     // 2 + 6 + 1 + 4 = 13 (rows 0..3 → columns 1, 0, 2, 3).
-    const cost = [[9, 2, 7, 8], [6, 4, 3, 7], [5, 8, 1, 8], [7, 6, 9, 4]];
+    const cost = [
+      [9, 2, 7, 8],
+      [6, 4, 3, 7],
+      [5, 8, 1, 8],
+      [7, 6, 9, 4],
+    ];
     expect(hungarian(cost)).toEqual([1, 0, 2, 3]);
     expect(bruteForce(cost)).toBe(13);
   });
 
   it('handles more columns than rows, and more rows than columns', () => {
-    expect(hungarian([[5, 1, 9], [1, 5, 9]])).toEqual([1, 0]);
+    expect(
+      hungarian([
+        [5, 1, 9],
+        [1, 5, 9],
+      ]),
+    ).toEqual([1, 0]);
     // Three rows, two columns: the rows costing least take them, row 1 is left out.
-    expect(hungarian([[1, 9], [8, 8], [9, 1]])).toEqual([0, -1, 1]);
+    expect(
+      hungarian([
+        [1, 9],
+        [8, 8],
+        [9, 1],
+      ]),
+    ).toEqual([0, -1, 1]);
   });
 
   it('matches clusters by shared members (negated overlap)', () => {
@@ -50,7 +70,12 @@ describe('hungarian', () => {
     const overlap = [0, 1, 2].map((i) => [0, 1, 2].map((j) => a.filter((v, k) => v === i && b[k] === j).length));
     const match = hungarian(overlap.map((row) => row.map((v) => -v)));
     expect(match).toEqual([2, 0, 1]);
-    expect(-assignmentCost(overlap.map((row) => row.map((v) => -v)), match)).toBe(8);
+    expect(
+      -assignmentCost(
+        overlap.map((row) => row.map((v) => -v)),
+        match,
+      ),
+    ).toBe(8);
   });
 
   it('agrees with brute force on random rectangular matrices', () => {

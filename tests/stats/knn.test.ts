@@ -23,7 +23,9 @@ describe('kthNeighbourDistance', () => {
     const query = Float32Array.from({ length: nQuery * d }, random);
     const got = kthNeighbourDistance(train, nTrain, query, nQuery, d, k);
     for (let q = 0; q < nQuery; q++) {
-      const all = Array.from({ length: nTrain }, (_, t) => Math.hypot(...Array.from({ length: d }, (_, j) => query[q * d + j] - train[t * d + j]))).sort((a, b) => a - b);
+      const all = Array.from({ length: nTrain }, (_, t) => Math.hypot(...Array.from({ length: d }, (_, j) => query[q * d + j] - train[t * d + j]))).sort(
+        (a, b) => a - b,
+      );
       expect(got[q]).toBeCloseTo(all[k - 1], 6);
     }
   });
@@ -79,7 +81,9 @@ describe('knnAccuracy', () => {
     for (const k of [1, 5, 20]) {
       const got = kthNeighbourDistance(train, nTrain, queries, 2, d, k);
       for (let q = 0; q < 2; q++) {
-        const exact = Array.from({ length: nTrain }, (_, t) => Math.sqrt((queries[q * d] - train[t * d]) ** 2 + (queries[q * d + 1] - train[t * d + 1]) ** 2)).sort((a, b) => a - b);
+        const exact = Array.from({ length: nTrain }, (_, t) =>
+          Math.sqrt((queries[q * d] - train[t * d]) ** 2 + (queries[q * d + 1] - train[t * d + 1]) ** 2),
+        ).sort((a, b) => a - b);
         expect(got[q]).toBe(exact[k - 1]);
       }
     }

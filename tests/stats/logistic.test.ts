@@ -61,7 +61,14 @@ describe('fitLogistic', () => {
     const y = Int32Array.from({ length: n }, (_, i) => i % 3);
     const x = Float64Array.from({ length: n * d }, (_, k) => (random() < 0.1 || k % d === y[Math.floor(k / d)] ? random() + 1 : 0));
     const sparse = fitLogistic(x, n, d, y, 3, { c: 1 });
-    const dense = fitLogistic(x.map((v) => v + 1e-3), n, d, y, 3, { c: 1 });
+    const dense = fitLogistic(
+      x.map((v) => v + 1e-3),
+      n,
+      d,
+      y,
+      3,
+      { c: 1 },
+    );
     // Both converge to the one optimum (the tiny shift is absorbed by standardisation).
     for (let k = 0; k < sparse.weights.length; k++) expect(dense.weights[k]).toBeCloseTo(sparse.weights[k], 4);
   });

@@ -9,8 +9,16 @@ import { seededRandom } from '../../src/util/random.ts';
 function cross(a: number, b: number): { x: number[]; y: number[] } {
   const x: number[] = [];
   const y: number[] = [];
-  for (const [c, [mx, my]] of [[0, [0, 0]], [1, [10, 0]]] as const)
-    for (const [dx, dy] of [[a, 0], [-a, 0], [0, b], [0, -b]]) {
+  for (const [c, [mx, my]] of [
+    [0, [0, 0]],
+    [1, [10, 0]],
+  ] as const)
+    for (const [dx, dy] of [
+      [a, 0],
+      [-a, 0],
+      [0, b],
+      [0, -b],
+    ]) {
       x.push(mx + dx, my + dy);
       y.push(c);
     }
@@ -110,7 +118,8 @@ describe('Cholesky', () => {
     const d = 12;
     const b = Array.from({ length: d * d }, () => random() - 0.5);
     const a = new Float64Array(d * d);
-    for (let i = 0; i < d; i++) for (let j = 0; j < d; j++) for (let k = 0; k < d; k++) a[i * d + j] += b[i * d + k] * b[j * d + k] + (i === j && k === 0 ? 0.1 : 0);
+    for (let i = 0; i < d; i++)
+      for (let j = 0; j < d; j++) for (let k = 0; k < d; k++) a[i * d + j] += b[i * d + k] * b[j * d + k] + (i === j && k === 0 ? 0.1 : 0);
     const l = choleskyInPlace(Float64Array.from(a), d);
     for (let i = 0; i < d; i++)
       for (let j = 0; j < d; j++) {

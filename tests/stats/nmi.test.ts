@@ -21,7 +21,12 @@ describe('nmi', () => {
   it('is 1 for identical labellings and for a relabelled permutation of the labels', () => {
     const a = Int32Array.from([0, 0, 1, 1, 2, 2, 2, 3]);
     expect(nmi(a, a)).toBe(1);
-    expect(nmi(a, a.map((v) => [7, -1, 42, 3][v]))).toBeCloseTo(1, 14);
+    expect(
+      nmi(
+        a,
+        a.map((v) => [7, -1, 42, 3][v]),
+      ),
+    ).toBeCloseTo(1, 14);
   });
 
   it('is 1 when both are constant, 0 when only one is', () => {

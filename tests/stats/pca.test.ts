@@ -86,7 +86,10 @@ describe('pca', () => {
     // The covariance, formed directly, and its eigenvectors.
     const mean = Array.from({ length: d }, (_, j) => Array.from({ length: n }, (_, i) => x[i * d + j]).reduce((a, b) => a + b, 0) / n);
     const cov = Array.from({ length: d }, (_, a) =>
-      Array.from({ length: d }, (_, b) => Array.from({ length: n }, (_, i) => (x[i * d + a] - mean[a]) * (x[i * d + b] - mean[b])).reduce((s, v) => s + v, 0) / (n - 1)),
+      Array.from(
+        { length: d },
+        (_, b) => Array.from({ length: n }, (_, i) => (x[i * d + a] - mean[a]) * (x[i * d + b] - mean[b])).reduce((s, v) => s + v, 0) / (n - 1),
+      ),
     );
     const eig = symmetricEigen(cov);
     const trace = cov.reduce((s, row, i) => s + row[i], 0);
@@ -114,7 +117,17 @@ describe('pca', () => {
     for (const c of ref.components) expect(convention(c)).toBe(true);
     const reversed = new Float64Array(n * d);
     for (let i = 0; i < n; i++) reversed.set(x.subarray((n - 1 - i) * d, (n - i) * d), i * d);
-    const variants = [pca(x, n, d, 2, { seed: 2 }), pca(x, n, d, 2, { seed: 77, oversample: 2 }), pca(reversed, n, d, 2), pca(x.map((v) => -v), n, d, 2)];
+    const variants = [
+      pca(x, n, d, 2, { seed: 2 }),
+      pca(x, n, d, 2, { seed: 77, oversample: 2 }),
+      pca(reversed, n, d, 2),
+      pca(
+        x.map((v) => -v),
+        n,
+        d,
+        2,
+      ),
+    ];
     for (const out of variants) for (let c = 0; c < 2; c++) out.components[c].forEach((v, j) => expect(v).toBeCloseTo(ref.components[c][j], 8));
     // Negated data: the same axes, so every point lands on the opposite side.
     const negated = variants[3];

@@ -56,6 +56,11 @@ describe('intervals over seeds', () => {
   it('leaves a seed out through the estimate it is given', () => {
     const calls: boolean[][] = [];
     jackknifeOverSeeds((keep) => (calls.push(keep), keep.filter(Boolean).length), 3, null);
-    expect(calls).toEqual([[true, true, true], [false, true, true], [true, false, true], [true, true, false]]);
+    expect(calls).toEqual([
+      [true, true, true],
+      [false, true, true],
+      [true, false, true],
+      [true, true, false],
+    ]);
   });
 });

@@ -69,7 +69,10 @@ export class MlpKernel {
   /** Layer l's weights ([in × out], row-major) and biases, as live views. */
   layer(l: number): { weights: Float32Array; biases: Float32Array } {
     const [inputs, outputs] = [this.sizes[l - 1], this.sizes[l]];
-    return { weights: new Float32Array(this.k.memory.buffer, this.k.weights(l), inputs * outputs), biases: new Float32Array(this.k.memory.buffer, this.k.biases(l), outputs) };
+    return {
+      weights: new Float32Array(this.k.memory.buffer, this.k.weights(l), inputs * outputs),
+      biases: new Float32Array(this.k.memory.buffer, this.k.biases(l), outputs),
+    };
   }
 
   reset(): void {

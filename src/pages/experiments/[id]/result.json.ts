@@ -7,4 +7,5 @@ export function getStaticPaths() {
 }
 
 /** The experiment's whole result, as stored: every number on the page can be recomputed from it. */
-export const GET: APIRoute = ({ props }) => new Response(JSON.stringify((props as { result: Result }).result, null, 2), { headers: { 'Content-Type': 'application/json' } });
+export const GET: APIRoute = ({ props }) =>
+  new Response(JSON.stringify((props as { result: Result }).result, null, 2), { headers: { 'Content-Type': 'application/json' } });

@@ -13,6 +13,10 @@ export const GET: APIRoute = async ({ props, url }) => {
   const { result, def } = props as FigureProps;
   // The same route serves /fr/figures/…: its language is its address's.
   const lang = langOfPath(url.pathname, import.meta.env.BASE_URL);
-  const pdf = await svgToPdf(standaloneSvg(renderSvg(def, result, lang)), { title: `${def.title[lang]} (${result.id}/${def.name})`, subject: localized(result.spec.title, lang), date: buildDate() });
+  const pdf = await svgToPdf(standaloneSvg(renderSvg(def, result, lang)), {
+    title: `${def.title[lang]} (${result.id}/${def.name})`,
+    subject: localized(result.spec.title, lang),
+    date: buildDate(),
+  });
   return new Response(new Uint8Array(pdf), { headers: { 'Content-Type': 'application/pdf' } });
 };

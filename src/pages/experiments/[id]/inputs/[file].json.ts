@@ -16,4 +16,5 @@ export function getStaticPaths() {
   });
 }
 
-export const GET: APIRoute = ({ props }) => new Response(JSON.stringify((props as { body: unknown }).body), { headers: { 'Content-Type': 'application/json' } });
+export const GET: APIRoute = ({ props }) =>
+  new Response(JSON.stringify((props as { body: unknown }).body), { headers: { 'Content-Type': 'application/json' } });
