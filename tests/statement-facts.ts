@@ -72,6 +72,7 @@ export function resolveFact(r: Result, source: string): number {
   m = /^spec\.analysis\.(\w+)$/.exec(source);
   if (m) return (r.spec.analysis as Record<string, number>)[m[1]];
   if (source === 'dataset.classes.length') return r.dataset.classes.length;
+  if (source === 'runs.length') return r.runs.length;
   if (source === 'seeds.length') return r.runs.length;
   m = /^dataset\.counts\[probe\|(-?\d+)\]$/.exec(source);
   if (m) return r.dataset.counts.filter((c) => c.split === 'probe' && c.label === Number(m![1])).reduce((s, c) => s + c.count, 0);

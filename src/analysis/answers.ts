@@ -51,7 +51,15 @@ class Facts {
         'no interval: one sample, and no interval over inputs for this statistic',
         'pas d’intervalle : un seul échantillon, et aucun intervalle sur les entrées pour cette statistique',
       );
-    const how = methodText(e.value.method, this.r.runs.length, this.lang);
+    // The number of seeds an interval is over is printed, so it is a fact like any other.
+    const n = this.r.runs.length;
+    const how =
+      e.value.method === 'seeds'
+        ? this.say(
+            () => `over ${this.num(n, 'runs.length')} seeds`,
+            () => `sur ${this.num(n, 'runs.length')} graines`,
+          )
+        : methodText(e.value.method, n, this.lang);
     return this.say(
       `95 % CI ${this.stat(id, where, 'lo')}–${this.stat(id, where, 'hi')}, ${how}`,
       `IC à 95${NNBSP}% ${this.stat(id, where, 'lo')}–${this.stat(id, where, 'hi')}, ${how}`,
