@@ -79,7 +79,7 @@ export function renderDetail(root: HTMLElement, view: SeedView, row: number, spr
   const probs = index.classes.map((c, i) => ({ name: name(c), p: view.probability(row, i), color: classColor(c) }));
   const probChart = chart(
     24 + 22 * probs.length,
-    `${say("The model's probability of each class for this input", 'La probabilité de chaque classe selon le modèle pour cette entrée')}${COLON}${probs.map((p) => `${p.name} ${pct(p.p)}`).join(say(', ', ' ; '))}.`,
+    `${say("The model's probability of each class for this input", 'La probabilité de chaque classe selon le modèle pour cette entrée')}${COLON}${probs.map((p) => `${p.name} ${pct(p.p)}`).join(say(', ', '\u202F; '))}.`,
     (Plot) =>
       Plot.plot({
         width: Math.min(width, 420),
