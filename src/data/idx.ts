@@ -132,15 +132,35 @@ function loadSplit(dir: string, imageStems: string[], labelStems: string[]): Idx
   return { images, labels, files, digests: { images: idxDigest(rawImages), labels: idxDigest(rawLabels) } };
 }
 
+const folderStems = (prefix: string) => {
+  const stems = (split: string[], kind: string) => split.map((s) => `${prefix}${s}-${kind}`);
+  return {
+    train: [stems(['train'], 'images-idx3-ubyte'), stems(['train'], 'labels-idx1-ubyte')],
+    test: [stems(['t10k', 'test'], 'images-idx3-ubyte'), stems(['t10k', 'test'], 'labels-idx1-ubyte')],
+  };
+};
+
+/**
+ * The identity `loadIdxFolder` gives a folder, from its files' bytes alone:
+ * what a result's hash needs, without decompressing or parsing them.
+ */
+export function idxFolderIdentity(dir: string, prefix = ''): string {
+  const { train, test } = folderStems(prefix);
+  return [train, test]
+    .flatMap(([images, labels]) => [find(dir, images), find(dir, labels)])
+    .map((name) => `${name}:${idxDigest(read(join(dir, name)))}`)
+    .join(' ');
+}
+
 /**
  * Reads the train and test splits of an IDX dataset folder under their usual
  * names (`train-images-idx3-ubyte`, `t10k-…`; EMNIST's `test-…` too, after
  * `prefix`, e.g. `emnist-balanced-`).
  */
 export function loadIdxFolder(dir: string, prefix = ''): IdxFolder {
-  const stems = (split: string[], kind: string) => split.map((s) => `${prefix}${s}-${kind}`);
-  const train = loadSplit(dir, stems(['train'], 'images-idx3-ubyte'), stems(['train'], 'labels-idx1-ubyte'));
-  const test = loadSplit(dir, stems(['t10k', 'test'], 'images-idx3-ubyte'), stems(['t10k', 'test'], 'labels-idx1-ubyte'));
+  const stems = folderStems(prefix);
+  const train = loadSplit(dir, ...(stems.train as [string[], string[]]));
+  const test = loadSplit(dir, ...(stems.test as [string[], string[]]));
   if (test.images.rows !== train.images.rows || test.images.cols !== train.images.cols) {
     throw new Error(
       `${test.files.images}: images of ${test.images.rows}×${test.images.cols}, but ${train.images.rows}×${train.images.cols} in ${train.files.images}`,

@@ -1,7 +1,7 @@
 import { FieldError } from '../spec/errors.ts';
 import { seededRandom, shuffle } from '../util/random.ts';
 import { loadDigit, mnistIdentity, MNIST_SIZE } from './mnist.ts';
-import { idxFolderOf, loadIdxData } from './idx-dataset.ts';
+import { idxIdentityOf, loadIdxData } from './idx-dataset.ts';
 import { loadOutliers, outlierFolder, outlierIdentity, OUTLIER_LABEL, OUTLIER_NAME } from './outliers.ts';
 import type { DataInput, Dataset, Split } from './types.ts';
 
@@ -99,7 +99,7 @@ export function loadData(input: DataInput, baseDir = process.cwd()): Dataset {
 
 /** What identifies the data an experiment reads, without selecting it: part of the result's hash. */
 export function datasetIdentity(input: DataInput, baseDir = process.cwd()): string {
-  if (input.name === 'idx') return `idx ${idxFolderOf(input, baseDir).identity}`;
+  if (input.name === 'idx') return `idx ${idxIdentityOf(input, baseDir)}`;
   const outliers = outlierFolder(input.outliers);
   return [mnistIdentity([...input.classes, ...input.probes]), ...(outliers ? [outlierIdentity(outliers)] : [])].join(' ');
 }
