@@ -2,7 +2,9 @@
 import { defineConfig } from 'astro/config';
 import mdx from '@astrojs/mdx';
 import { existsSync, readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { parse } from 'yaml';
+import { figureStore, keepOutput } from './src/site/build-hooks.ts';
 import { jsBudget } from './src/site/js-budget.ts';
 
 // The published address, used in every citation: CHEMINS_SITE, else `url` in CITATION.cff.
@@ -16,14 +18,32 @@ if (!site && process.argv.includes('build')) console.warn('[chemins] no site add
 // address, a placeholder that citations never print (src/site/build-info.ts).
 const published = new URL(site || 'https://chemins.example.org');
 
+// Where Astro keeps what a build reuses (its content store, and with
+// incremental builds the pages it may skip): CHEMINS_CACHE/astro when set;
+// for a build into another folder (CHEMINS_DIST), beside that folder, so
+// that two builds at once never share one; else Astro's own default.
+const outDir = process.env.CHEMINS_DIST ?? './dist';
+const cacheDir = process.env.CHEMINS_CACHE
+  ? resolve(process.env.CHEMINS_CACHE, 'astro')
+  : process.env.CHEMINS_DIST
+    ? `${resolve(outDir)}.cache`
+    : './node_modules/.astro';
+
 export default defineConfig({
   site: published.origin,
   base: published.pathname.replace(/\/?$/, '/'),
-  integrations: [mdx(), jsBudget()],
-  outDir: process.env.CHEMINS_DIST ?? './dist',
+  integrations: [mdx(), jsBudget(), figureStore(), keepOutput()],
+  outDir,
+  cacheDir,
   trailingSlash: 'ignore',
   build: { format: 'directory' },
   devToolbar: { enabled: false },
   // English at the root, French under /fr/: every page exists in both (src/pages/fr/ mirrors src/pages/).
   i18n: { locales: ['en', 'fr'], defaultLocale: 'en', routing: { prefixDefaultLocale: false } },
+  // A page whose cacheKey (src/site/cache-key.ts) and code are unchanged since
+  // the last build is not rendered again: its file stays in the output
+  // folder, which keepOutput (src/site/build-hooks.ts) keeps from one build
+  // to the next and cleans, or is copied from cacheDir.
+  experimental: { incrementalBuild: true },
+  vite: { build: { emptyOutDir: false } },
 });

@@ -1,73 +1,14 @@
 import { loadavg } from 'node:os';
 import { analysisSection } from './analysis.ts';
-import { benchBuild, type BuildRow, type Step } from './build.ts';
-import { Bench, failed, type BenchOptions } from './harness.ts';
+import { buildSection } from './build-section.ts';
+import { Bench, type BenchOptions } from './harness.ts';
 import { kmeansSection } from './kmeans-section.ts';
-import { mib, num, ratio, seconds, renderSection, type Section } from './table.ts';
+import { mib, num, renderSection, type Section } from './table.ts';
 import { batchSection, fusedSection, profileSection, trainingSection } from './training-sections.ts';
-import { defaultSpec } from './datasets.ts';
 import { webgpuSection } from './webgpu-section.ts';
 import { explorerSection } from './explorer.ts';
 
 export { SECTIONS, type BenchOptions, type SectionName } from './harness.ts';
-
-function stepCell(s: Step | null): string {
-  if (!s) return '—';
-  return s.ok ? seconds(s.seconds) : failed(s);
-}
-
-/** A warm build that rebuilt something means the code changed under the bench: say so beside the numbers. */
-function anomalies(rows: BuildRow[]): string[] {
-  const warm = rows.find((r) => r.name === 'warm')?.experiments?.status ?? '';
-  const built = Number(warm.match(/(\d+) built/)?.[1] ?? 0);
-  return built
-    ? [
-        `The warm build rebuilt ${built} experiment${built === 1 ? '' : 's'} it should have reused: the pipeline's source changed while the bench ran (other work in the same tree), which changes every result's hash. Its row measures a rebuild, not a warm build; run the bench again on a quiet tree.`,
-      ]
-    : [];
-}
-
-function buildSection(bench: Bench): Section {
-  const headers = ['Build', 'What', 'Experiments script', 'astro build', 'Total (wall)', '× bare astro build', 'CPU time'];
-  if (bench.options.quick) return { title: '3. Build time', headers, rows: [['all', 'skipped (--quick)', '', '', '', '', '']], notes: [] };
-  const { rows, experiments, seeded, primed } = benchBuild({ coldAll: bench.options.coldAll ?? false, log: bench.options.log });
-  const spec = defaultSpec();
-  const bare = rows.find((r) => r.experiments === null)?.astro;
-  const baseline = bare?.ok ? bare.seconds : null;
-  const cells = rows.map((r: BuildRow) => {
-    const processes = (s: Step) => (s.processes > 1 ? ` (largest of ${s.processes} processes)` : '');
-    if (r.experiments) bench.memory.push({ part: `build ${r.name}: experiments script${processes(r.experiments)}`, maxRssMiB: r.experiments.maxRssMiB });
-    bench.memory.push({ part: `build ${r.name}: astro build${processes(r.astro)}`, maxRssMiB: r.astro.maxRssMiB });
-    const steps = [r.experiments, r.astro].filter((s): s is Step => s !== null);
-    const allOk = steps.every((s) => s.ok);
-    const total = steps.reduce((sum, s) => sum + s.seconds, 0);
-    const status = [r.experiments?.status, r.astro.ok && r.astro.status].filter(Boolean).join('; ');
-    const cpu = steps.every((s) => s.cpuSeconds !== null) ? steps.reduce((sum, s) => sum + s.cpuSeconds!, 0) : null;
-    return [
-      r.name,
-      `${r.what}${status ? ` (${status})` : ''}`,
-      stepCell(r.experiments),
-      stepCell(r.astro),
-      allOk ? seconds(total) : '—',
-      allOk && baseline ? ratio(total / baseline) : '—',
-      seconds(cpu),
-    ];
-  });
-  return {
-    title: '3. Build time',
-    headers,
-    rows: cells,
-    notes: [
-      `The site as \`npm run build\` makes it, in a temp tree: copies of the ${experiments.length} experiment files of experiments/ (the report cites every one, and the site refuses to build a report whose figures or answers have no result), a temp results store and a temp output folder, through CHEMINS_EXPERIMENTS, CHEMINS_RESULTS and CHEMINS_DIST; ASTRO_TELEMETRY_DISABLED=1.`,
-      seeded.length
-        ? `Cold means the default experiment (${(spec.seeds ?? [spec.training.seed]).length} seeds × ${spec.training.epochs} epochs and the full analysis) from nothing; building all ${experiments.length} from nothing takes several minutes here, so the stored results of the ${seeded.length} others (${seeded.join(', ')}) are first copied from the repository's results/, and checked by an untimed run of the experiments script (${primed?.rebuilt ? `which found ${primed.rebuilt} stale and rebuilt ${primed.rebuilt === 1 ? 'it' : 'them'} in ${seconds(primed.seconds)}` : 'all current'}); the timed builds reuse them. \`npm run bench -- --cold-all\` starts them all from nothing.`
-        : 'Cold means every experiment from an empty results store.',
-      'Each step is a fresh Node process (`node scripts/experiments.ts` with its default --jobs, as `npm run build` runs it; `node node_modules/astro/bin/astro.mjs build`). Times are wall clock, process start included, since a build is waited for; the CPU column (user + system of those processes and of the workers they fork; esbuild not counted) shows how much of it was work.',
-      ...anomalies(rows),
-      "The result store caches per experiment: a change to any field but title and description changes that experiment's result hash, and the others are reused. A change to `signatures` or `analysis` alone, as in the last row, keeps the training hash: the stored models are reloaded and reanalysed, not retrained.",
-    ],
-  };
-}
 
 function memorySection(bench: Bench): Section {
   return {

@@ -18,6 +18,8 @@ export const INPUTS_VERSION = 1;
 
 export const INPUTS_INDEX_FILE = 'inputs.json';
 export const seedInputsFile = (seed: number) => `seed-${seed}/inputs.json`;
+/** The inputs' pixels, `count × features` little-endian Float32. */
+export const INPUT_PIXELS_FILE = 'input.f32';
 
 /** The site refuses, unread, an index or a seed's file above this size. */
 export const MAX_INPUTS_BYTES = 256 << 20;
@@ -181,7 +183,7 @@ export function readInputs(resultsDir: string, id: string, hash: string, seeds: 
 /** The raw inputs artifact (`results/<id>/input.f32`, `count × features` little-endian Float32), or null. */
 export function readInputPixels(resultsDir: string, id: string, count: number, features: number): Float32Array | null {
   try {
-    const path = join(resultsDir, id, 'input.f32');
+    const path = join(resultsDir, id, INPUT_PIXELS_FILE);
     if (!existsSync(path)) return null;
     const st = statSync(path);
     if (!st.isFile() || st.size !== count * features * 4) return null;

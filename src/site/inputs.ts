@@ -1,9 +1,14 @@
+import { statSync } from 'node:fs';
+import { join } from 'node:path';
 import { greyPng } from '../figures/png.ts';
 import { pathKey } from '../analysis/paths.ts';
-import { readInputPixels, readInputs, type InputsIndex, type InputsRead, type SeedInputs } from '../results/inputs.ts';
+import { INPUT_PIXELS_FILE, readInputPixels, readInputs, type InputsIndex, type InputsRead, type SeedInputs } from '../results/inputs.ts';
 import type { Result } from '../results/schema.ts';
+import { cachedJson } from '../util/cache-store.ts';
+import { treeDigest } from '../util/file-digest.ts';
 import { nameOf } from '../util/format.ts';
-import { resultsDir } from './results.ts';
+import { inputsKey } from './cache-key.ts';
+import { resultsDir } from './stored.ts';
 
 // The site's side of the per-input artifact: read once per result, published
 // as is for the explorer (/experiments/<id>/inputs/*.json), as one CSV with a
@@ -20,6 +25,50 @@ export function inputsOf(result: Result): InputsRead {
     if (!read.ok) console.warn(`[chemins] ${result.id}: no explorer (${read.reason})`);
     cache.set(result.id, read);
   }
+  return read;
+}
+
+/** Whether the result has its inputs' pixels for a sprite sheet (the size checked, not the bytes read). */
+function hasInputPixels(result: Result, index: InputsIndex): boolean {
+  try {
+    const st = statSync(join(resultsDir(), result.id, INPUT_PIXELS_FILE));
+    return st.isFile() && st.size === index.ids.length * index.image.width * index.image.height * 4;
+  } catch {
+    return false;
+  }
+}
+
+export interface InputsCheck {
+  ok: boolean;
+  /** Why there is no per-input data (one line), when not ok. */
+  reason?: string;
+  /** Whether the inputs' pixels are there for a sprite sheet. */
+  pixels: boolean;
+}
+
+let sources: string | undefined;
+
+/**
+ * Whether the result's per-input data can be published, without parsing it
+ * where it was checked before: what `inputsOf` found is kept in the store
+ * (src/util/cache-store.ts) under the digests of the files it read, of the
+ * result and of every source file (which holds the checking code), so a page
+ * that only links to the explorer, and a build that renders none of its
+ * files, never parse the per-input files again.
+ */
+export function inputsAvailable(result: Result): InputsCheck {
+  sources ??= treeDigest('src');
+  const check = (): InputsCheck => {
+    const read = inputsOf(result);
+    return read.ok ? { ok: true, pixels: hasInputPixels(result, read.index) } : { ok: false, reason: read.reason, pixels: false };
+  };
+  return sources === 'none' ? check() : cachedJson('inputs-check', [sources, inputsKey(result), result.id, result.hash, JSON.stringify(result.seeds)], check);
+}
+
+/** The per-input data of a result that `inputsAvailable` found publishable (read now, once per build). */
+export function publishedInputs(result: Result): { index: InputsIndex; seeds: SeedInputs[] } {
+  const read = inputsOf(result);
+  if (!read.ok) throw new Error(`[InputsChanged] ${result.id}: its per-input data changed during the build (${read.reason})`);
   return read;
 }
 

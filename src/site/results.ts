@@ -5,7 +5,9 @@ import type { Result } from '../results/schema.ts';
 import { fromInvalid, needsData, type RunFailure } from '../spec/errors.ts';
 import { loadExperiments } from '../spec/load.ts';
 import type { ExperimentSpec } from '../spec/schema.ts';
-import { canonicalJson } from '../util/hash.ts';
+import { canonicalJson, sha256 } from '../util/hash.ts';
+import { digest, inputsKey, pageKey, routeLang } from './cache-key.ts';
+import { rememberStored, resultsDir } from './stored.ts';
 
 // The site's only door to the pipeline: validated results, for the
 // experiments that still have a file in experiments/. An experiment whose
@@ -14,7 +16,7 @@ import { canonicalJson } from '../util/hash.ts';
 // as a stale page or a missing one.
 
 const experimentsDir = () => resolve(process.env.CHEMINS_EXPERIMENTS ?? 'experiments');
-export const resultsDir = () => resolve(process.env.CHEMINS_RESULTS ?? 'results');
+export { resultsDir } from './stored.ts';
 
 export interface SiteFailure extends RunFailure {
   kind: 'invalid' | 'failed' | 'needs-data' | 'missing' | 'stale';
@@ -69,7 +71,9 @@ function load(): SiteState {
       });
     } else {
       // Titles and descriptions are labels: the file's current ones are shown.
-      results.push({ ...r.result, spec: { ...r.result.spec, title: spec.title, description: spec.description } });
+      const shown = { ...r.result, spec: { ...r.result.spec, title: spec.title, description: spec.description } };
+      rememberStored(shown, sha256(r.text));
+      results.push(shown);
     }
   }
   if (failures.length) console.warn(`[chemins] experiments shown as not built:\n  ${failures.map((f) => `${f.id}: ${f.title}`).join('\n  ')}`);
@@ -98,10 +102,19 @@ export function resultById(id: string): Result | undefined {
   return loadResults().find((r) => r.id === id);
 }
 
-/** The experiment pages: one per result, and where a failed experiment's page would be, its card. */
-export function experimentPaths() {
+/** The experiment pages: one per result, and where a failed experiment's page would be, its card; each keyed by what it shows (cache-key.ts). */
+export function experimentPaths({ routePattern }: { routePattern: string }) {
+  const lang = routeLang(routePattern);
   return [
-    ...loadResults().map((result) => ({ params: { id: result.id }, props: { result, failure: null } })),
-    ...loadFailures().map((failure) => ({ params: { id: failure.id }, props: { result: null, failure } })),
+    ...loadResults().map((result) => ({
+      params: { id: result.id },
+      props: { result, failure: null },
+      cacheKey: pageKey(lang, 'experiment', inputsKey(result)),
+    })),
+    ...loadFailures().map((failure) => ({
+      params: { id: failure.id },
+      props: { result: null, failure },
+      cacheKey: pageKey(lang, 'failure', digest(canonicalJson(failure))),
+    })),
   ];
 }

@@ -3,7 +3,7 @@ import { bibtex } from '../../site/cite.ts';
 import { writeupCitation } from '../../site/citations.ts';
 import { writeupPaths } from '../../site/writeups.ts';
 
-export const getStaticPaths = () => writeupPaths('en');
+export const getStaticPaths = () => writeupPaths('en', 'citation');
 
 /** How to cite the write-up as a whole. */
 export const GET: APIRoute = ({ params, props, site }) => {

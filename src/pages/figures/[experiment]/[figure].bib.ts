@@ -4,7 +4,7 @@ import { figureCitation } from '../../../site/citations.ts';
 import { langOfPath } from '../../../i18n/index.ts';
 import { figurePaths, type FigureProps } from '../../../site/figure-paths.ts';
 
-export const getStaticPaths = figurePaths;
+export const getStaticPaths = figurePaths('citation');
 
 /** The figure's BibTeX entry. */
 export const GET: APIRoute = ({ props, site, url }) => {

@@ -4,7 +4,7 @@ import { figureCitation } from '../../../site/citations.ts';
 import { langOfPath } from '../../../i18n/index.ts';
 import { figurePaths, type FigureProps } from '../../../site/figure-paths.ts';
 
-export const getStaticPaths = figurePaths;
+export const getStaticPaths = figurePaths('citation');
 
 /** How to cite the figure: a line of plain text, then its BibTeX entry. */
 export const GET: APIRoute = ({ props, site, url }) => {

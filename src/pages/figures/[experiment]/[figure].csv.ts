@@ -3,7 +3,7 @@ import { toCsv } from '../../../figures/render.ts';
 import { langOfPath } from '../../../i18n/index.ts';
 import { figurePaths, type FigureProps } from '../../../site/figure-paths.ts';
 
-export const getStaticPaths = figurePaths;
+export const getStaticPaths = figurePaths('csv');
 
 export const GET: APIRoute = ({ props, url }) => {
   const { result, def } = props as FigureProps;

@@ -4,7 +4,7 @@ import { standaloneSvg } from '../../../figures/standalone.ts';
 import { langOfPath } from '../../../i18n/index.ts';
 import { figurePaths, type FigureProps } from '../../../site/figure-paths.ts';
 
-export const getStaticPaths = figurePaths;
+export const getStaticPaths = figurePaths('svg');
 
 export const GET: APIRoute = ({ props, url }) => {
   const { result, def } = props as FigureProps;

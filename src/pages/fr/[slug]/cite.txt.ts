@@ -3,7 +3,7 @@ import { citationText } from '../../../site/cite.ts';
 import { writeupCitation } from '../../../site/citations.ts';
 import { writeupPaths } from '../../../site/writeups.ts';
 
-export const getStaticPaths = () => writeupPaths('fr');
+export const getStaticPaths = () => writeupPaths('fr', 'citation');
 
 /** How to cite the write-up as a whole. */
 export const GET: APIRoute = ({ params, props, site }) => {

@@ -1,5 +1,7 @@
 import type { APIRoute } from 'astro';
-import { inputsOf } from '../../../../site/inputs.ts';
+import type { Result } from '../../../../results/schema.ts';
+import { digest, inputsKey } from '../../../../site/cache-key.ts';
+import { inputsAvailable, publishedInputs } from '../../../../site/inputs.ts';
 import { loadResults } from '../../../../site/results.ts';
 
 // The per-input artifact as the pipeline stored it (checked against its
@@ -7,14 +9,19 @@ import { loadResults } from '../../../../site/results.ts';
 
 export function getStaticPaths() {
   return loadResults().flatMap((result) => {
-    const read = inputsOf(result);
-    if (!read.ok) return [];
-    return [
-      { params: { id: result.id, file: 'index' }, props: { body: read.index } },
-      ...read.seeds.map((s) => ({ params: { id: result.id, file: `seed-${s.seed}` }, props: { body: s } })),
-    ];
+    if (!inputsAvailable(result).ok) return [];
+    const key = (file: string) => digest('inputs.json', inputsKey(result), file);
+    return ['index', ...result.seeds.map((s) => `seed-${s}`)].map((file) => ({
+      params: { id: result.id, file },
+      props: { result, file },
+      cacheKey: key(file),
+    }));
   });
 }
 
-export const GET: APIRoute = ({ props }) =>
-  new Response(JSON.stringify((props as { body: unknown }).body), { headers: { 'Content-Type': 'application/json' } });
+export const GET: APIRoute = ({ props }) => {
+  const { result, file } = props as { result: Result; file: string };
+  const { index, seeds } = publishedInputs(result);
+  const body = file === 'index' ? index : seeds.find((s) => `seed-${s.seed}` === file);
+  return new Response(JSON.stringify(body), { headers: { 'Content-Type': 'application/json' } });
+};

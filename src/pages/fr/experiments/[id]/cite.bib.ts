@@ -2,9 +2,11 @@ import type { APIRoute } from 'astro';
 import type { Result } from '../../../../results/schema.ts';
 import { bibtex } from '../../../../site/cite.ts';
 import { experimentCitation } from '../../../../site/citations.ts';
+import { pageKey, resultKey } from '../../../../site/cache-key.ts';
 import { loadResults } from '../../../../site/results.ts';
 
-export const getStaticPaths = () => loadResults().map((result) => ({ params: { id: result.id }, props: { result } }));
+export const getStaticPaths = () =>
+  loadResults().map((result) => ({ params: { id: result.id }, props: { result }, cacheKey: pageKey('fr', 'experiment-citation', resultKey(result)) }));
 
 /** How to cite the experiment's page. */
 export const GET: APIRoute = ({ props, site }) => {
