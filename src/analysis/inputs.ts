@@ -30,6 +30,8 @@ export interface InputsSource {
   /** The analysis' layers, for the classes' specific paths. */
   layers: LayerStats[];
   seed: number;
+  /** The raw input layer's maps, the same for every seed: filled by the first seed, lent to the others. */
+  inputMaps?: Map<string, InputMaps>;
 }
 
 const round4 = (v: number) => Math.round(v * 1e4) / 1e4 + 0;
@@ -94,7 +96,7 @@ export function seedInputs(source: InputsSource): SeedInputs {
     }
     prediction[i] = best;
   }
-  const maps = acts.layers.map((_, li) => everyInput(ctx, li));
+  const maps = acts.layers.map((_, li) => everyInput(ctx, li, source.inputMaps));
   const scoredRows = [...ctx.rows.test, ...ctx.rows.probe];
   return {
     seed,
@@ -110,13 +112,11 @@ export function seedInputs(source: InputsSource): SeedInputs {
   };
 }
 
-interface Maps {
+export interface InputMaps {
   pca: SeedInputs['pca'][number];
   umap: SeedInputs['umap'][number];
 }
-
-// The raw input layer is the same for every seed: its maps are computed once per process.
-const inputMaps = new WeakMap<Float32Array, Maps>();
+type Maps = InputMaps;
 
 /**
  * Layer `li` mapped to two dimensions for every input. The maps are the
@@ -127,9 +127,9 @@ const inputMaps = new WeakMap<Float32Array, Maps>();
  * (umap-learn's `transform` starting point, without its further epochs).
  * The sample's own rows keep their fitted positions.
  */
-export function everyInput(ctx: Context, li: number): Maps {
+export function everyInput(ctx: Context, li: number, inputMaps?: Map<string, Maps>): Maps {
   const layer = ctx.acts.layers[li];
-  const cached = layer.kind === 'input' ? inputMaps.get(layer.values) : undefined;
+  const cached = layer.kind === 'input' ? inputMaps?.get(layer.name) : undefined;
   if (cached) return cached;
   const rows = projectionRows(ctx);
   const fit = layerProjection(ctx, li, rows);
@@ -148,7 +148,7 @@ export function everyInput(ctx: Context, li: number): Maps {
     pca: { x, y, explained: [fit.pca.explained[0] ?? 0, fit.pca.explained[1] ?? 0] },
     umap: fit.umap ? umapEveryInput(layer, rows, fit.umap, fit.neighbours, n) : null,
   };
-  if (layer.kind === 'input') inputMaps.set(layer.values, out);
+  if (layer.kind === 'input') inputMaps?.set(layer.name, out);
   return out;
 }
 

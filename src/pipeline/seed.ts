@@ -1,7 +1,7 @@
 import type * as tfType from '@tensorflow/tfjs';
 import { activationOptions, recordActivations } from '../activations/index.ts';
 import { analyse, threadCpuMs } from '../analysis/index.ts';
-import { seedInputs } from '../analysis/inputs.ts';
+import { type InputMaps, seedInputs } from '../analysis/inputs.ts';
 import type { Scores } from '../analysis/ood.ts';
 import { predictions } from '../analysis/paths.ts';
 import type { Separation } from '../analysis/separation.ts';
@@ -28,9 +28,11 @@ export interface InputReuse {
   clusters: Map<string, LayerSignatures>;
   separation: Map<string, Separation>;
   scores: Map<string, Scores>;
+  /** The input layer's 2-D maps of every input, for the per-input export. */
+  maps: Map<string, InputMaps>;
 }
 
-export const emptyReuse = (): InputReuse => ({ clusters: new Map(), separation: new Map(), scores: new Map() });
+export const emptyReuse = (): InputReuse => ({ clusters: new Map(), separation: new Map(), scores: new Map(), maps: new Map() });
 
 export interface SeedInput {
   spec: ExperimentSpec;
@@ -111,7 +113,7 @@ export async function runSeed(tf: typeof tfType, input: SeedInput, hooks: SeedHo
   // Every input's prediction, clusters, maps and scores, for the explorer and inputs.csv.
   const t0 = performance.now();
   const c0 = threadCpuMs();
-  Object.assign(files, await time('analysis', () => inputsFiles(null, seedInputs({ spec, data, acts, sigs, kernels, scores, layers: analysis.layers, seed }))));
+  Object.assign(files, await time('analysis', () => inputsFiles(null, seedInputs({ spec, data, acts, sigs, kernels, scores, layers: analysis.layers, seed, inputMaps: reuse.maps }))));
   timings['analysis: per-input export'] = Math.round(performance.now() - t0);
   timings['analysis: per-input export (CPU)'] = Math.round(threadCpuMs() - c0);
   trained.model.dispose();
