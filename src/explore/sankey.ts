@@ -180,7 +180,10 @@ export class Sankey {
       const x0 = x(n.layer - NODE / 2);
       parts.push(
         `<g class="node" role="button" tabindex="-1" aria-label="${escape(it.label)}" data-key="${it.key}" data-count="${n.size}" data-item="${at.get(it)}"><rect x="${x0}" width="${x(n.layer + NODE / 2) - x0}" y="${y(n.y1)}" height="${h}"></rect>${
-          h >= 12 ? `<text x="${x(n.layer)}" y="${y((n.y1 + n.y2) / 2)}" text-anchor="middle" dominant-baseline="central">c${n.cluster}</text>` : ''
+          // Named beside the block (left of the first column, right of the others), as the figure does: a block is narrower than its name.
+          h >= 12
+            ? `<text x="${n.layer === 0 ? x0 - 3 : x(n.layer + NODE / 2) + 3}" y="${y((n.y1 + n.y2) / 2)}" text-anchor="${n.layer === 0 ? 'end' : 'start'}" dominant-baseline="central">c${n.cluster}</text>`
+            : ''
         }</g>`,
       );
     });

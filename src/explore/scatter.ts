@@ -172,9 +172,11 @@ export class Scatter {
       else groups.set(label, [i]);
     }
     const sel = this.selected;
+    // How faint the unselected points are: a little less so on a dark page, where the darker class colours sink.
+    const faded = Number(getComputedStyle(this.root).getPropertyValue('--faded-points')) || 0.14;
     // Unselected first (faded when there is a selection), then the selection on top.
     for (const pass of sel ? [0, 1] : [1]) {
-      ctx.globalAlpha = sel && pass === 0 ? 0.14 : 0.85;
+      ctx.globalAlpha = sel && pass === 0 ? faded : 0.85;
       for (const [label, idx] of groups) {
         ctx.fillStyle = classColor(label);
         ctx.beginPath();
