@@ -2,7 +2,7 @@ import { classColor, seriesScale } from '../figures/palette.ts';
 import { h } from './dom.ts';
 import type { SeedView } from './model.ts';
 import { thumb, type Sprite } from './thumbs.ts';
-import { COLON, countText, layerText, numText, pctText, say } from './words.ts';
+import { COLON, countText, layerText, numText, pctText, say, splitText } from './words.ts';
 
 // One input in detail: what it is and what the model made of it, its path
 // beside its class's (and its prediction's) most common path, its specific
@@ -65,7 +65,7 @@ export function renderDetail(root: HTMLElement, view: SeedView, row: number, spr
     h('dt', {}, say('Class', 'Classe')),
     h('dd', {}, `${name(label)}${trained ? '' : say(' (unseen class, never trained on)', ' (classe inconnue, jamais apprise)')}`),
     h('dt', {}, say('Split', 'Partition')),
-    h('dd', {}, split),
+    h('dd', {}, splitText(split)),
     h('dt', {}, say('Predicted', 'Prédite')),
     h(
       'dd',

@@ -7,7 +7,7 @@ import { Sankey } from './sankey.ts';
 import { Scatter } from './scatter.ts';
 import { formatHash, parseHash, type Selection, type StateSpace, type ViewState } from './state.ts';
 import { thumb, type Sprite } from './thumbs.ts';
-import { COLON, countText, layerText, pctText, say } from './words.ts';
+import { COLON, countText, layerText, pctText, say, splitText } from './words.ts';
 
 // The explorer of one experiment: linked views of every input (a layer's 2-D
 // map, the cluster-path Sankey, a gallery of the selection, one input in
@@ -54,7 +54,7 @@ async function start() {
   const describe = (r: number) => {
     const label = inputs.labels[r];
     const p = view.predicted[r];
-    return `${name(label)} (${inputs.splitOf(r)}), ${say('predicted', 'prédite')} ${name(p)}${view.wrong(r) ? say(' (wrong)', ' (fausse)') : ''}, ${say('cluster path', 'chemin de clusters')} ${
+    return `${name(label)} (${splitText(inputs.splitOf(r))}), ${say('predicted', 'prédite')} ${name(p)}${view.wrong(r) ? say(' (wrong)', ' (fausse)') : ''}, ${say('cluster path', 'chemin de clusters')} ${
       view
         .path(r)
         .map((c) => `c${c}`)
@@ -107,11 +107,11 @@ async function start() {
         'div',
         {},
         h('strong', {}, `${name(inputs.labels[row])}`),
-        ` · ${inputs.splitOf(row)}`,
+        ` · ${splitText(inputs.splitOf(row))}`,
         h('br'),
-        `predicted ${name(view.predicted[row])}${view.wrong(row) ? ' ✗' : ''}`,
+        `${say('predicted', 'prédite')} ${name(view.predicted[row])}${view.wrong(row) ? ' ✗' : ''}`,
         h('br'),
-        `path ${view
+        `${say('path', 'chemin')} ${view
           .path(row)
           .map((c) => `c${c}`)
           .join('-')}`,

@@ -2,7 +2,7 @@ import { layoutFlows, type Flow, type FlowLayout } from '../figures/flow-layout.
 import { classColor } from '../figures/palette.ts';
 import { svg } from './dom.ts';
 import type { Selection } from './state.ts';
-import { say } from './words.ts';
+import { layerText, say } from './words.ts';
 
 // The cluster-path Sankey: the paths-flow figure's layout (flow-layout.ts),
 // drawn as SVG the reader can act on. Each cluster (node) and each band is a
@@ -188,7 +188,7 @@ export class Sankey {
       );
     });
     parts.push('</g><g class="axis" aria-hidden="true">');
-    input.layers.forEach((name, i) => parts.push(`<text x="${x(i)}" y="${HEIGHT + MARGIN.top + 22}" text-anchor="middle">${escape(name)}</text>`));
+    input.layers.forEach((name, i) => parts.push(`<text x="${x(i)}" y="${HEIGHT + MARGIN.top + 22}" text-anchor="middle">${escape(layerText(name))}</text>`));
     parts.push('</g>');
     root.innerHTML = parts.join('');
     const els = root.querySelectorAll<SVGElement>('[data-item]');

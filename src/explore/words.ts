@@ -21,6 +21,10 @@ export const countText = (n: number): string => (LANG === 'fr' ? count(n, 'fr') 
 /** A number as printed: a decimal comma in French. */
 export const numText = (s: string): string => (LANG === 'fr' ? s.replace('.', ',') : s);
 
+/** A split as the page names it: training, test, or the unseen inputs (probes and outliers). */
+export const splitText = (split: 'train' | 'test' | 'probe'): string =>
+  split === 'train' ? say('training', 'entraînement') : split === 'test' ? say('test', 'test') : say('unseen', 'inconnue');
+
 /** A layer as the page names it. */
 export const layerText = (name: string): string => layerName(name, LANG);
 
