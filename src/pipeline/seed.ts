@@ -113,7 +113,12 @@ export async function runSeed(tf: typeof tfType, input: SeedInput, hooks: SeedHo
   // Every input's prediction, clusters, maps and scores, for the explorer and inputs.csv.
   const t0 = performance.now();
   const c0 = threadCpuMs();
-  Object.assign(files, await time('analysis', () => inputsFiles(null, seedInputs({ spec, data, acts, sigs, kernels, scores, layers: analysis.layers, seed, inputMaps: reuse.maps }))));
+  Object.assign(
+    files,
+    await time('analysis', () =>
+      inputsFiles(null, seedInputs({ spec, data, acts, sigs, kernels, scores, layers: analysis.layers, seed, inputMaps: reuse.maps })),
+    ),
+  );
   timings['analysis: per-input export'] = Math.round(performance.now() - t0);
   timings['analysis: per-input export (CPU)'] = Math.round(threadCpuMs() - c0);
   trained.model.dispose();
