@@ -1,6 +1,6 @@
-import { UMAP } from 'umap-js';
 import type { SeedRun } from '../results/schema.ts';
 import { pca, type Pca } from '../stats/pca.ts';
+import { umapLayout } from '../stats/umap.ts';
 import { seededRandom, shuffle } from '../util/random.ts';
 import { gather, type Context } from './context.ts';
 
@@ -120,17 +120,15 @@ export function projections(ctx: Context, perClass = PROJECTION_PER_CLASS): Proj
  */
 function umap(values: Float32Array, n: number, d: number, neighbours: number, start: [number[], number[]], seed: number): number[][] {
   const { indices, distances } = exactNeighbours(values, n, d, neighbours);
-  const data = Array.from({ length: n }, (_, i) => Array.from(values.subarray(i * d, (i + 1) * d)));
   const random = seededRandom(seed);
-  const u = new UMAP({ nComponents: 2, nNeighbors: neighbours, nEpochs: UMAP_SETTINGS.epochs, minDist: UMAP_SETTINGS.minDist, random });
-  u.setPrecomputedKNN(indices, distances);
-  const epochs = u.initializeFit(data);
-  // The embedding umap-js optimises is the array it returns: set the start in place.
   const largest = Math.max(1e-12, ...start[0].map(Math.abs), ...start[1].map(Math.abs));
-  const embedding = u.getEmbedding();
-  for (let i = 0; i < n; i++) for (let c = 0; c < 2; c++) embedding[i][c] = (10 * start[c][i]) / largest + 1e-4 * (random() * 2 - 1);
-  for (let e = 0; e < epochs; e++) u.step();
-  return u.getEmbedding();
+  const y = umapLayout(indices, distances, {
+    epochs: UMAP_SETTINGS.epochs,
+    minDist: UMAP_SETTINGS.minDist,
+    random,
+    start: (i, c) => (10 * start[c][i]) / largest + 1e-4 * (random() * 2 - 1),
+  });
+  return Array.from({ length: n }, (_, i) => [y[2 * i], y[2 * i + 1]]);
 }
 
 /** Each row's `k` nearest rows by Euclidean distance, itself first, as UMAP expects. */

@@ -92,7 +92,7 @@ function projectionFigure(method: Method): FigureDef {
         const u = projectionsOf(r)!.umap;
         return (
           what +
-          `Chaque panneau est un plongement UMAP des activations d’une couche (umap-js, ${u.neighbours} plus proches voisins exacts, min_dist ${String(u.minDist).replace('.', ',')}, ${u.epochs} époques depuis un départ aléatoire avec graine). ` +
+          `Chaque panneau est un plongement UMAP des activations d’une couche (l’algorithme d’umap-js, ${u.neighbours} plus proches voisins exacts, min_dist ${String(u.minDist).replace('.', ',')}, ${u.epochs} époques en partant de la carte ACP de la couche, à un léger bruit avec graine près). ` +
           `UMAP garde qui est proche de qui, pas les distances\u00A0: la taille d’un groupe, les écarts entre groupes et les axes n’ont pas de sens. L’entrée de test la plus proche sur la carte est de la même classe pour ${agreement} d’entre elles.`
         );
       }
@@ -108,7 +108,7 @@ function projectionFigure(method: Method): FigureDef {
       const u = projectionsOf(r)!.umap;
       return (
         what +
-        `Each panel is a UMAP embedding of one layer's activations (umap-js, ${u.neighbours} exact nearest neighbours, min_dist ${u.minDist}, ${u.epochs} epochs from a seeded random start). ` +
+        `Each panel is a UMAP embedding of one layer's activations (umap-js's algorithm, ${u.neighbours} exact nearest neighbours, min_dist ${u.minDist}, ${u.epochs} epochs starting from the layer's PCA map plus a little seeded noise). ` +
         `UMAP keeps who is near whom, not distances: the size of a group, the gaps between groups and the axes carry no meaning. The nearest other test input on the map is of the same class for ${agreement} of them.`
       );
     },
