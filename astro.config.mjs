@@ -3,6 +3,7 @@ import { defineConfig } from 'astro/config';
 import mdx from '@astrojs/mdx';
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
 import { figureStore, keepOutput } from './src/site/build-hooks.ts';
 import { jsBudget } from './src/site/js-budget.ts';
@@ -29,6 +30,10 @@ const cacheDir = process.env.CHEMINS_CACHE
     ? `${resolve(outDir)}.cache`
     : './node_modules/.astro';
 
+// Figures are drawn as PNG and PDF on worker threads that run the project's
+// own source (src/figures/draw-pool.ts): this is where it is.
+process.env.CHEMINS_ROOT ??= fileURLToPath(new URL('.', import.meta.url));
+
 export default defineConfig({
   site: published.origin,
   base: published.pathname.replace(/\/?$/, '/'),
@@ -36,7 +41,8 @@ export default defineConfig({
   outDir,
   cacheDir,
   trailingSlash: 'ignore',
-  build: { format: 'directory' },
+  // Several pages at once: while a figure is drawn on a worker thread, the next page renders.
+  build: { format: 'directory', concurrency: 4 },
   devToolbar: { enabled: false },
   // English at the root, French under /fr/: every page exists in both (src/pages/fr/ mirrors src/pages/).
   i18n: { locales: ['en', 'fr'], defaultLocale: 'en', routing: { prefixDefaultLocale: false } },

@@ -100,12 +100,33 @@ function summarise(outcomes: { id: string; status: string }[]): string {
 }
 
 /** What the site build's log says it did: skipped (nothing changed), else files rendered and reused (Astro's incremental cache), figure files drawn and read from the figure store. */
+/**
+ * The files Astro's log names, rendered or reused (copied from its cache).
+ * Pages render several at once (build.concurrency), so a rendered file's name
+ * is finished by its time later, after other files' names: each name is read
+ * with what directly follows it, a reused file's tag being written with it
+ * (and a name may run into the next message's time stamp).
+ */
+export function astroFiles(log: string): { rendered: string[]; reused: string[] } {
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: colour codes, when Astro prints them
+  const text = log.replace(/\x1b\[[0-9;]*m/g, '').replace(/ ?\(\+[\d.]+m?s\)/g, '');
+  const rendered: string[] = [];
+  const reused: string[] = [];
+  for (const m of text.matchAll(/[├└]─ (\/\S*?)(?=\d\d:\d\d:\d\d |\s|$)( \((?:cached|restored)\))?/g)) (m[2] ? reused : rendered).push(m[1]);
+  return { rendered: rendered.sort(), reused: reused.sort() };
+}
+
 export function astroSummary(log: string): { skipped: boolean; rendered: number; reused: number; drawn: number | null; stored: number | null } {
-  const lines = log.split('\n').filter((l) => /[├└]─ \S/.test(l));
-  const reused = lines.filter((l) => /\((cached|restored)\)/.test(l)).length;
+  const files = astroFiles(log);
   const figures = /figure files: (\d+) drawn, (\d+) from the store/.exec(log);
   const skipped = /site: nothing it reads changed/.test(log);
-  return { skipped, rendered: lines.length - reused, reused, drawn: figures ? Number(figures[1]) : null, stored: figures ? Number(figures[2]) : null };
+  return {
+    skipped,
+    rendered: files.rendered.length,
+    reused: files.reused.length,
+    drawn: figures ? Number(figures[1]) : null,
+    stored: figures ? Number(figures[2]) : null,
+  };
 }
 
 export interface BuildBench {

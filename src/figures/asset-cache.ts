@@ -1,4 +1,5 @@
 import { cached } from '../util/cache-store.ts';
+import { drawOnThread } from './draw-pool.ts';
 import fontsSource from './fonts.ts?raw';
 import pdfSource from './pdf.ts?raw';
 import type { PdfOptions } from './pdf.ts';
@@ -16,7 +17,11 @@ import { systemFontsDigest } from './system-fonts.ts';
 
 /** The figure as PNG for print (see raster.ts), from the store when this SVG was drawn before. */
 export function cachedPng(svg: string): Promise<Buffer> {
-  return cached('png', [svg, rasterSource, fontsSource, systemFontsDigest()], async () => (await import('./raster.ts')).rasterise(svg).png);
+  return cached(
+    'png',
+    [svg, rasterSource, fontsSource, systemFontsDigest()],
+    async () => drawOnThread('png', svg) ?? (await import('./raster.ts')).rasterise(svg).png,
+  );
 }
 
 /** The figure as a vector PDF (see pdf.ts), from the store when this SVG was drawn before with the same metadata. */
@@ -24,6 +29,6 @@ export function cachedPdf(svg: string, options: PdfOptions): Promise<Buffer> {
   return cached(
     'pdf',
     [svg, JSON.stringify([options.title ?? null, options.subject ?? null, options.date ?? null]), pdfSource, rasterSource, fontsSource],
-    async () => (await import('./pdf.ts')).svgToPdf(svg, options),
+    async () => drawOnThread('pdf', svg, options) ?? (await import('./pdf.ts')).svgToPdf(svg, options),
   );
 }

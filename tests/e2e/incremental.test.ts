@@ -3,7 +3,7 @@ import { cpSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, symlink
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { astroSummary } from '../../scripts/bench/build.ts';
+import { astroFiles, astroSummary } from '../../scripts/bench/build.ts';
 import { sha256 } from '../../src/util/hash.ts';
 import { tempDir } from '../helpers.ts';
 
@@ -34,13 +34,8 @@ function changed(a: Map<string, string>, b: Map<string, string>): string[] {
   return [...new Set([...a.keys(), ...b.keys()])].filter((f) => a.get(f) !== b.get(f)).sort();
 }
 
-/** The files Astro rendered (not copied from its cache), from its log: `├─ /path (+12ms)`. */
-const rendered = (log: string) =>
-  log
-    .split('\n')
-    .filter((l) => /[├└]─ \S/.test(l) && !/\((cached|restored)\)/.test(l))
-    .map((l) => /[├└]─ (\S+)/.exec(l)![1])
-    .sort();
+/** The files Astro rendered (not copied from its cache), from its log. */
+const rendered = (log: string) => astroFiles(log).rendered;
 
 async function build(extra: Record<string, string> = {}): Promise<{ log: string; files: Map<string, string>; dist: string }> {
   const vars = { ...env, ...extra };
