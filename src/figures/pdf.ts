@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { create, type Font } from 'fontkit';
 import PDFDocument from 'pdfkit';
 import SVGtoPDF from 'svg-to-pdfkit';
 import { FIGURE_FONTS } from './fonts.ts';
@@ -16,6 +18,16 @@ export interface PdfOptions {
   subject?: string;
   /** Written as the creation date, for a byte-stable file: `YYYY-MM-DD`. */
   date?: string;
+}
+
+// Parsed once per process and lent to every document (PDFKit takes a fontkit
+// font as well as a file): parsing the two font files was two thirds of a
+// PDF's time. Each document still embeds its own subset; the bytes are those
+// of a font read afresh (tests/figure-pdf.test.ts).
+let fonts: { regular: Font; bold: Font } | null = null;
+function figureFonts(): { regular: Font; bold: Font } {
+  fonts ??= { regular: create(readFileSync(FIGURE_FONTS.regular)), bold: create(readFileSync(FIGURE_FONTS.bold)) };
+  return fonts;
 }
 
 function svgHeight(svg: string): number | undefined {
@@ -45,8 +57,9 @@ export function svgToPdf(svg: string, options: PdfOptions = {}): Promise<Buffer>
       ModDate: created,
     },
   });
-  doc.registerFont('Figure', FIGURE_FONTS.regular);
-  doc.registerFont('Figure-Bold', FIGURE_FONTS.bold);
+  const { regular, bold } = figureFonts();
+  doc.registerFont('Figure', regular as never);
+  doc.registerFont('Figure-Bold', bold as never);
   const chunks: Buffer[] = [];
   const done = new Promise<Buffer>((resolve, reject) => {
     doc.on('data', (c: Buffer) => chunks.push(c));

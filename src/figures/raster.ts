@@ -1,5 +1,5 @@
 import { Resvg } from '@resvg/resvg-js';
-import { crc32 } from 'node:zlib';
+import { crc32, deflateSync } from 'node:zlib';
 import { FIGURE_FONTS } from './fonts.ts';
 
 // Figures as PNG for print: a standalone SVG drawn by resvg (no browser, no
@@ -86,20 +86,51 @@ export function rasterise(svg: string, options: RasterOptions = {}): Raster {
   });
   const image = resvg.render();
   const effectiveDpi = (image.width / cssWidth) * CSS_DPI;
-  return { png: withDpi(image.asPng(), effectiveDpi), width: image.width, height: image.height, dpi: effectiveDpi };
+  return { png: encodePng(image.pixels, image.width, image.height, effectiveDpi), width: image.width, height: image.height, dpi: effectiveDpi };
 }
 
-/** Inserts a pHYs chunk (pixels per metre) right after the PNG's IHDR. */
-export function withDpi(png: Buffer, dpi: number): Buffer {
-  const afterIhdr = 8 + 4 + 4 + 13 + 4;
-  if (png.toString('latin1', 12, 16) !== 'IHDR') throw new Error('not a PNG: no IHDR first');
+/**
+ * An opaque RGBA image (drawn on white) as an RGB PNG with its resolution
+ * (a pHYs chunk, pixels per metre). resvg's own encoder took twice as long as
+ * drawing the figure; rows unfiltered at zlib level 2 encode in under half
+ * its time, to files of the same size (figures are mostly flat colour).
+ */
+export function encodePng(rgba: Uint8Array, width: number, height: number, dpi: number): Buffer {
+  const raw = Buffer.allocUnsafe((width * 3 + 1) * height);
+  let o = 0;
+  let p = 0;
+  for (let y = 0; y < height; y++) {
+    raw[o++] = 0; // filter: none
+    for (let x = 0; x < width; x++, p += 4) {
+      raw[o++] = rgba[p];
+      raw[o++] = rgba[p + 1];
+      raw[o++] = rgba[p + 2];
+    }
+  }
+  const header = Buffer.alloc(13);
+  header.writeUInt32BE(width, 0);
+  header.writeUInt32BE(height, 4);
+  header[8] = 8; // bits per channel
+  header[9] = 2; // colour type: RGB
   const ppm = Math.round(dpi / 0.0254);
-  const chunk = Buffer.alloc(4 + 4 + 9 + 4);
-  chunk.writeUInt32BE(9, 0);
-  chunk.write('pHYs', 4, 'latin1');
-  chunk.writeUInt32BE(ppm, 8);
-  chunk.writeUInt32BE(ppm, 12);
-  chunk[16] = 1; // unit: metre
-  chunk.writeUInt32BE(crc32(chunk.subarray(4, 17)), 17);
-  return Buffer.concat([png.subarray(0, afterIhdr), chunk, png.subarray(afterIhdr)]);
+  const physical = Buffer.alloc(9);
+  physical.writeUInt32BE(ppm, 0);
+  physical.writeUInt32BE(ppm, 4);
+  physical[8] = 1; // unit: metre
+  return Buffer.concat([
+    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+    chunk('IHDR', header),
+    chunk('pHYs', physical),
+    chunk('IDAT', deflateSync(raw, { level: 2 })),
+    chunk('IEND', Buffer.alloc(0)),
+  ]);
+}
+
+function chunk(type: string, data: Buffer): Buffer {
+  const out = Buffer.alloc(12 + data.length);
+  out.writeUInt32BE(data.length, 0);
+  out.write(type, 4, 'latin1');
+  data.copy(out, 8);
+  out.writeUInt32BE(crc32(out.subarray(4, 8 + data.length)), 8 + data.length);
+  return out;
 }
