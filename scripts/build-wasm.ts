@@ -1,6 +1,7 @@
 // Compiles Chemins' C kernels to WebAssembly with clang's wasm32 target
 // (Debian: `apt-get install clang lld`): the fused MLP step
-// (src/model/fused/mlp.c) and k-means' dot products (src/signatures/dots.c).
+// (src/model/fused/mlp.c), k-means' dot products (src/signatures/dots.c) and
+// the statistics' float64 matrix products (src/stats/gemm.c).
 // The .wasm files are committed, so building Chemins never needs clang; each
 // <name>.wasm.json records its source's digest, and a test fails when a
 // source changed without a rebuild.
@@ -10,7 +11,7 @@ import { readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-const SOURCES = ['src/model/fused/mlp.c', 'src/signatures/dots.c'];
+const SOURCES = ['src/model/fused/mlp.c', 'src/signatures/dots.c', 'src/stats/gemm.c'];
 const flags = [
   '--target=wasm32',
   '-O3',

@@ -172,7 +172,7 @@ describe('training.loop', () => {
 });
 
 describe('the committed WebAssembly kernels', () => {
-  for (const source of ['src/model/fused/mlp.c', 'src/signatures/dots.c']) {
+  for (const source of ['src/model/fused/mlp.c', 'src/signatures/dots.c', 'src/stats/gemm.c']) {
     it(`${source} was compiled into the committed .wasm (npm run build:wasm after editing it)`, () => {
       const file = (suffix: string) => new URL(`../${source.replace(/\.c$/, suffix)}`, import.meta.url);
       const record = JSON.parse(readFileSync(file('.wasm.json'), 'utf8'));

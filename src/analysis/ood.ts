@@ -35,9 +35,11 @@ function layerScores(ctx: Context, layerIndex: number, queries: number[], time: 
   const maha = time('mahalanobis fit', () => fitMahalanobis(xTrain, train.length, d, yTrain, classes));
   const background = time('mahalanobis fit', () => fitMahalanobis(xTrain, train.length, d, new Int32Array(train.length), 1));
   const near = time('knn distance', () => nearestRows(reference.x, reference.rows.length, xq, queries.length, d, ctx.spec.analysis.neighbours));
+  // The class model's scores serve both scores: relative Mahalanobis subtracts the background's from them.
+  const own = time('mahalanobis score', () => maha.score(xq, queries.length));
   return {
-    mahalanobis: time('mahalanobis score', () => Float64Array.from(maha.score(xq, queries.length))),
-    'relative-mahalanobis': time('mahalanobis score', () => relativeMahalanobis(maha, background, xq, queries.length)),
+    mahalanobis: own,
+    'relative-mahalanobis': time('mahalanobis score', () => relativeMahalanobis(own, background.score(xq, queries.length))),
     knn: near.k ? Float64Array.from({ length: queries.length }, (_, q) => near.distances[q * near.k + near.k - 1]) : new Float64Array(queries.length).fill(NaN),
     centroid: Float64Array.from(nearestCentroidDistance(maha, xq, queries.length)),
     shrinkage: maha.shrinkage,

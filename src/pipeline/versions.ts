@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { DOTS_VERSION } from '../signatures/dots.ts';
+import { GEMM_VERSION } from '../stats/gemm.ts';
 
 const require = createRequire(import.meta.url);
 
@@ -28,5 +29,5 @@ export function toolVersions(): Record<string, string> {
 
 /** Libraries and kernels that shape the analysis's numbers, as part of a result's hash. */
 export function analysisLibraries(): string {
-  return [...['umap-js'].map((p) => `${p}@${versionOf(p)}`), DOTS_VERSION].join(' ');
+  return [...['umap-js'].map((p) => `${p}@${versionOf(p)}`), DOTS_VERSION, GEMM_VERSION].join(' ');
 }

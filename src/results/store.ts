@@ -14,7 +14,7 @@ import { Result, RESULT_SCHEMA_VERSION } from './schema.ts';
 // place, so an interrupted run never leaves a half-written result.
 
 /** Bump whenever a stage changes what it computes: every result is then rebuilt. */
-export const PIPELINE_VERSION = '11';
+export const PIPELINE_VERSION = '12';
 
 /** Fields that only label a result: changing them rewrites the result without training. */
 const LABELS = ['$schema', 'title', 'description'] as const;

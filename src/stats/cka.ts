@@ -1,3 +1,4 @@
+import { productNT, transpose } from './gemm.ts';
 import { seededRandom, shuffle } from '../util/random.ts';
 
 /**
@@ -40,39 +41,16 @@ function columnMeans(x: Float64Array, n: number, w: number): Float64Array {
 }
 
 /**
- * Aᶜᵀ Bᶜ (wa × wb) as Aᵀ B − n μ_A μ_Bᵀ: working on the raw rows lets the
- * zeros of ReLU activations and blank pixels be skipped. AᵀA fills its upper
- * triangle and mirrors it.
+ * Aᶜᵀ Bᶜ (wa × wb) as Aᵀ B − n μ_A μ_Bᵀ, the raw product in the float64
+ * kernel (rows of Aᵀ against rows of Bᵀ); AᵀA computes half and mirrors it.
  */
 function centredCross(a: Float64Array, wa: number, b: Float64Array, wb: number, n: number): Float64Array {
-  const out = new Float64Array(wa * wb);
   const symmetric = a === b && wa === wb;
-  // Four rows at a time: the wa × wb accumulator outgrows the cache, and
-  // touching it once per four rows is what makes the loop fast.
-  let i = 0;
-  for (; i + 4 <= n; i += 4) {
-    const [a0, a1, a2, a3] = [i * wa, (i + 1) * wa, (i + 2) * wa, (i + 3) * wa];
-    const [b0, b1, b2, b3] = [i * wb, (i + 1) * wb, (i + 2) * wb, (i + 3) * wb];
-    for (let j = 0; j < wa; j++) {
-      const v0 = a[a0 + j];
-      const v1 = a[a1 + j];
-      const v2 = a[a2 + j];
-      const v3 = a[a3 + j];
-      if (v0 === 0 && v1 === 0 && v2 === 0 && v3 === 0) continue;
-      const o = j * wb;
-      for (let k = symmetric ? j : 0; k < wb; k++) out[o + k] += v0 * b[b0 + k] + v1 * b[b1 + k] + v2 * b[b2 + k] + v3 * b[b3 + k];
-    }
-  }
-  for (; i < n; i++)
-    for (let j = 0; j < wa; j++) {
-      const v = a[i * wa + j];
-      if (v === 0) continue;
-      for (let k = symmetric ? j : 0; k < wb; k++) out[j * wb + k] += v * b[i * wb + k];
-    }
+  const at = transpose(a, n, wa);
+  const out = productNT(at, wa, n, symmetric ? at : transpose(b, n, wb), wb, symmetric);
   const ma = columnMeans(a, n, wa);
-  const mb = columnMeans(b, n, wb);
-  for (let j = 0; j < wa; j++) for (let k = symmetric ? j : 0; k < wb; k++) out[j * wb + k] -= n * ma[j] * mb[k];
-  if (symmetric) for (let j = 0; j < wa; j++) for (let k = j + 1; k < wb; k++) out[k * wb + j] = out[j * wb + k];
+  const mb = symmetric ? ma : columnMeans(b, n, wb);
+  for (let j = 0; j < wa; j++) for (let k = 0; k < wb; k++) out[j * wb + k] -= n * ma[j] * mb[k];
   return out;
 }
 
@@ -108,15 +86,7 @@ function centredGram(x: Float64Array, n: number, w: number): Float64Array {
   const mean = columnMeans(x, n, w);
   const c = new Float64Array(n * w);
   for (let i = 0; i < n; i++) for (let j = 0; j < w; j++) c[i * w + j] = x[i * w + j] - mean[j];
-  const g = new Float64Array(n * n);
-  for (let i = 0; i < n; i++)
-    for (let j = i; j < n; j++) {
-      let s = 0;
-      for (let t = 0; t < w; t++) s += c[i * w + t] * c[j * w + t];
-      g[i * n + j] = s;
-      g[j * n + i] = s;
-    }
-  return g;
+  return productNT(c, n, w, c, n, true);
 }
 
 /**

@@ -1,3 +1,5 @@
+import { productNT, transpose } from './gemm.ts';
+
 /**
  * Class-conditional Gaussians with one shared covariance (Lee et al. 2018):
  * an input's score is its Mahalanobis distance to the nearest class mean,
@@ -42,20 +44,13 @@ export function fitMahalanobis(
   const { shrinkage: choice = 'ledoit-wolf' } = options;
   const sums = new Float64Array(nClasses * d);
   const sizes = new Float64Array(nClasses);
-  // Σ_i x xᵀ − Σ_c n_c μ_c μ_cᵀ: raw rows, so their zeros can be skipped.
-  const cov = new Float64Array(d * d);
   for (let i = 0; i < n; i++) {
-    const o = i * d;
     const c = y[i];
     sizes[c]++;
-    for (let j = 0; j < d; j++) {
-      const v = x[o + j];
-      if (v === 0) continue;
-      sums[c * d + j] += v;
-      const r = j * d;
-      for (let k = j; k < d; k++) cov[r + k] += v * x[o + k];
-    }
+    for (let j = 0; j < d; j++) sums[c * d + j] += x[i * d + j];
   }
+  // Σ_i x xᵀ − Σ_c n_c μ_c μ_cᵀ: Xᵀ X of the raw rows as one product in the kernel.
+  const cov = symmetricProduct(transpose(x, n, d), d, n);
   const classes: number[] = [];
   for (let c = 0; c < nClasses; c++) if (sizes[c] > 0) classes.push(c);
   const means = new Float64Array(classes.length * d);
@@ -105,8 +100,11 @@ export function fitMahalanobis(
       cov[k * d + j] = v;
     }
   const cholesky = choleskyInPlace(cov, d);
-  const whitenedMeans = new Float64Array(means.length);
-  for (let m = 0; m < classes.length; m++) forwardSolve(cholesky, d, means, m * d, whitenedMeans, m * d);
+  // L⁻¹ once (d³/6), so that whitening the queries is one product in the
+  // kernel rather than a triangular solve per query; the means are whitened
+  // by the same operator.
+  const whitening = lowerInverse(cholesky, d);
+  const whitenedMeans = productNT(means, classes.length, d, whitening, d);
   return {
     d,
     classes,
@@ -114,29 +112,48 @@ export function fitMahalanobis(
     cholesky,
     shrinkage,
     score(q: ArrayLike<number>, nq: number): Float64Array {
-      // With z = L⁻¹x, (x − μ)ᵀ Σ⁻¹ (x − μ) = ‖z − L⁻¹μ‖²: one solve per query, not per class.
+      // With z = L⁻¹x, (x − μ)ᵀ Σ⁻¹ (x − μ) = ‖z − L⁻¹μ‖²: one whitening per query, not per class.
+      const z = productNT(q, nq, d, whitening, d);
       const out = new Float64Array(nq);
-      const z = new Float64Array(SOLVE_BLOCK * d);
-      for (let first = 0; first < nq; first += SOLVE_BLOCK) {
-        const count = Math.min(SOLVE_BLOCK, nq - first);
-        forwardSolveBlock(cholesky, d, q, first, count, z);
-        for (let b = 0; b < count; b++) out[first + b] = Math.sqrt(nearestSquared(z, b * d, whitenedMeans, classes.length, d));
-      }
+      for (let i = 0; i < nq; i++) out[i] = Math.sqrt(nearestSquared(z, i * d, whitenedMeans, classes.length, d));
       return out;
     },
   };
+}
+
+/** Xᵀ X (d × d) from xt = Xᵀ (d × n), with both triangles filled. */
+function symmetricProduct(xt: Float64Array, d: number, n: number): Float64Array {
+  return productNT(xt, d, n, xt, d, true);
+}
+
+/** L⁻¹ of a lower-triangular L (d × d row-major), lower-triangular too, by columns of forward substitution. */
+export function lowerInverse(l: Float64Array, d: number): Float64Array {
+  const w = new Float64Array(d * d);
+  for (let i = 0; i < d; i++) {
+    const ri = i * d;
+    const pivot = l[ri + i];
+    w[ri + i] = 1 / pivot;
+    // Row i of L⁻¹: w[i][j] = −(Σ_{j≤k<i} L[i][k] w[k][j]) / L[i][i], for j < i.
+    for (let k = 0; k < i; k++) {
+      const a = l[ri + k];
+      if (a === 0) continue;
+      const rk = k * d;
+      for (let j = 0; j <= k; j++) w[ri + j] -= a * w[rk + j];
+    }
+    for (let j = 0; j < i; j++) w[ri + j] /= pivot;
+  }
+  return w;
 }
 
 /**
  * Relative Mahalanobis distance (Ren et al. 2021): the squared distance to
  * the nearest class minus the squared distance under one Gaussian fitted to
  * every training row (its own Ledoit–Wolf covariance), which removes what
- * the classes share with the background.
+ * the classes share with the background. From the two models' distances
+ * (`score`) of the same rows.
  */
-export function relativeMahalanobis(classModel: MahalanobisModel, background: MahalanobisModel, x: ArrayLike<number>, n: number): Float64Array {
-  const own = classModel.score(x, n);
-  const all = background.score(x, n);
-  return own.map((v, i) => v * v - all[i] * all[i]);
+export function relativeMahalanobis(own: Float64Array, background: Float64Array): Float64Array {
+  return own.map((v, i) => v * v - background[i] * background[i]);
 }
 
 /** Same as `model.score`. */
@@ -184,27 +201,6 @@ export function choleskyInPlace(a: Float64Array, d: number): Float64Array {
     for (let j = i + 1; j < d; j++) a[ri + j] = 0;
   }
   return a;
-}
-
-/** Queries solved together: each row of L is then read once for all of them, not streamed from memory once per query. */
-const SOLVE_BLOCK = 16;
-
-/**
- * `forwardSolve` for rows `first…first+count` of `b` at once, into `z`
- * (`count × d`): the same operations in the same order for each row, so the
- * same bits, but each row of L is loaded once per block.
- */
-export function forwardSolveBlock(l: Float64Array, d: number, b: ArrayLike<number>, first: number, count: number, z: Float64Array): void {
-  for (let i = 0; i < d; i++) {
-    const ri = i * d;
-    const pivot = l[ri + i];
-    for (let r = 0; r < count; r++) {
-      const zo = r * d;
-      let s = b[(first + r) * d + i];
-      for (let k = 0; k < i; k++) s -= l[ri + k] * z[zo + k];
-      z[zo + i] = s / pivot;
-    }
-  }
 }
 
 /** Solves L z = b for lower-triangular L; b and z are read and written at offsets. */

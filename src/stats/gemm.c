@@ -1,0 +1,125 @@
+// Double-precision matrix products in 128-bit WebAssembly SIMD (f64x2 lanes),
+// for gemm.ts (see scripts/build-wasm.ts): the logistic probe's logits and
+// gradient, Mahalanobis' covariance and whitening, CKA's Gram matrices.
+// Float64 throughout: the probe's L-BFGS stops at a 1e-6 gradient and the
+// parity suite compares with scikit-learn at tight tolerances, which float32
+// rounding would not reach.
+
+#include <wasm_simd128.h>
+
+extern unsigned char __heap_base;
+static unsigned long heap_top = 0;
+
+/** A bump allocator: gemm.ts allocates a problem's matrices, then releases them all with `reset`. */
+__attribute__((export_name("alloc"))) void *alloc(unsigned long bytes) {
+  if (!heap_top) heap_top = (unsigned long)&__heap_base;
+  unsigned long at = (heap_top + 15) & ~15ul;
+  unsigned long end = at + bytes;
+  unsigned long have = __builtin_wasm_memory_size(0) * 65536ul;
+  if (end > have && __builtin_wasm_memory_grow(0, (end - have + 65535) / 65536) == (unsigned long)-1) return 0;
+  heap_top = end;
+  return (void *)at;
+}
+
+/** Frees everything `alloc` gave (the memory stays grown, for the next problem). */
+__attribute__((export_name("reset"))) void reset(void) { heap_top = (unsigned long)&__heap_base; }
+
+static double sum2(v128_t s) { return wasm_f64x2_extract_lane(s, 0) + wasm_f64x2_extract_lane(s, 1); }
+
+// Blocks of the inner dimension and of B's rows: a 4-row panel of A stays in
+// L1 and the B block (64 rows of 256 values, 128 KiB) in L2 while every
+// panel of A passes over it.
+#define KC 256
+#define NC 64
+
+/** c[0..1][0..1] += a rows i, i+1 · b rows j, j+1 over `len` values (plus the scalar tail). */
+static void tile4x2(const double *a, long lda, const double *b, long ldb, int len, double *c, long ldc, int rows, int cols) {
+  int body = len & ~1;
+  if (rows == 4 && cols == 2) {
+    const double *a0 = a, *a1 = a + lda, *a2 = a1 + lda, *a3 = a2 + lda, *b0 = b, *b1 = b + ldb;
+    v128_t s00 = wasm_f64x2_splat(0), s01 = s00, s10 = s00, s11 = s00, s20 = s00, s21 = s00, s30 = s00, s31 = s00;
+    for (int t = 0; t < body; t += 2) {
+      v128_t u = wasm_v128_load(b0 + t), v = wasm_v128_load(b1 + t);
+      v128_t x = wasm_v128_load(a0 + t);
+      s00 = wasm_f64x2_add(s00, wasm_f64x2_mul(x, u));
+      s01 = wasm_f64x2_add(s01, wasm_f64x2_mul(x, v));
+      x = wasm_v128_load(a1 + t);
+      s10 = wasm_f64x2_add(s10, wasm_f64x2_mul(x, u));
+      s11 = wasm_f64x2_add(s11, wasm_f64x2_mul(x, v));
+      x = wasm_v128_load(a2 + t);
+      s20 = wasm_f64x2_add(s20, wasm_f64x2_mul(x, u));
+      s21 = wasm_f64x2_add(s21, wasm_f64x2_mul(x, v));
+      x = wasm_v128_load(a3 + t);
+      s30 = wasm_f64x2_add(s30, wasm_f64x2_mul(x, u));
+      s31 = wasm_f64x2_add(s31, wasm_f64x2_mul(x, v));
+    }
+    double t00 = sum2(s00), t01 = sum2(s01), t10 = sum2(s10), t11 = sum2(s11), t20 = sum2(s20), t21 = sum2(s21), t30 = sum2(s30), t31 = sum2(s31);
+    if (body < len) {
+      int t = body;
+      t00 += a0[t] * b0[t];
+      t01 += a0[t] * b1[t];
+      t10 += a1[t] * b0[t];
+      t11 += a1[t] * b1[t];
+      t20 += a2[t] * b0[t];
+      t21 += a2[t] * b1[t];
+      t30 += a3[t] * b0[t];
+      t31 += a3[t] * b1[t];
+    }
+    c[0] += t00;
+    c[1] += t01;
+    c[ldc] += t10;
+    c[ldc + 1] += t11;
+    c[2 * ldc] += t20;
+    c[2 * ldc + 1] += t21;
+    c[3 * ldc] += t30;
+    c[3 * ldc + 1] += t31;
+    return;
+  }
+  // Edges (fewer than 4 rows or 2 columns left): one row at a time, two
+  // columns together where there are two (a one-row a, as the probe's binary
+  // gradient, then still loads each of its values once for two products).
+  for (int r = 0; r < rows; r++) {
+    const double *x = a + r * lda, *y0 = b, *y1 = b + ldb;
+    v128_t s0 = wasm_f64x2_splat(0), s1 = s0;
+    if (cols == 2)
+      for (int t = 0; t < body; t += 2) {
+        v128_t v = wasm_v128_load(x + t);
+        s0 = wasm_f64x2_add(s0, wasm_f64x2_mul(v, wasm_v128_load(y0 + t)));
+        s1 = wasm_f64x2_add(s1, wasm_f64x2_mul(v, wasm_v128_load(y1 + t)));
+      }
+    else
+      for (int t = 0; t < body; t += 2) s0 = wasm_f64x2_add(s0, wasm_f64x2_mul(wasm_v128_load(x + t), wasm_v128_load(y0 + t)));
+    double v0 = sum2(s0);
+    if (body < len) v0 += x[body] * y0[body];
+    c[r * ldc] += v0;
+    if (cols == 2) {
+      double v1 = sum2(s1);
+      if (body < len) v1 += x[body] * y1[body];
+      c[r * ldc + 1] += v1;
+    }
+  }
+}
+
+/**
+ * c (m × n) = a (m × k) · bᵀ (b: n × k), all row-major: every row of a
+ * dotted with every row of b. With `lower` set, only the blocks holding
+ * entries j ≤ i are computed (for a symmetric product, a·aᵀ, whose caller
+ * mirrors them); the rest of c is left at zero.
+ */
+__attribute__((export_name("gemm_nt"))) void gemm_nt(const double *a, int m, int k, const double *b, int n, double *c, int lower) {
+  for (long i = 0; i < (long)m * n; i++) c[i] = 0;
+  for (int k0 = 0; k0 < k; k0 += KC) {
+    int len = k - k0 < KC ? k - k0 : KC;
+    for (int j0 = 0; j0 < n; j0 += NC) {
+      int jEnd = n - j0 < NC ? n : j0 + NC;
+      for (int i = lower ? (j0 & ~3) : 0; i < m; i += 4) {
+        int rows = m - i < 4 ? m - i : 4;
+        int jStop = lower && i + rows < jEnd ? i + rows : jEnd;
+        for (int j = j0; j < jStop; j += 2) {
+          int cols = jStop - j < 2 ? jStop - j : 2;
+          tile4x2(a + (long)i * k + k0, k, b + (long)j * k + k0, k, len, c + (long)i * n + j, n, rows, cols);
+        }
+      }
+    }
+  }
+}

@@ -1,0 +1,79 @@
+import { readFileSync } from 'node:fs';
+
+// Float64 matrix products in WebAssembly SIMD (gemm.c). A `Gemm` holds its
+// own kernel instance and memory: a fit allocates its matrices once (the
+// logistic probe's rows stay in the kernel for every objective evaluation)
+// and reads results through views of the kernel's memory.
+
+/** Identifies the kernel in result hashes: a rebuilt kernel may sum in another order, so its statistics are another result. */
+export const GEMM_VERSION = `gemm.wasm@${JSON.parse(readFileSync(new URL('./gemm.wasm.json', import.meta.url), 'utf8')).wasmSha256.slice(0, 12)}`;
+
+let compiled: WebAssembly.Module | null = null;
+
+interface Exports {
+  memory: WebAssembly.Memory;
+  alloc(bytes: number): number;
+  reset(): void;
+  gemm_nt(a: number, m: number, k: number, b: number, n: number, c: number, lower: number): void;
+}
+
+/** A matrix in the kernel's memory: `length` float64 values at byte address `at`. */
+export interface Block {
+  at: number;
+  length: number;
+}
+
+export class Gemm {
+  private readonly k: Exports;
+
+  constructor() {
+    compiled ??= new WebAssembly.Module(readFileSync(new URL('./gemm.wasm', import.meta.url)));
+    this.k = new WebAssembly.Instance(compiled, {}).exports as unknown as Exports;
+  }
+
+  /** Room for `length` values (zeroed only when fresh), filled from `values` when given. */
+  block(length: number, values?: ArrayLike<number>): Block {
+    const at = this.k.alloc(Math.max(16, length * 8));
+    if (!at) throw new Error(`the float64 product kernel could not allocate ${length * 8} bytes (wasm32 holds at most 4 GiB)`);
+    const b = { at, length };
+    if (values) this.view(b).set(values);
+    return b;
+  }
+
+  /** The block's values, read and written in place; valid until the next `block` (memory may grow). */
+  view(b: Block): Float64Array {
+    return new Float64Array(this.k.memory.buffer, b.at, b.length);
+  }
+
+  /**
+   * c (m × n) = a (m × k) · bᵀ (b: n × k), row-major. `lower`: only the
+   * entries j ≤ i are meant (a symmetric a·aᵀ); the others may hold anything.
+   */
+  productNT(a: Block, m: number, k: number, b: Block, n: number, c: Block, lower = false): void {
+    if (a.length < m * k || b.length < n * k || c.length < m * n) throw new Error(`gemm: blocks too small for ${m} × ${k} · (${n} × ${k})ᵀ`);
+    this.k.gemm_nt(a.at, m, k, b.at, n, c.at, lower ? 1 : 0);
+  }
+
+  /** Frees every block (views of them become meaningless). */
+  reset(): void {
+    this.k.reset();
+  }
+}
+
+/** a (m × k) · bᵀ (b: n × k) as a new m × n array; with `symmetric` (b is a), only half is computed and mirrored. */
+export function productNT(a: ArrayLike<number>, m: number, k: number, b: ArrayLike<number>, n: number, symmetric = false): Float64Array {
+  const g = new Gemm();
+  const ab = g.block(m * k, a);
+  const bb = symmetric ? ab : g.block(n * k, b);
+  const cb = g.block(m * n);
+  g.productNT(ab, m, k, bb, n, cb, symmetric);
+  const out = g.view(cb).slice();
+  if (symmetric) for (let i = 0; i < m; i++) for (let j = i + 1; j < n; j++) out[i * n + j] = out[j * n + i];
+  return out;
+}
+
+/** The transpose of the `rows × cols` row-major `x`, as float64. */
+export function transpose(x: ArrayLike<number>, rows: number, cols: number, out = new Float64Array(rows * cols)): Float64Array {
+  for (let i = 0; i < rows; i++) for (let j = 0; j < cols; j++) out[j * rows + i] = x[i * cols + j];
+  return out;
+}

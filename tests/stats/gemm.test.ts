@@ -1,0 +1,70 @@
+import { describe, expect, it } from 'vitest';
+import { Gemm, productNT, transpose } from '../../src/stats/gemm.ts';
+import { seededRandom } from '../../src/util/random.ts';
+
+function random(length: number, seed: number): Float64Array {
+  const r = seededRandom(seed);
+  return Float64Array.from({ length }, () => r() * 2 - 1);
+}
+
+/** The plain double loop the kernel must agree with. */
+function plain(a: Float64Array, m: number, k: number, b: Float64Array, n: number): Float64Array {
+  const c = new Float64Array(m * n);
+  for (let i = 0; i < m; i++)
+    for (let j = 0; j < n; j++) {
+      let s = 0;
+      for (let t = 0; t < k; t++) s += a[i * k + t] * b[j * k + t];
+      c[i * n + j] = s;
+    }
+  return c;
+}
+
+function expectClose(got: Float64Array, want: Float64Array, k: number): void {
+  expect(got.length).toBe(want.length);
+  for (let i = 0; i < want.length; i++) expect(Math.abs(got[i] - want[i])).toBeLessThanOrEqual(1e-13 * k);
+}
+
+describe('the float64 product kernel (gemm.c)', () => {
+  // Odd sizes exercise every edge: rows not a multiple of 4, columns not of 2,
+  // an odd inner length, and inner lengths past one block (256) and B rows past one block (64).
+  const sizes: [number, number, number][] = [
+    [1, 1, 1],
+    [3, 5, 7],
+    [4, 2, 2],
+    [7, 3, 9],
+    [9, 70, 257],
+    [13, 131, 600],
+    [66, 65, 513],
+  ];
+  for (const [m, k, n] of sizes)
+    it(`a (${m} × ${k}) · bᵀ (${n} × ${k}) matches a plain double loop`, () => {
+      const a = random(m * k, m + k);
+      const b = random(n * k, n * k + 1);
+      expectClose(productNT(a, m, k, b, n), plain(a, m, k, b, n), k);
+    });
+
+  for (const [m, k] of [
+    [1, 3],
+    [5, 3],
+    [67, 33],
+    [130, 301],
+  ])
+    it(`a·aᵀ computed by halves (${m} × ${k}) is the full product`, () => {
+      const a = random(m * k, 7 * m + k);
+      expectClose(productNT(a, m, k, a, m, true), plain(a, m, k, a, m), k);
+    });
+
+  it('keeps its blocks between products, and the transposes agree', () => {
+    const [m, k, n] = [6, 11, 5];
+    const a = random(m * k, 1);
+    const b = random(n * k, 2);
+    const g = new Gemm();
+    const ab = g.block(m * k, a);
+    const bt = g.block(n * k, transpose(transpose(b, n, k), k, n));
+    const c = g.block(m * n);
+    g.productNT(ab, m, k, bt, n, c);
+    g.productNT(ab, m, k, bt, n, c);
+    expectClose(g.view(c), plain(a, m, k, b, n), k);
+    expect(() => g.productNT(ab, m + 1, k, bt, n, c)).toThrow(/too small/);
+  });
+});
