@@ -123,3 +123,32 @@ __attribute__((export_name("gemm_nt"))) void gemm_nt(const double *a, int m, int
     }
   }
 }
+
+// Sparse rows (CSR: row i's non-zeros are value[start[i]..start[i+1]) at
+// columns index[…]) against a dense d × K matrix stored column-pair-wise
+// (K even, row j of w holding its K values): the probe on raw pixels, four
+// fifths of them blank. Each (row, class) sum adds its non-zeros in column
+// order, one product and one addition at a time, as the plain loop does.
+
+/** out (n × K) = rows · w, w: d × K. */
+__attribute__((export_name("csr_dense"))) void csr_dense(const int *start, const int *index, const double *value, int n, const double *w, int K, double *out) {
+  for (int i = 0; i < n; i++, out += K) {
+    for (int c = 0; c < K; c += 2) wasm_v128_store(out + c, wasm_f64x2_splat(0));
+    for (int t = start[i]; t < start[i + 1]; t++) {
+      v128_t v = wasm_f64x2_splat(value[t]);
+      const double *row = w + (long)index[t] * K;
+      for (int c = 0; c < K; c += 2) wasm_v128_store(out + c, wasm_f64x2_add(wasm_v128_load(out + c), wasm_f64x2_mul(v, wasm_v128_load(row + c))));
+    }
+  }
+}
+
+/** g (d × K) = rowsᵀ · r, r: n × K; rows added in order. */
+__attribute__((export_name("csr_t_dense"))) void csr_t_dense(const int *start, const int *index, const double *value, int n, int d, const double *r, int K, double *g) {
+  for (long j = 0; j < (long)d * K; j++) g[j] = 0;
+  for (int i = 0; i < n; i++, r += K)
+    for (int t = start[i]; t < start[i + 1]; t++) {
+      v128_t v = wasm_f64x2_splat(value[t]);
+      double *row = g + (long)index[t] * K;
+      for (int c = 0; c < K; c += 2) wasm_v128_store(row + c, wasm_f64x2_add(wasm_v128_load(row + c), wasm_f64x2_mul(v, wasm_v128_load(r + c))));
+    }
+}

@@ -15,6 +15,17 @@ interface Exports {
   alloc(bytes: number): number;
   reset(): void;
   gemm_nt(a: number, m: number, k: number, b: number, n: number, c: number, lower: number): void;
+  csr_dense(start: number, index: number, value: number, n: number, w: number, K: number, out: number): void;
+  csr_t_dense(start: number, index: number, value: number, n: number, d: number, r: number, K: number, g: number): void;
+}
+
+/** Sparse rows in the kernel's memory (CSR): row i's values are `value[start[i]…start[i+1])`, at columns `index[…]`. */
+export interface SparseBlock {
+  n: number;
+  d: number;
+  start: number;
+  index: number;
+  value: Block;
 }
 
 /** A matrix in the kernel's memory: `length` float64 values at byte address `at`. */
@@ -38,6 +49,28 @@ export class Gemm {
     const b = { at, length };
     if (values) this.view(b).set(values);
     return b;
+  }
+
+  /** Sparse rows copied in: the row starts (n + 1), column indices and values. */
+  sparse(n: number, d: number, start: Int32Array, index: Int32Array, value: Float64Array): SparseBlock {
+    const ints = (values: Int32Array) => {
+      const b = this.block(Math.ceil(values.length / 2));
+      new Int32Array(this.k.memory.buffer, b.at, values.length).set(values);
+      return b.at;
+    };
+    return { n, d, start: ints(start), index: ints(index), value: this.block(value.length, value) };
+  }
+
+  /** out (n × K) = rows · w (w: d × K, K even). */
+  sparseProduct(rows: SparseBlock, w: Block, K: number, out: Block): void {
+    if (K % 2 || w.length < rows.d * K || out.length < rows.n * K) throw new Error(`gemm: sparse product with K = ${K} does not fit its blocks`);
+    this.k.csr_dense(rows.start, rows.index, rows.value.at, rows.n, w.at, K, out.at);
+  }
+
+  /** g (d × K) = rowsᵀ · r (r: n × K, K even), each row added in turn. */
+  sparseTransposedProduct(rows: SparseBlock, r: Block, K: number, g: Block): void {
+    if (K % 2 || r.length < rows.n * K || g.length < rows.d * K) throw new Error(`gemm: sparse product with K = ${K} does not fit its blocks`);
+    this.k.csr_t_dense(rows.start, rows.index, rows.value.at, rows.n, rows.d, r.at, K, g.at);
   }
 
   /** The block's values, read and written in place; valid until the next `block` (memory may grow). */
