@@ -13,15 +13,17 @@ export function outgoingWeight(kernel: Float32Array, units: number): Float64Arra
 
 /** The fewest neurons, largest first, whose contributions cover `coverage` of the total. */
 export function coveringSet(contribution: ArrayLike<number>, coverage: number): { neurons: number[]; share: number } {
-  const order = Array.from(contribution, (v, j) => [v, j] as const).sort((a, b) => b[0] - a[0] || a[1] - b[1]);
-  const total = order.reduce((s, [v]) => s + v, 0);
+  // Neuron indices sorted in a typed array (no pair per neuron): it runs once per test input and layer.
+  const order = Int32Array.from({ length: contribution.length }, (_, j) => j).sort((a, b) => contribution[b] - contribution[a] || a - b);
+  let total = 0;
+  for (const j of order) total += contribution[j];
   if (total <= 0) return { neurons: [], share: 0 };
   const neurons: number[] = [];
   let covered = 0;
-  for (const [v, j] of order) {
+  for (const j of order) {
     if (covered >= coverage * total) break;
     neurons.push(j);
-    covered += v;
+    covered += contribution[j];
   }
   return { neurons, share: covered / total };
 }
@@ -157,7 +159,7 @@ export function specificPathMatch(
       const layer = ctx.acts.layers[l.layerIndex];
       const d = layer.units;
       const own = coveringSet(
-        Array.from({ length: d }, (_, j) => Math.abs(layer.values[r * d + j]) * weights[li][j]),
+        Float64Array.from({ length: d }, (_, j) => Math.abs(layer.values[r * d + j]) * weights[li][j]),
         coverage,
       ).neurons;
       l.classes.forEach((c, ci) => (score[ci] += jaccard(own, c.specific)));

@@ -2,7 +2,7 @@ import type { LayerStats, SeedRun } from '../results/schema.ts';
 import { rocAuc, rocCurve } from '../stats/auc.ts';
 import { delong } from '../stats/delong.ts';
 import { nearestRows } from '../stats/knn.ts';
-import { fitMahalanobis, nearestCentroidDistance, relativeMahalanobis } from '../stats/mahalanobis.ts';
+import { fitMahalanobis, nearestCentroidDistance, rawGram, relativeMahalanobis } from '../stats/mahalanobis.ts';
 import { gather, pick, subset, type Context } from './context.ts';
 import { pathKey } from './paths.ts';
 import { SCORES, type ScoreName } from './scores.ts';
@@ -32,8 +32,10 @@ function layerScores(ctx: Context, layerIndex: number, queries: number[], time: 
   const xq = gather(layer, queries);
   const reference = subset(layer, train, ctx.classIndex, REFERENCE, ctx.spec.analysis.seed + 31);
   const classes = ctx.data.classes.length;
-  const maha = time('mahalanobis fit', () => fitMahalanobis(xTrain, train.length, d, yTrain, classes));
-  const background = time('mahalanobis fit', () => fitMahalanobis(xTrain, train.length, d, new Int32Array(train.length), 1));
+  // Both models start from the training rows' Xᵀ X: computed once.
+  const gram = time('mahalanobis fit', () => rawGram(xTrain, train.length, d));
+  const maha = time('mahalanobis fit', () => fitMahalanobis(xTrain, train.length, d, yTrain, classes, { gram }));
+  const background = time('mahalanobis fit', () => fitMahalanobis(xTrain, train.length, d, new Int32Array(train.length), 1, { gram }));
   const near = time('knn distance', () => nearestRows(reference.x, reference.rows.length, xq, queries.length, d, ctx.spec.analysis.neighbours));
   // The class model's scores serve both scores: relative Mahalanobis subtracts the background's from them.
   const own = time('mahalanobis score', () => maha.score(xq, queries.length));

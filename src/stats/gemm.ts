@@ -110,3 +110,11 @@ export function transpose(x: ArrayLike<number>, rows: number, cols: number, out 
   for (let i = 0; i < rows; i++) for (let j = 0; j < cols; j++) out[j * rows + i] = x[i * cols + j];
   return out;
 }
+
+/** The first `length` values of `x` as a new float64 array (a typed array's own copy when it is one: no call per value). */
+export function toFloat64(x: ArrayLike<number>, length: number): Float64Array {
+  if (ArrayBuffer.isView(x)) return new Float64Array((x as Float32Array).subarray(0, length));
+  const out = new Float64Array(length);
+  for (let k = 0; k < length; k++) out[k] = x[k];
+  return out;
+}

@@ -1,4 +1,5 @@
 import { DotKernel } from '../signatures/dots.ts';
+import { toFloat64 } from './gemm.ts';
 
 /**
  * Nearest training rows by Euclidean distance, exactly. A squared distance
@@ -25,10 +26,10 @@ interface Reference {
 }
 
 function reference(x: ArrayLike<number>, n: number, d: number): Reference {
-  const copy = Float64Array.from({ length: n * d }, (_, k) => x[k]);
+  const copy = toFloat64(x, n * d);
   const norms = new Float64Array(n);
   for (let t = 0; t < n; t++) for (let j = 0; j < d; j++) norms[t] += copy[t * d + j] ** 2;
-  return { x: copy, norms, n, d, kernel: new DotKernel(Float32Array.from(copy), d, BLOCK) };
+  return { x: copy, norms, n, d, kernel: new DotKernel(new Float32Array(copy), d, BLOCK) };
 }
 
 /**
@@ -43,8 +44,10 @@ function eachNearest(
   visit: (q: number, idx: Int32Array, dist: Float64Array, found: number) => void,
 ): void {
   const { x, norms, n, d, kernel } = ref;
-  const idx = new Int32Array(k);
-  const dist = new Float64Array(k);
+  // Each query's k best so far (squared distances ascending), side by side for the block.
+  const idx = new Int32Array(BLOCK * k);
+  const dist = new Float64Array(BLOCK * k);
+  const found = new Int32Array(BLOCK);
   const block = new Float64Array(BLOCK * d);
   const queryNorms = new Float64Array(BLOCK);
   // (d + 2) roundings in the dot product, two more in the inputs' float32 copies, with room to spare.
@@ -60,33 +63,39 @@ function eachNearest(
       }
       queryNorms[b] = s;
     }
+    found.fill(0);
     kernel.setCentres(block, count);
     const dots = kernel.dots(0, n, 0, count);
-    for (let b = 0; b < count; b++) {
-      const qo = b * d;
-      const qn = queryNorms[b];
-      let found = 0;
-      for (let t = 0; t < n; t++) {
-        const screened = qn + norms[t] - 2 * dots[t * count + b];
-        if (found === k && screened - slack * (qn + norms[t]) > dist[k - 1]) continue;
-        const to = t * d;
+    // Training rows outside, queries inside: the kernel's dots are read in
+    // memory order; each query still sees the rows in order, so its
+    // neighbours (ties included) are the same as row by row.
+    for (let t = 0; t < n; t++) {
+      const tn = norms[t];
+      const to = t * d;
+      for (let b = 0; b < count; b++) {
+        const qn = queryNorms[b];
+        const kth = b * k + k - 1;
+        const full = found[b] === k;
+        if (full && qn + tn - 2 * dots[t * count + b] - slack * (qn + tn) > dist[kth]) continue;
+        const qo = b * d;
         let s = 0;
         for (let j = 0; j < d; j++) {
           const e = block[qo + j] - x[to + j];
           s += e * e;
         }
-        if (found === k && s >= dist[k - 1]) continue;
-        let p = found < k ? found++ : k - 1;
-        while (p > 0 && dist[p - 1] > s) {
-          dist[p] = dist[p - 1];
-          idx[p] = idx[p - 1];
+        if (full && s >= dist[kth]) continue;
+        const o = b * k;
+        let p = full ? k - 1 : found[b]++;
+        while (p > 0 && dist[o + p - 1] > s) {
+          dist[o + p] = dist[o + p - 1];
+          idx[o + p] = idx[o + p - 1];
           p--;
         }
-        dist[p] = s;
-        idx[p] = t;
+        dist[o + p] = s;
+        idx[o + p] = t;
       }
-      visit(first + b, idx, dist, found);
     }
+    for (let b = 0; b < count; b++) visit(first + b, idx.subarray(b * k, (b + 1) * k), dist.subarray(b * k, (b + 1) * k), found[b]);
   }
 }
 

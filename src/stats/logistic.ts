@@ -1,4 +1,4 @@
-import { Gemm, transpose } from './gemm.ts';
+import { Gemm, toFloat64, transpose } from './gemm.ts';
 
 /**
  * A linear probe: L2-regularised logistic regression on features
@@ -70,7 +70,7 @@ export function fitLogistic(x: ArrayLike<number>, n: number, d: number, y: Array
   const { c = 1, tolerance = 1e-6, maxIterations = 2000, layout = 'auto' } = options;
   const K = nClasses === 2 ? 1 : nClasses;
   const { mean, std } = standardization(x, n, d);
-  const rows = Float64Array.from({ length: n * d }, (_, k) => x[k]);
+  const rows = toFloat64(x, n * d);
   const objective = makeObjective({ rows, layout, n, d, K, y, mean, std, l2: 1 / (c * n) });
   const size = K * d + K;
   const w = new Float64Array(size);
@@ -297,13 +297,17 @@ function sigmoidLoss(z: Float64Array, label: number): number {
 function softmaxLoss(z: Float64Array, label: number): number {
   let max = -Infinity;
   for (let c = 0; c < z.length; c++) max = Math.max(max, z[c]);
+  const loss = max - z[label];
   let sum = 0;
-  for (let c = 0; c < z.length; c++) sum += Math.exp(z[c] - max);
-  const logSum = max + Math.log(sum);
-  const loss = logSum - z[label];
-  for (let c = 0; c < z.length; c++) z[c] = Math.exp(z[c] - logSum);
+  // One exponential per class, kept for the probabilities.
+  for (let c = 0; c < z.length; c++) {
+    const e = Math.exp(z[c] - max);
+    z[c] = e;
+    sum += e;
+  }
+  for (let c = 0; c < z.length; c++) z[c] /= sum;
   z[label] -= 1;
-  return loss;
+  return loss + Math.log(sum);
 }
 
 function dot(a: Float64Array, b: Float64Array): number {

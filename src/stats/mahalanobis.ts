@@ -30,6 +30,8 @@ export interface MahalanobisOptions {
    * fixed α in [0, 1].
    */
   shrinkage?: 'ledoit-wolf' | number;
+  /** Xᵀ X of these rows (`rawGram`), when the caller fits two models on them: it is then not computed again. */
+  gram?: Float64Array;
 }
 
 /** Fits class means and the shared within-class covariance of the `n` rows of `x` labelled `y` (0..nClasses − 1). */
@@ -41,7 +43,7 @@ export function fitMahalanobis(
   nClasses: number,
   options: MahalanobisOptions = {},
 ): MahalanobisModel {
-  const { shrinkage: choice = 'ledoit-wolf' } = options;
+  const { shrinkage: choice = 'ledoit-wolf', gram } = options;
   const sums = new Float64Array(nClasses * d);
   const sizes = new Float64Array(nClasses);
   for (let i = 0; i < n; i++) {
@@ -50,7 +52,7 @@ export function fitMahalanobis(
     for (let j = 0; j < d; j++) sums[c * d + j] += x[i * d + j];
   }
   // Σ_i x xᵀ − Σ_c n_c μ_c μ_cᵀ: Xᵀ X of the raw rows as one product in the kernel.
-  const cov = symmetricProduct(transpose(x, n, d), d, n);
+  const cov = gram ? gram.slice() : rawGram(x, n, d);
   const classes: number[] = [];
   for (let c = 0; c < nClasses; c++) if (sizes[c] > 0) classes.push(c);
   const means = new Float64Array(classes.length * d);
@@ -121,8 +123,9 @@ export function fitMahalanobis(
   };
 }
 
-/** Xᵀ X (d × d) from xt = Xᵀ (d × n), with both triangles filled. */
-function symmetricProduct(xt: Float64Array, d: number, n: number): Float64Array {
+/** Xᵀ X (d × d) of the `n` rows of `x`, both triangles filled. */
+export function rawGram(x: ArrayLike<number>, n: number, d: number): Float64Array {
+  const xt = transpose(x, n, d);
   return productNT(xt, d, n, xt, d, true);
 }
 

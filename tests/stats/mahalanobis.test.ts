@@ -154,3 +154,20 @@ describe('lowerInverse', () => {
     }
   });
 });
+
+describe('a shared Xᵀ X', () => {
+  it('fits the same model as computing it again', async () => {
+    const { rawGram } = await import('../../src/stats/mahalanobis.ts');
+    const random = seededRandom(41);
+    const [n, d] = [60, 7];
+    const x = Float64Array.from({ length: n * d }, () => random());
+    const y = Int32Array.from({ length: n }, (_, i) => i % 3);
+    const gram = rawGram(x, n, d);
+    const before = gram.slice();
+    const shared = fitMahalanobis(x, n, d, y, 3, { gram });
+    const own = fitMahalanobis(x, n, d, y, 3);
+    expect(Array.from(gram)).toEqual(Array.from(before));
+    expect(shared.shrinkage).toBe(own.shrinkage);
+    expect(Array.from(shared.score(x, n))).toEqual(Array.from(own.score(x, n)));
+  });
+});
