@@ -102,11 +102,16 @@ static void tile4x2(const double *a, long lda, const double *b, long ldb, int le
 
 /**
  * c (m × n) = a (m × k) · bᵀ (b: n × k), all row-major: every row of a
- * dotted with every row of b. With `lower` set, only the blocks holding
- * entries j ≤ i are computed (for a symmetric product, a·aᵀ, whose caller
- * mirrors them); the rest of c is left at zero.
+ * dotted with every row of b. Flags: LOWER computes only the blocks
+ * holding entries j ≤ i (for a symmetric product, a·aᵀ, whose caller
+ * mirrors them; the rest of c is left at zero); B_LOWER says b is
+ * lower-triangular (row j is zero past column j), so each product stops at
+ * its diagonal: whitening by L⁻¹ costs half a full product.
  */
-__attribute__((export_name("gemm_nt"))) void gemm_nt(const double *a, int m, int k, const double *b, int n, double *c, int lower) {
+#define LOWER 1
+#define B_LOWER 2
+__attribute__((export_name("gemm_nt"))) void gemm_nt(const double *a, int m, int k, const double *b, int n, double *c, int flags) {
+  int lower = flags & LOWER, bLower = flags & B_LOWER;
   for (long i = 0; i < (long)m * n; i++) c[i] = 0;
   for (int k0 = 0; k0 < k; k0 += KC) {
     int len = k - k0 < KC ? k - k0 : KC;
@@ -117,7 +122,9 @@ __attribute__((export_name("gemm_nt"))) void gemm_nt(const double *a, int m, int
         int jStop = lower && i + rows < jEnd ? i + rows : jEnd;
         for (int j = j0; j < jStop; j += 2) {
           int cols = jStop - j < 2 ? jStop - j : 2;
-          tile4x2(a + (long)i * k + k0, k, b + (long)j * k + k0, k, len, c + (long)i * n + j, n, rows, cols);
+          int use = bLower && j + cols - k0 < len ? j + cols - k0 : len;
+          if (use <= 0) continue;
+          tile4x2(a + (long)i * k + k0, k, b + (long)j * k + k0, k, use, c + (long)i * n + j, n, rows, cols);
         }
       }
     }
@@ -151,4 +158,62 @@ __attribute__((export_name("csr_t_dense"))) void csr_t_dense(const int *start, c
       double *row = g + (long)index[t] * K;
       for (int c = 0; c < K; c += 2) wasm_v128_store(row + c, wasm_f64x2_add(wasm_v128_load(row + c), wasm_f64x2_mul(v, wasm_v128_load(r + c))));
     }
+}
+
+// Mahalanobis' factorisations: O(d³) loops that ran in JavaScript on the
+// 784-wide input. Row-major, so every inner sum and update runs along
+// contiguous rows, two values per instruction.
+
+static double dot(const double *x, const double *y, int len) {
+  v128_t s = wasm_f64x2_splat(0);
+  int t = 0;
+  for (; t + 2 <= len; t += 2) s = wasm_f64x2_add(s, wasm_f64x2_mul(wasm_v128_load(x + t), wasm_v128_load(y + t)));
+  double v = sum2(s);
+  if (t < len) v += x[t] * y[t];
+  return v;
+}
+
+/**
+ * Lower Cholesky factor of the symmetric positive-definite a (d × d),
+ * overwriting its lower triangle and zeroing the upper. Returns −1, or the
+ * first pivot that is not positive (its value left on the diagonal).
+ */
+__attribute__((export_name("cholesky"))) int cholesky(double *a, int d) {
+  for (int i = 0; i < d; i++) {
+    double *ri = a + (long)i * d;
+    for (int j = 0; j <= i; j++) {
+      const double *rj = a + (long)j * d;
+      double s = ri[j] - dot(ri, rj, j);
+      if (i == j) {
+        if (!(s > 0)) {
+          ri[i] = s;
+          return i;
+        }
+        ri[i] = __builtin_sqrt(s);
+      } else ri[j] = s / rj[j];
+    }
+    for (int j = i + 1; j < d; j++) ri[j] = 0;
+  }
+  return -1;
+}
+
+/** w = L⁻¹ (d × d, lower-triangular like L), row by row: w[i][j] = −Σ_{j≤k<i} L[i][k] w[k][j] / L[i][i]. */
+__attribute__((export_name("lower_inverse"))) void lower_inverse(const double *l, double *w, int d) {
+  for (long q = 0; q < (long)d * d; q++) w[q] = 0;
+  for (int i = 0; i < d; i++) {
+    const double *li = l + (long)i * d;
+    double *wi = w + (long)i * d;
+    for (int k = 0; k < i; k++) {
+      double a = li[k];
+      if (a == 0) continue;
+      const double *wk = w + (long)k * d;
+      v128_t va = wasm_f64x2_splat(a);
+      int j = 0;
+      for (; j + 2 <= k + 1; j += 2) wasm_v128_store(wi + j, wasm_f64x2_sub(wasm_v128_load(wi + j), wasm_f64x2_mul(va, wasm_v128_load(wk + j))));
+      if (j <= k) wi[j] -= a * wk[j];
+    }
+    double pivot = li[i];
+    for (int j = 0; j < i; j++) wi[j] /= pivot;
+    wi[i] = 1 / pivot;
+  }
 }

@@ -17,6 +17,8 @@ interface Exports {
   gemm_nt(a: number, m: number, k: number, b: number, n: number, c: number, lower: number): void;
   csr_dense(start: number, index: number, value: number, n: number, w: number, K: number, out: number): void;
   csr_t_dense(start: number, index: number, value: number, n: number, d: number, r: number, K: number, g: number): void;
+  cholesky(a: number, d: number): number;
+  lower_inverse(l: number, w: number, d: number): void;
 }
 
 /** Sparse rows in the kernel's memory (CSR): row i's values are `value[start[i]…start[i+1])`, at columns `index[…]`. */
@@ -80,11 +82,22 @@ export class Gemm {
 
   /**
    * c (m × n) = a (m × k) · bᵀ (b: n × k), row-major. `lower`: only the
-   * entries j ≤ i are meant (a symmetric a·aᵀ); the others may hold anything.
+   * entries j ≤ i are meant (a symmetric a·aᵀ); the others may hold
+   * anything. `bLower`: b is lower-triangular, and its zeros are skipped.
    */
-  productNT(a: Block, m: number, k: number, b: Block, n: number, c: Block, lower = false): void {
+  productNT(a: Block, m: number, k: number, b: Block, n: number, c: Block, lower = false, bLower = false): void {
     if (a.length < m * k || b.length < n * k || c.length < m * n) throw new Error(`gemm: blocks too small for ${m} × ${k} · (${n} × ${k})ᵀ`);
-    this.k.gemm_nt(a.at, m, k, b.at, n, c.at, lower ? 1 : 0);
+    this.k.gemm_nt(a.at, m, k, b.at, n, c.at, (lower ? 1 : 0) | (bLower ? 2 : 0));
+  }
+
+  /** Cholesky factor of the block in place (see `cholesky`): −1, or the first pivot that is not positive. */
+  factor(a: Block, d: number): number {
+    return this.k.cholesky(a.at, d);
+  }
+
+  /** w = L⁻¹ for the lower-triangular L, both d × d. */
+  invertLower(l: Block, w: Block, d: number): void {
+    this.k.lower_inverse(l.at, w.at, d);
   }
 
   /** Frees every block (views of them become meaningless). */
@@ -93,13 +106,16 @@ export class Gemm {
   }
 }
 
-/** a (m × k) · bᵀ (b: n × k) as a new m × n array; with `symmetric` (b is a), only half is computed and mirrored. */
-export function productNT(a: ArrayLike<number>, m: number, k: number, b: ArrayLike<number>, n: number, symmetric = false): Float64Array {
+/**
+ * a (m × k) · bᵀ (b: n × k) as a new m × n array; with `symmetric` (b is a),
+ * only half is computed and mirrored; with `bLower`, b's upper triangle (zero) is skipped.
+ */
+export function productNT(a: ArrayLike<number>, m: number, k: number, b: ArrayLike<number>, n: number, symmetric = false, bLower = false): Float64Array {
   const g = new Gemm();
   const ab = g.block(m * k, a);
   const bb = symmetric ? ab : g.block(n * k, b);
   const cb = g.block(m * n);
-  g.productNT(ab, m, k, bb, n, cb, symmetric);
+  g.productNT(ab, m, k, bb, n, cb, symmetric, bLower);
   const out = g.view(cb).slice();
   if (symmetric) for (let i = 0; i < m; i++) for (let j = i + 1; j < n; j++) out[i * n + j] = out[j * n + i];
   return out;
@@ -117,4 +133,23 @@ export function toFloat64(x: ArrayLike<number>, length: number): Float64Array {
   const out = new Float64Array(length);
   for (let k = 0; k < length; k++) out[k] = x[k];
   return out;
+}
+
+/** Overwrites `a` (d × d, symmetric positive definite) with its lower Cholesky factor, upper triangle zeroed. */
+export function cholesky(a: Float64Array, d: number): Float64Array {
+  const g = new Gemm();
+  const b = g.block(d * d, a);
+  const failed = g.factor(b, d);
+  a.set(g.view(b));
+  if (failed >= 0) throw new Error(`covariance is not positive definite (pivot ${failed}: ${a[failed * d + failed]})`);
+  return a;
+}
+
+/** L⁻¹ of the lower-triangular L (d × d), lower-triangular too. */
+export function lowerInverse(l: Float64Array, d: number): Float64Array {
+  const g = new Gemm();
+  const lb = g.block(d * d, l);
+  const wb = g.block(d * d);
+  g.invertLower(lb, wb, d);
+  return g.view(wb).slice();
 }

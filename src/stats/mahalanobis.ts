@@ -1,4 +1,4 @@
-import { productNT, transpose } from './gemm.ts';
+import { cholesky, lowerInverse, productNT, transpose } from './gemm.ts';
 
 /**
  * Class-conditional Gaussians with one shared covariance (Lee et al. 2018):
@@ -106,7 +106,7 @@ export function fitMahalanobis(
   // kernel rather than a triangular solve per query; the means are whitened
   // by the same operator.
   const whitening = lowerInverse(cholesky, d);
-  const whitenedMeans = productNT(means, classes.length, d, whitening, d);
+  const whitenedMeans = productNT(means, classes.length, d, whitening, d, false, true);
   return {
     d,
     classes,
@@ -115,7 +115,7 @@ export function fitMahalanobis(
     shrinkage,
     score(q: ArrayLike<number>, nq: number): Float64Array {
       // With z = L⁻¹x, (x − μ)ᵀ Σ⁻¹ (x − μ) = ‖z − L⁻¹μ‖²: one whitening per query, not per class.
-      const z = productNT(q, nq, d, whitening, d);
+      const z = productNT(q, nq, d, whitening, d, false, true);
       const out = new Float64Array(nq);
       for (let i = 0; i < nq; i++) out[i] = Math.sqrt(nearestSquared(z, i * d, whitenedMeans, classes.length, d));
       return out;
@@ -127,25 +127,6 @@ export function fitMahalanobis(
 export function rawGram(x: ArrayLike<number>, n: number, d: number): Float64Array {
   const xt = transpose(x, n, d);
   return productNT(xt, d, n, xt, d, true);
-}
-
-/** L⁻¹ of a lower-triangular L (d × d row-major), lower-triangular too, by columns of forward substitution. */
-export function lowerInverse(l: Float64Array, d: number): Float64Array {
-  const w = new Float64Array(d * d);
-  for (let i = 0; i < d; i++) {
-    const ri = i * d;
-    const pivot = l[ri + i];
-    w[ri + i] = 1 / pivot;
-    // Row i of L⁻¹: w[i][j] = −(Σ_{j≤k<i} L[i][k] w[k][j]) / L[i][i], for j < i.
-    for (let k = 0; k < i; k++) {
-      const a = l[ri + k];
-      if (a === 0) continue;
-      const rk = k * d;
-      for (let j = 0; j <= k; j++) w[ri + j] -= a * w[rk + j];
-    }
-    for (let j = 0; j < i; j++) w[ri + j] /= pivot;
-  }
-  return w;
 }
 
 /**
@@ -186,24 +167,10 @@ function nearestSquared(x: ArrayLike<number>, xo: number, centres: Float64Array,
 
 /**
  * Cholesky factor of a symmetric positive-definite matrix, overwriting its
- * lower triangle (the upper is zeroed). Row-major, so every inner sum runs
- * along two contiguous rows.
+ * lower triangle (the upper is zeroed), in the float64 kernel.
  */
 export function choleskyInPlace(a: Float64Array, d: number): Float64Array {
-  for (let i = 0; i < d; i++) {
-    const ri = i * d;
-    for (let j = 0; j <= i; j++) {
-      const rj = j * d;
-      let s = a[ri + j];
-      for (let k = 0; k < j; k++) s -= a[ri + k] * a[rj + k];
-      if (i === j) {
-        if (!(s > 0)) throw new Error(`covariance is not positive definite (pivot ${i}: ${s})`);
-        a[ri + i] = Math.sqrt(s);
-      } else a[ri + j] = s / a[rj + j];
-    }
-    for (let j = i + 1; j < d; j++) a[ri + j] = 0;
-  }
-  return a;
+  return cholesky(a, d);
 }
 
 /** Solves L z = b for lower-triangular L; b and z are read and written at offsets. */

@@ -68,3 +68,39 @@ describe('the float64 product kernel (gemm.c)', () => {
     expect(() => g.productNT(ab, m + 1, k, bt, n, c)).toThrow(/too small/);
   });
 });
+
+describe('the kernel’s factorisations', () => {
+  it('Cholesky rebuilds a random positive-definite matrix of odd size, and L⁻¹ L = I', async () => {
+    const { cholesky, lowerInverse } = await import('../../src/stats/gemm.ts');
+    const d = 13;
+    const b = random(d * d, 5);
+    const a = plain(b, d, d, b, d);
+    for (let i = 0; i < d; i++) a[i * d + i] += 0.1;
+    const l = cholesky(a.slice(), d);
+    for (let i = 0; i < d; i++) for (let j = i + 1; j < d; j++) expect(l[i * d + j]).toBe(0);
+    // L Lᵀ = A: the rows of L dotted pairwise.
+    expectClose(plain(l, d, d, l, d), a, 10 * d);
+    const w = lowerInverse(l, d);
+    const lt = Float64Array.from({ length: d * d }, (_, q) => l[(q % d) * d + Math.floor(q / d)]);
+    const identity = Float64Array.from({ length: d * d }, (_, q) => (q % (d + 1) === 0 ? 1 : 0));
+    expectClose(plain(w, d, d, lt, d), identity, 10 * d);
+  });
+
+  it('Cholesky names the first pivot that is not positive', async () => {
+    const { cholesky } = await import('../../src/stats/gemm.ts');
+    expect(() => cholesky(Float64Array.from([1, 2, 2, 1]), 2)).toThrow(/not positive definite \(pivot 1: -3\)/);
+  });
+});
+
+describe('a lower-triangular b', () => {
+  for (const [m, k] of [
+    [5, 7],
+    [9, 300],
+  ])
+    it(`skips its zeros and gives the full product (${m} × ${k})`, () => {
+      const a = random(m * k, 3 * m);
+      const b = random(k * k, 4 * k);
+      for (let i = 0; i < k; i++) for (let j = i + 1; j < k; j++) b[i * k + j] = 0;
+      expectClose(productNT(a, m, k, b, k, false, true), plain(a, m, k, b, k), k);
+    });
+});

@@ -136,7 +136,7 @@ describe('Cholesky', () => {
 
 describe('lowerInverse', () => {
   it('whitens as forward substitution does, to rounding', async () => {
-    const { lowerInverse } = await import('../../src/stats/mahalanobis.ts');
+    const { lowerInverse } = await import('../../src/stats/gemm.ts');
     const random = seededRandom(31);
     const d = 9;
     const a = new Float64Array(d * d);
