@@ -8,7 +8,15 @@ import { readFileSync } from 'node:fs';
 /** Identifies the kernel in result hashes: a rebuilt kernel may sum in another order, so its statistics are another result. */
 export const GEMM_VERSION = `gemm.wasm@${JSON.parse(readFileSync(new URL('./gemm.wasm.json', import.meta.url), 'utf8')).wasmSha256.slice(0, 12)}`;
 
-let compiled: WebAssembly.Module | null = null;
+let module: WebAssembly.Module | null = null;
+
+function compiled(): WebAssembly.Module {
+  if (!module) {
+    module = new WebAssembly.Module(readFileSync(new URL('./gemm.wasm', import.meta.url)));
+    warmUp(new WebAssembly.Instance(module, {}).exports as unknown as Exports);
+  }
+  return module;
+}
 
 interface Exports {
   memory: WebAssembly.Memory;
@@ -30,6 +38,36 @@ export interface SparseBlock {
   value: Block;
 }
 
+/**
+ * Runs every function a few times on small problems. V8 first compiles
+ * WebAssembly with its baseline compiler (Liftoff) and switches a function
+ * to optimised code only from its next call: without this, a statistic's
+ * one large call (a 784-wide Cholesky, a Gram matrix) ran whole in baseline
+ * code, over twice as slowly. Costs about 20 ms, once per process,
+ * when this module is imported: the optimised code is compiled in the
+ * background and ready by the time a statistic needs it.
+ */
+function warmUp(k: Exports): void {
+  const s = 32;
+  const a = k.alloc(s * s * 8);
+  const b = k.alloc(s * s * 8);
+  const ints = k.alloc((s + 1) * 4);
+  const index = k.alloc(s * s * 4);
+  const m = new Float64Array(k.memory.buffer, a, s * s);
+  const starts = new Int32Array(k.memory.buffer, ints, s + 1);
+  const columns = new Int32Array(k.memory.buffer, index, s * s);
+  for (let i = 0; i <= s; i++) starts[i] = i * s;
+  for (let q = 0; q < s * s; q++) columns[q] = q % s;
+  for (let r = 0; r < 40; r++) {
+    for (let q = 0; q < s * s; q++) m[q] = q % (s + 1) === 0 ? s : 1 / (1 + q);
+    k.gemm_nt(a, s, s, a, s, b, r % 4);
+    k.cholesky(a, s);
+    k.lower_inverse(a, b, s);
+    k.csr_dense(ints, index, a, s, b, s, a);
+    k.csr_t_dense(ints, index, a, s, s, b, s, a);
+  }
+}
+
 /** A matrix in the kernel's memory: `length` float64 values at byte address `at`. */
 export interface Block {
   at: number;
@@ -40,8 +78,7 @@ export class Gemm {
   private readonly k: Exports;
 
   constructor() {
-    compiled ??= new WebAssembly.Module(readFileSync(new URL('./gemm.wasm', import.meta.url)));
-    this.k = new WebAssembly.Instance(compiled, {}).exports as unknown as Exports;
+    this.k = new WebAssembly.Instance(compiled(), {}).exports as unknown as Exports;
   }
 
   /** Room for `length` values (zeroed only when fresh), filled from `values` when given. */
@@ -153,3 +190,5 @@ export function lowerInverse(l: Float64Array, d: number): Float64Array {
   g.invertLower(lb, wb, d);
   return g.view(wb).slice();
 }
+
+compiled();
