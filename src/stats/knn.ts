@@ -48,6 +48,8 @@ function eachNearest(
   const idx = new Int32Array(BLOCK * k);
   const dist = new Float64Array(BLOCK * k);
   const found = new Int32Array(BLOCK);
+  // Each query's k-th best squared distance so far, Infinity until it has k.
+  const limit = new Float64Array(BLOCK);
   const block = new Float64Array(BLOCK * d);
   const queryNorms = new Float64Array(BLOCK);
   // (d + 2) roundings in the dot product, two more in the inputs' float32 copies, with room to spare.
@@ -64,6 +66,7 @@ function eachNearest(
       queryNorms[b] = s;
     }
     found.fill(0);
+    limit.fill(Infinity);
     kernel.setCentres(block, count);
     const dots = kernel.dots(0, n, 0, count);
     // Training rows outside, queries inside: the kernel's dots are read in
@@ -72,18 +75,18 @@ function eachNearest(
     for (let t = 0; t < n; t++) {
       const tn = norms[t];
       const to = t * d;
+      const row = t * count;
       for (let b = 0; b < count; b++) {
         const qn = queryNorms[b];
-        const kth = b * k + k - 1;
-        const full = found[b] === k;
-        if (full && qn + tn - 2 * dots[t * count + b] - slack * (qn + tn) > dist[kth]) continue;
+        if (qn + tn - 2 * dots[row + b] - slack * (qn + tn) > limit[b]) continue;
         const qo = b * d;
         let s = 0;
         for (let j = 0; j < d; j++) {
           const e = block[qo + j] - x[to + j];
           s += e * e;
         }
-        if (full && s >= dist[kth]) continue;
+        const full = found[b] === k;
+        if (full && s >= limit[b]) continue;
         const o = b * k;
         let p = full ? k - 1 : found[b]++;
         while (p > 0 && dist[o + p - 1] > s) {
@@ -93,6 +96,7 @@ function eachNearest(
         }
         dist[o + p] = s;
         idx[o + p] = t;
+        if (found[b] === k) limit[b] = dist[o + k - 1];
       }
     }
     for (let b = 0; b < count; b++) visit(first + b, idx.subarray(b * k, (b + 1) * k), dist.subarray(b * k, (b + 1) * k), found[b]);
