@@ -217,3 +217,47 @@ __attribute__((export_name("lower_inverse"))) void lower_inverse(const double *l
     wi[i] = 1 / pivot;
   }
 }
+
+/**
+ * out[c − a − 1] = ‖x_a − x_c‖ for every row c after a (x: n rows, w wide):
+ * the silhouette's distances, by direct differences (no cancellation), two
+ * rows c at a time against the one row a.
+ */
+__attribute__((export_name("distances_after"))) void distances_after(const double *x, int n, int w, int a, double *out) {
+  const double *xa = x + (long)a * w;
+  int body = w & ~1;
+  int c = a + 1;
+  for (; c + 2 <= n; c += 2) {
+    const double *x0 = x + (long)c * w, *x1 = x0 + w;
+    v128_t s0 = wasm_f64x2_splat(0), s1 = s0;
+    for (int t = 0; t < body; t += 2) {
+      v128_t v = wasm_v128_load(xa + t);
+      v128_t e0 = wasm_f64x2_sub(v, wasm_v128_load(x0 + t));
+      v128_t e1 = wasm_f64x2_sub(v, wasm_v128_load(x1 + t));
+      s0 = wasm_f64x2_add(s0, wasm_f64x2_mul(e0, e0));
+      s1 = wasm_f64x2_add(s1, wasm_f64x2_mul(e1, e1));
+    }
+    double t0 = sum2(s0), t1 = sum2(s1);
+    if (body < w) {
+      double e0 = xa[body] - x0[body], e1 = xa[body] - x1[body];
+      t0 += e0 * e0;
+      t1 += e1 * e1;
+    }
+    out[c - a - 1] = __builtin_sqrt(t0);
+    out[c - a] = __builtin_sqrt(t1);
+  }
+  for (; c < n; c++) {
+    const double *x0 = x + (long)c * w;
+    v128_t s0 = wasm_f64x2_splat(0);
+    for (int t = 0; t < body; t += 2) {
+      v128_t e0 = wasm_f64x2_sub(wasm_v128_load(xa + t), wasm_v128_load(x0 + t));
+      s0 = wasm_f64x2_add(s0, wasm_f64x2_mul(e0, e0));
+    }
+    double t0 = sum2(s0);
+    if (body < w) {
+      double e0 = xa[body] - x0[body];
+      t0 += e0 * e0;
+    }
+    out[c - a - 1] = __builtin_sqrt(t0);
+  }
+}

@@ -27,6 +27,7 @@ interface Exports {
   csr_t_dense(start: number, index: number, value: number, n: number, d: number, r: number, K: number, g: number): void;
   cholesky(a: number, d: number): number;
   lower_inverse(l: number, w: number, d: number): void;
+  distances_after(x: number, n: number, w: number, a: number, out: number): void;
 }
 
 /** Sparse rows in the kernel's memory (CSR): row i's values are `value[start[i]…start[i+1])`, at columns `index[…]`. */
@@ -65,6 +66,7 @@ function warmUp(k: Exports): void {
     k.lower_inverse(a, b, s);
     k.csr_dense(ints, index, a, s, b, s, a);
     k.csr_t_dense(ints, index, a, s, s, b, s, a);
+    k.distances_after(a, s, s, r % 4, b);
   }
 }
 
@@ -135,6 +137,11 @@ export class Gemm {
   /** w = L⁻¹ for the lower-triangular L, both d × d. */
   invertLower(l: Block, w: Block, d: number): void {
     this.k.lower_inverse(l.at, w.at, d);
+  }
+
+  /** out[c − a − 1] = ‖x_a − x_c‖ for the rows c after a of x (n × w), by direct differences. */
+  distancesAfter(x: Block, n: number, w: number, a: number, out: Block): void {
+    this.k.distances_after(x.at, n, w, a, out.at);
   }
 
   /** Frees every block (views of them become meaningless). */

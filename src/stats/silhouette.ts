@@ -1,3 +1,5 @@
+import { Gemm } from './gemm.ts';
+
 /**
  * Mean silhouette of a labelling of `n` rows (`width` wide), with Euclidean
  * distance: for each row, (b − a) / max(a, b), where a is its mean distance to
@@ -14,23 +16,22 @@ export function silhouette(values: ArrayLike<number>, width: number, labels: Arr
   const group = Int32Array.from(idx, (i) => gIndex.get(labels[i])!);
   const sizes = new Array(G).fill(0);
   for (let a = 0; a < n; a++) sizes[group[a]]++;
-  // The rows packed once; each pair measured once and added to both rows' sums.
-  const x = new Float64Array(n * width);
+  // The rows packed once into the float64 kernel; each pair measured once
+  // there (direct differences) and added to both rows' sums here.
+  const kernel = new Gemm();
+  const xb = kernel.block(n * width);
+  const outb = kernel.block(n);
+  const x = kernel.view(xb);
   idx.forEach((i, a) => {
     for (let j = 0; j < width; j++) x[a * width + j] = values[i * width + j];
   });
+  const distances = kernel.view(outb);
   const sums = new Float64Array(n * G);
   for (let a = 0; a < n; a++) {
-    const ao = a * width;
     const ga = group[a];
+    kernel.distancesAfter(xb, n, width, a, outb);
     for (let c = a + 1; c < n; c++) {
-      const co = c * width;
-      let s = 0;
-      for (let j = 0; j < width; j++) {
-        const e = x[ao + j] - x[co + j];
-        s += e * e;
-      }
-      const dist = Math.sqrt(s);
+      const dist = distances[c - a - 1];
       sums[a * G + group[c]] += dist;
       sums[c * G + ga] += dist;
     }

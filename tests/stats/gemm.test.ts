@@ -104,3 +104,26 @@ describe('a lower-triangular b', () => {
       expectClose(productNT(a, m, k, b, k, false, true), plain(a, m, k, b, k), k);
     });
 });
+
+describe('distances after a row', () => {
+  for (const [n, w] of [
+    [2, 1],
+    [7, 5],
+    [12, 784],
+  ])
+    it(`match direct differences in a plain loop (${n} rows, ${w} wide)`, () => {
+      const x = random(n * w, n + w);
+      const g = new Gemm();
+      const xb = g.block(n * w, x);
+      const out = g.block(n);
+      for (let a = 0; a < n; a++) {
+        g.distancesAfter(xb, n, w, a, out);
+        const got = g.view(out);
+        for (let c = a + 1; c < n; c++) {
+          let s = 0;
+          for (let t = 0; t < w; t++) s += (x[a * w + t] - x[c * w + t]) ** 2;
+          expect(Math.abs(got[c - a - 1] - Math.sqrt(s))).toBeLessThanOrEqual(1e-14 * w);
+        }
+      }
+    });
+});
