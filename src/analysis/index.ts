@@ -61,7 +61,7 @@ export function analyse(
   const q2: { layerIndex: number; hiddenIndex: number; classes: { label: number; specific: number[] }[] }[] = [];
   const layers: LayerStats[] = acts.layers.map((layer, li) => {
     const sig = sigs.layers[li];
-    const sep = options.reuse?.get(layer.name) ?? separation(ctx, li, sig, t);
+    const sep = options.reuse?.get(layer.name) ?? separation(ctx, li, sig, t, ood.scores[li].neighbours);
     separations.set(layer.name, sep);
     const clusters = composition(sig.assignments, ctx.labels);
     const q2Stats =

@@ -1,5 +1,5 @@
 import { ari } from '../stats/ari.ts';
-import { knnAccuracy } from '../stats/knn.ts';
+import { knnAccuracy, knnAccuracyOf } from '../stats/knn.ts';
 import { accuracy, fitLogistic, NotConverged, type FitReport } from '../stats/logistic.ts';
 import { nmi } from '../stats/nmi.ts';
 import { purity } from '../stats/purity.ts';
@@ -7,6 +7,7 @@ import { silhouette } from '../stats/silhouette.ts';
 import { seededSample } from '../util/random.ts';
 import type { LayerSignatures } from '../signatures/index.ts';
 import { gather, pick, subset, type Context } from './context.ts';
+import { REFERENCE } from './ood.ts';
 
 /** Reference rows for k-NN: enough to be faithful, few enough for the raw pixels of large studies. */
 const KNN_REFERENCE = 3000;
@@ -34,6 +35,7 @@ export function separation(
   layerIndex: number,
   sig: LayerSignatures,
   time: <T>(part: string, work: () => T) => T = (_, work) => work(),
+  oodNeighbours?: { k: number; rows: Int32Array },
 ): Separation {
   const layer = ctx.acts.layers[layerIndex];
   const { train, test } = ctx.rows;
@@ -67,6 +69,16 @@ export function separation(
     silhouette: Number.isFinite(s) ? s : null,
     probeAccuracy: accuracy(probe, xTest, test.length, yTest),
     probeFit: probe.fit,
-    knnAccuracy: time('knn accuracy', () => knnAccuracy(reference.x, reference.y, xTest, yTest, layer.units, analysis.neighbours)),
+    knnAccuracy: time('knn accuracy', () =>
+      // With every training row in both references, the out-of-distribution
+      // search (test rows first among its queries) already found these neighbours.
+      oodNeighbours && train.length <= Math.min(REFERENCE, KNN_REFERENCE) && reference.rows.length === train.length
+        ? knnAccuracyOf(
+            Int32Array.from(oodNeighbours.rows.subarray(0, test.length * oodNeighbours.k), (r) => ctx.classIndex[r]),
+            oodNeighbours.k,
+            yTest,
+          )
+        : knnAccuracy(reference.x, reference.y, xTest, yTest, layer.units, analysis.neighbours),
+    ),
   };
 }

@@ -121,22 +121,41 @@ export function knnAccuracy(
   const votes = new Map<number, number>();
   let right = 0;
   eachNearest(reference(trainX, nTrain, d), testX, nTest, Math.min(k, nTrain), (q, idx, _, found) => {
-    votes.clear();
-    let best = trainY[idx[0]];
-    let bestVotes = 0;
-    for (let r = 0; r < found; r++) votes.set(trainY[idx[r]], (votes.get(trainY[idx[r]]) ?? 0) + 1);
-    // Neighbours are nearest first, so the first label reaching the top count is the nearest tied one.
-    for (let r = 0; r < found; r++) {
-      const label = trainY[idx[r]];
-      const v = votes.get(label)!;
-      if (v > bestVotes) {
-        best = label;
-        bestVotes = v;
-      }
-    }
-    if (best === testY[q]) right++;
+    if (vote(found, (r) => trainY[idx[r]], votes) === testY[q]) right++;
   });
   return right / nTest;
+}
+
+/**
+ * `knnAccuracy` from neighbours already found (by `nearestRows` on the same
+ * training rows): `labels` holds each test row's neighbours' labels, nearest
+ * first, `k` per row.
+ */
+export function knnAccuracyOf(labels: ArrayLike<number>, k: number, testY: ArrayLike<number>): number {
+  const nTest = testY.length;
+  if (nTest === 0 || k === 0) return NaN;
+  const votes = new Map<number, number>();
+  let right = 0;
+  for (let q = 0; q < nTest; q++) if (vote(k, (r) => labels[q * k + r], votes) === testY[q]) right++;
+  return right / nTest;
+}
+
+/** The majority label of `found` neighbours, nearest first; a tie goes to the tied label with the nearest member. */
+function vote(found: number, labelOf: (r: number) => number, votes: Map<number, number>): number {
+  votes.clear();
+  let best = labelOf(0);
+  let bestVotes = 0;
+  for (let r = 0; r < found; r++) votes.set(labelOf(r), (votes.get(labelOf(r)) ?? 0) + 1);
+  // Neighbours are nearest first, so the first label reaching the top count is the nearest tied one.
+  for (let r = 0; r < found; r++) {
+    const label = labelOf(r);
+    const v = votes.get(label)!;
+    if (v > bestVotes) {
+      best = label;
+      bestVotes = v;
+    }
+  }
+  return best;
 }
 
 /**

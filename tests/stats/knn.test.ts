@@ -89,3 +89,19 @@ describe('knnAccuracy', () => {
     }
   });
 });
+
+describe('knnAccuracyOf', () => {
+  it('gives knnAccuracy’s answer from nearestRows’ neighbours, ties included', async () => {
+    const { knnAccuracy, knnAccuracyOf, nearestRows } = await import('../../src/stats/knn.ts');
+    const random = seededRandom(12);
+    const [n, nTest, d, k] = [80, 30, 3, 4];
+    // Coarse values: many equal distances, so that tied votes and tied neighbours occur.
+    const train = Float64Array.from({ length: n * d }, () => Math.floor(random() * 3));
+    const y = Int32Array.from({ length: n }, () => Math.floor(random() * 3));
+    const test = Float64Array.from({ length: nTest * d }, () => Math.floor(random() * 3));
+    const yTest = Int32Array.from({ length: nTest }, () => Math.floor(random() * 3));
+    const near = nearestRows(train, n, test, nTest, d, k);
+    const labels = Int32Array.from(near.indices, (j) => y[j]);
+    expect(knnAccuracyOf(labels, near.k, yTest)).toBe(knnAccuracy(train, y, test, yTest, d, k));
+  });
+});
