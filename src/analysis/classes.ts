@@ -13,19 +13,63 @@ export function outgoingWeight(kernel: Float32Array, units: number): Float64Arra
 
 /** The fewest neurons, largest first, whose contributions cover `coverage` of the total. */
 export function coveringSet(contribution: ArrayLike<number>, coverage: number): { neurons: number[]; share: number } {
-  // Neuron indices sorted in a typed array (no pair per neuron): it runs once per test input and layer.
-  const order = Int32Array.from({ length: contribution.length }, (_, j) => j).sort((a, b) => contribution[b] - contribution[a] || a - b);
+  // It runs once per input and layer: the values are sorted natively (no
+  // comparator), summed and counted largest first, and only the neurons
+  // taken are then ordered — the same sums, in the same order, and the same
+  // neurons as sorting every (value, index) pair.
+  const n = contribution.length;
+  const values = Float64Array.from(contribution).sort();
   let total = 0;
-  for (const j of order) total += contribution[j];
+  for (let q = n - 1; q >= 0; q--) total += values[q];
   if (total <= 0) return { neurons: [], share: 0 };
-  const neurons: number[] = [];
   let covered = 0;
-  for (const j of order) {
-    if (covered >= coverage * total) break;
-    neurons.push(j);
-    covered += contribution[j];
-  }
+  let m = 0;
+  for (let q = n - 1; q >= 0 && covered < coverage * total; q--, m++) covered += values[q];
+  if (m === 0) return { neurons: [], share: covered / total };
+  // The m-th largest value: everything above it is taken, then ties at it by index.
+  const threshold = values[n - m];
+  const above: number[] = [];
+  for (let j = 0; j < n; j++) if (contribution[j] > threshold) above.push(j);
+  const neurons = byContribution(contribution, above);
+  for (let j = 0; j < n && neurons.length < m; j++) if (contribution[j] === threshold) neurons.push(j);
   return { neurons, share: covered / total };
+}
+
+/**
+ * `indices` by decreasing contribution, ties by increasing index: a
+ * bottom-up merge sort with the comparison written out (a comparator
+ * callback cost several times as much). The order is total, so it is the
+ * order any sort gives.
+ */
+function byContribution(c: ArrayLike<number>, indices: number[]): number[] {
+  const n = indices.length;
+  let from = indices;
+  let to = new Array<number>(n);
+  for (let width = 1; width < n; width *= 2) {
+    for (let lo = 0; lo < n; lo += 2 * width) {
+      const mid = Math.min(lo + width, n);
+      const hi = Math.min(lo + 2 * width, n);
+      let a = lo;
+      let b = mid;
+      let k = lo;
+      while (a < mid && b < hi) {
+        const x = from[a];
+        const y = from[b];
+        // y goes first only when strictly larger, or equal with a smaller index.
+        if (c[y] > c[x] || (c[y] === c[x] && y < x)) {
+          to[k++] = y;
+          b++;
+        } else {
+          to[k++] = x;
+          a++;
+        }
+      }
+      while (a < mid) to[k++] = from[a++];
+      while (b < hi) to[k++] = from[b++];
+    }
+    [from, to] = [to, from];
+  }
+  return from;
 }
 
 export function jaccard(a: number[], b: number[]): number {
