@@ -60,3 +60,38 @@ __attribute__((export_name("dots"))) void dots(const float *x, int count, int wi
     }
   }
 }
+
+/**
+ * out[r·k + j] = x[r] · c[j] for `count` sparse rows (CSR: row r's values
+ * value[start[r]…start[r+1]) at columns index[…]) and k ≤ 32 centres given
+ * transposed, ct[d·32 + j] (lanes past k zero): the k-NN screen on raw
+ * pixels, four fifths of them blank, does a fifth of the dense products.
+ * The 32 sums stay in eight registers of four lanes.
+ */
+__attribute__((export_name("sparse_dots"))) void sparse_dots(const int *start, const int *index, const float *value, int count, const float *ct, int k, float *out) {
+  float sums[32] __attribute__((aligned(16)));
+  for (int r = 0; r < count; r++, out += k) {
+    v128_t s0 = wasm_f32x4_splat(0), s1 = s0, s2 = s0, s3 = s0, s4 = s0, s5 = s0, s6 = s0, s7 = s0;
+    for (int t = start[r]; t < start[r + 1]; t++) {
+      v128_t v = wasm_f32x4_splat(value[t]);
+      const float *c = ct + (long)index[t] * 32;
+      s0 = wasm_f32x4_add(s0, wasm_f32x4_mul(v, wasm_v128_load(c)));
+      s1 = wasm_f32x4_add(s1, wasm_f32x4_mul(v, wasm_v128_load(c + 4)));
+      s2 = wasm_f32x4_add(s2, wasm_f32x4_mul(v, wasm_v128_load(c + 8)));
+      s3 = wasm_f32x4_add(s3, wasm_f32x4_mul(v, wasm_v128_load(c + 12)));
+      s4 = wasm_f32x4_add(s4, wasm_f32x4_mul(v, wasm_v128_load(c + 16)));
+      s5 = wasm_f32x4_add(s5, wasm_f32x4_mul(v, wasm_v128_load(c + 20)));
+      s6 = wasm_f32x4_add(s6, wasm_f32x4_mul(v, wasm_v128_load(c + 24)));
+      s7 = wasm_f32x4_add(s7, wasm_f32x4_mul(v, wasm_v128_load(c + 28)));
+    }
+    wasm_v128_store(sums, s0);
+    wasm_v128_store(sums + 4, s1);
+    wasm_v128_store(sums + 8, s2);
+    wasm_v128_store(sums + 12, s3);
+    wasm_v128_store(sums + 16, s4);
+    wasm_v128_store(sums + 20, s5);
+    wasm_v128_store(sums + 24, s6);
+    wasm_v128_store(sums + 28, s7);
+    for (int j = 0; j < k; j++) out[j] = sums[j];
+  }
+}

@@ -13,7 +13,20 @@ interface Exports {
   memory: WebAssembly.Memory;
   alloc(bytes: number): number;
   dots(x: number, count: number, width: number, c: number, k: number, out: number): void;
+  sparse_dots(start: number, index: number, value: number, count: number, ct: number, k: number, out: number): void;
 }
+
+/** The rows again as CSR (row starts, columns, values) and the centres transposed, 32 lanes wide, for `sparseDots`. */
+interface Sparse {
+  start: number;
+  index: number;
+  value: number;
+  ct: number;
+  ctView: Float32Array;
+}
+
+/** Centres `sparseDots` takes at once: its eight registers of four lanes. */
+const SPARSE_LANES = 32;
 
 export class DotKernel {
   private readonly k: Exports;
@@ -24,9 +37,14 @@ export class DotKernel {
   private readonly maxCentres: number;
   private readonly centreView: Float32Array;
   private readonly outView: Float32Array;
+  private readonly sparse: Sparse | null = null;
 
-  /** `x`: `n × width` rows; at most `maxCentres` centres at a time. */
-  constructor(x: Float32Array, width: number, maxCentres: number) {
+  /**
+   * `x`: `n × width` rows; at most `maxCentres` centres at a time. With
+   * `sparse`, the rows are also kept by their non-zeros, for `sparseDots`
+   * (at most 32 centres).
+   */
+  constructor(x: Float32Array, width: number, maxCentres: number, sparse = false) {
     compiled ??= new WebAssembly.Module(readFileSync(new URL('./dots.wasm', import.meta.url)));
     this.k = new WebAssembly.Instance(compiled, {}).exports as unknown as Exports;
     const n = x.length / width;
@@ -40,8 +58,38 @@ export class DotKernel {
     this.x = at(x.length * 4);
     this.centres = at(maxCentres * width * 4);
     this.out = at(n * maxCentres * 4);
+    let csr: { start: Int32Array; index: Int32Array; value: Float32Array; at: Omit<Sparse, 'ctView'> } | null = null;
+    if (sparse) {
+      if (maxCentres > SPARSE_LANES) throw new Error(`sparse dot products take at most ${SPARSE_LANES} centres, not ${maxCentres}`);
+      const start = new Int32Array(n + 1);
+      for (let r = 0; r < n; r++) {
+        let nz = 0;
+        for (let d = r * width; d < (r + 1) * width; d++) if (x[d] !== 0) nz++;
+        start[r + 1] = start[r] + nz;
+      }
+      const index = new Int32Array(start[n]);
+      const value = new Float32Array(start[n]);
+      for (let q = 0, k = 0; q < x.length; q++)
+        if (x[q] !== 0) {
+          index[k] = q % width;
+          value[k++] = x[q];
+        }
+      csr = {
+        start,
+        index,
+        value,
+        at: { start: at(start.length * 4), index: at(index.length * 4), value: at(value.length * 4), ct: at(width * SPARSE_LANES * 4) },
+      };
+    }
     // Views made after the last allocation stay valid: the memory no longer grows.
     new Float32Array(this.k.memory.buffer, this.x, x.length).set(x);
+    if (csr) {
+      const { buffer } = this.k.memory;
+      new Int32Array(buffer, csr.at.start, csr.start.length).set(csr.start);
+      new Int32Array(buffer, csr.at.index, csr.index.length).set(csr.index);
+      new Float32Array(buffer, csr.at.value, csr.value.length).set(csr.value);
+      this.sparse = { ...csr.at, ctView: new Float32Array(buffer, csr.at.ct, width * SPARSE_LANES) };
+    }
     this.centreView = new Float32Array(this.k.memory.buffer, this.centres, maxCentres * width);
     this.outView = new Float32Array(this.k.memory.buffer, this.out, n * maxCentres);
   }
@@ -50,6 +98,20 @@ export class DotKernel {
   setCentres(c: ArrayLike<number>, k: number): void {
     if (k > this.maxCentres) throw new Error(`k-means: ${k} centres, the kernel was sized for ${this.maxCentres}`);
     for (let i = 0; i < k * this.width; i++) this.centreView[i] = c[i];
+    const s = this.sparse;
+    if (s) {
+      // Transposed, and the lanes past k zeroed: an earlier call may have left centres there.
+      s.ctView.fill(0);
+      for (let j = 0; j < k; j++) for (let d = 0; d < this.width; d++) s.ctView[d * SPARSE_LANES + j] = this.centreView[j * this.width + d];
+    }
+  }
+
+  /** As `dots(first, count, 0, k)`, by the rows' non-zeros (a kernel made with `sparse`). */
+  sparseDots(first: number, count: number, k: number): Float32Array {
+    const s = this.sparse;
+    if (!s) throw new Error('sparseDots: the kernel was made without its sparse rows');
+    this.k.sparse_dots(s.start + first * 4, s.index, s.value, count, s.ct, k, this.out);
+    return this.outView;
   }
 
   /**

@@ -105,3 +105,24 @@ describe('knnAccuracyOf', () => {
     expect(knnAccuracyOf(labels, near.k, yTest)).toBe(knnAccuracy(train, y, test, yTest, d, k));
   });
 });
+
+describe('the screen on mostly blank rows', () => {
+  it('walks the non-zeros and finds the same neighbours as a brute-force search in doubles', async () => {
+    const { nearestRows } = await import('../../src/stats/knn.ts');
+    const random = seededRandom(21);
+    const [n, nq, d, k] = [150, 45, 37, 5];
+    // A fifth of the values non-zero, as raw pixels; coarse, so that ties occur.
+    const draw = () => (random() < 0.2 ? Math.ceil(random() * 4) / 4 : 0);
+    const train = Float32Array.from({ length: n * d }, draw);
+    const query = Float32Array.from({ length: nq * d }, draw);
+    const got = nearestRows(train, n, query, nq, d, k);
+    for (let q = 0; q < nq; q++) {
+      const all = Array.from({ length: n }, (_, t) => {
+        let s = 0;
+        for (let j = 0; j < d; j++) s += (query[q * d + j] - train[t * d + j]) ** 2;
+        return { t, s };
+      }).sort((a, b) => a.s - b.s || a.t - b.t);
+      expect(Array.from(got.indices.subarray(q * k, (q + 1) * k))).toEqual(all.slice(0, k).map((e) => e.t));
+    }
+  });
+});
