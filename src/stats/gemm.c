@@ -137,8 +137,34 @@ __attribute__((export_name("gemm_nt"))) void gemm_nt(const double *a, int m, int
 // fifths of them blank. Each (row, class) sum adds its non-zeros in column
 // order, one product and one addition at a time, as the plain loop does.
 
+/** csr_dense for L pairs of classes (L constant after inlining): the row's sums stay in registers. */
+static inline __attribute__((always_inline)) void csr_rows(const int *start, const int *index, const double *value, int n, const double *w, int K, double *out,
+                                                            const int L) {
+  for (int i = 0; i < n; i++, out += K) {
+    v128_t s[8];
+    for (int q = 0; q < L; q++) s[q] = wasm_f64x2_splat(0);
+    for (int t = start[i]; t < start[i + 1]; t++) {
+      v128_t v = wasm_f64x2_splat(value[t]);
+      const double *row = w + (long)index[t] * K;
+      for (int q = 0; q < L; q++) s[q] = wasm_f64x2_add(s[q], wasm_f64x2_mul(v, wasm_v128_load(row + 2 * q)));
+    }
+    for (int q = 0; q < L; q++) wasm_v128_store(out + 2 * q, s[q]);
+  }
+}
+
 /** out (n × K) = rows · w, w: d × K. */
 __attribute__((export_name("csr_dense"))) void csr_dense(const int *start, const int *index, const double *value, int n, const double *w, int K, double *out) {
+  switch (K / 2) {
+    case 1: csr_rows(start, index, value, n, w, K, out, 1); return;
+    case 2: csr_rows(start, index, value, n, w, K, out, 2); return;
+    case 3: csr_rows(start, index, value, n, w, K, out, 3); return;
+    case 4: csr_rows(start, index, value, n, w, K, out, 4); return;
+    case 5: csr_rows(start, index, value, n, w, K, out, 5); return;
+    case 6: csr_rows(start, index, value, n, w, K, out, 6); return;
+    case 7: csr_rows(start, index, value, n, w, K, out, 7); return;
+    case 8: csr_rows(start, index, value, n, w, K, out, 8); return;
+  }
+  // More classes: the sums in memory.
   for (int i = 0; i < n; i++, out += K) {
     for (int c = 0; c < K; c += 2) wasm_v128_store(out + c, wasm_f64x2_splat(0));
     for (int t = start[i]; t < start[i + 1]; t++) {
