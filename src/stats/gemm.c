@@ -287,3 +287,38 @@ __attribute__((export_name("distances_after"))) void distances_after(const doubl
     out[c - a - 1] = __builtin_sqrt(t0);
   }
 }
+
+/**
+ * sums[g·d + j] += x[i·d + j] over i = rows[0…count) in turn, g = groups[i]
+ * (between.ts: class means under shuffled labels and bootstrap draws). Each
+ * sum adds its rows in the same order as a plain loop: the same bits, two
+ * columns per instruction. `sums` is zeroed first (G × d, G = max group + 1).
+ */
+__attribute__((export_name("group_sums"))) void group_sums(const double *x, int d, const int *rows, int count, const int *groups, int G, double *sums) {
+  for (long q = 0; q < (long)G * d; q++) sums[q] = 0;
+  int body = d & ~1;
+  for (int r = 0; r < count; r++) {
+    int i = rows[r];
+    const double *xi = x + (long)i * d;
+    double *s = sums + (long)groups[i] * d;
+    for (int j = 0; j < body; j += 2) wasm_v128_store(s + j, wasm_f64x2_add(wasm_v128_load(s + j), wasm_v128_load(xi + j)));
+    if (body < d) s[body] += xi[body];
+  }
+}
+
+/** Σ over i = rows[0…count) of ‖x_i − means[groups[i]]‖² (the within-group spread). */
+__attribute__((export_name("within_squares"))) double within_squares(const double *x, int d, const int *rows, int count, const int *groups, const double *means) {
+  v128_t acc = wasm_f64x2_splat(0);
+  double tail = 0;
+  int body = d & ~1;
+  for (int r = 0; r < count; r++) {
+    int i = rows[r];
+    const double *xi = x + (long)i * d, *m = means + (long)groups[i] * d;
+    for (int j = 0; j < body; j += 2) {
+      v128_t e = wasm_f64x2_sub(wasm_v128_load(xi + j), wasm_v128_load(m + j));
+      acc = wasm_f64x2_add(acc, wasm_f64x2_mul(e, e));
+    }
+    if (body < d) tail += (xi[body] - m[body]) * (xi[body] - m[body]);
+  }
+  return sum2(acc) + tail;
+}

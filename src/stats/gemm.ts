@@ -28,6 +28,8 @@ interface Exports {
   cholesky(a: number, d: number): number;
   lower_inverse(l: number, w: number, d: number): void;
   distances_after(x: number, n: number, w: number, a: number, out: number): void;
+  group_sums(x: number, d: number, rows: number, count: number, groups: number, G: number, sums: number): void;
+  within_squares(x: number, d: number, rows: number, count: number, groups: number, means: number): number;
 }
 
 /** Sparse rows in the kernel's memory (CSR): row i's values are `value[start[i]…start[i+1])`, at columns `index[…]`. */
@@ -54,11 +56,16 @@ function warmUp(k: Exports): void {
   const b = k.alloc(s * s * 8);
   const ints = k.alloc((s + 1) * 4);
   const index = k.alloc(s * s * 4);
+  const order = k.alloc(s * 4);
+  const zeros = k.alloc(s * 4);
   const m = new Float64Array(k.memory.buffer, a, s * s);
   const starts = new Int32Array(k.memory.buffer, ints, s + 1);
   const columns = new Int32Array(k.memory.buffer, index, s * s);
   for (let i = 0; i <= s; i++) starts[i] = i * s;
   for (let q = 0; q < s * s; q++) columns[q] = q % s;
+  const rows = new Int32Array(k.memory.buffer, order, s);
+  for (let i = 0; i < s; i++) rows[i] = i;
+  new Int32Array(k.memory.buffer, zeros, s).fill(0);
   for (let r = 0; r < 40; r++) {
     for (let q = 0; q < s * s; q++) m[q] = q % (s + 1) === 0 ? s : 1 / (1 + q);
     k.gemm_nt(a, s, s, a, s, b, r % 4);
@@ -67,6 +74,8 @@ function warmUp(k: Exports): void {
     k.csr_dense(ints, index, a, s, b, s, a);
     k.csr_t_dense(ints, index, a, s, s, b, s, a);
     k.distances_after(a, s, s, r % 4, b);
+    k.group_sums(a, s, order, s, zeros, 1, b);
+    k.within_squares(a, s, order, s, zeros, b);
   }
 }
 
@@ -142,6 +151,26 @@ export class Gemm {
   /** out[c − a − 1] = ‖x_a − x_c‖ for the rows c after a of x (n × w), by direct differences. */
   distancesAfter(x: Block, n: number, w: number, a: number, out: Block): void {
     this.k.distances_after(x.at, n, w, a, out.at);
+  }
+
+  /** Room for `length` 32-bit integers (a block of ⌈length / 2⌉ values), viewed by `ints`. */
+  intBlock(length: number): Block {
+    return { ...this.block(Math.ceil(length / 2)), length: Math.ceil(length / 2) };
+  }
+
+  /** The block's values as 32-bit integers; valid until the next `block`. */
+  ints(b: Block): Int32Array {
+    return new Int32Array(this.k.memory.buffer, b.at, b.length * 2);
+  }
+
+  /** sums (G × d) = per group, the rows `rows[0…count)` of x added in turn (see gemm.c). */
+  groupSums(x: Block, d: number, rows: Block, count: number, groups: Block, G: number, sums: Block): void {
+    this.k.group_sums(x.at, d, rows.at, count, groups.at, G, sums.at);
+  }
+
+  /** Σ over the rows `rows[0…count)` of ‖x_i − means[groups[i]]‖². */
+  withinSquares(x: Block, d: number, rows: Block, count: number, groups: Block, means: Block): number {
+    return this.k.within_squares(x.at, d, rows.at, count, groups.at, means.at);
   }
 
   /** Frees every block (views of them become meaningless). */

@@ -44,3 +44,36 @@ describe('scatterPermutationTest', () => {
     expect(scatterPermutationTest(x, 6, 1, g, 2, 50, 9)).toEqual(scatterPermutationTest(x, 6, 1, g, 2, 50, 9));
   });
 });
+
+describe('the kernel’s group sums', () => {
+  it('give the plain loop’s scatter bit for bit, odd widths included', async () => {
+    const { seededRandom } = await import('../../src/util/random.ts');
+    const random = seededRandom(8);
+    for (const [n, d, G] of [
+      [30, 7, 3],
+      [41, 16, 4],
+    ]) {
+      const x = Float32Array.from({ length: n * d }, () => random() * 2 - 1);
+      const groups = Int32Array.from({ length: n }, () => Math.floor(random() * G));
+      const sums = new Float64Array(G * d);
+      const sizes = new Float64Array(G);
+      const total = new Float64Array(d);
+      for (let i = 0; i < n; i++) {
+        sizes[groups[i]]++;
+        for (let j = 0; j < d; j++) {
+          sums[groups[i] * d + j] += x[i * d + j];
+          total[j] += x[i * d + j];
+        }
+      }
+      let s = 0;
+      for (let g = 0; g < G; g++) {
+        if (sizes[g] === 0) continue;
+        for (let j = 0; j < d; j++) {
+          const diff = sums[g * d + j] / sizes[g] - total[j] / n;
+          s += sizes[g] * diff * diff;
+        }
+      }
+      expect(betweenScatter(x, n, d, groups, G)).toBe(s);
+    }
+  });
+});
