@@ -5,7 +5,10 @@ import { ari } from '../stats/ari.ts';
 import { linearCkaMatrix } from '../stats/cka.ts';
 import { hungarian } from '../stats/hungarian.ts';
 import { meanOverSeedPairs, type Bounds } from '../stats/seeds.ts';
+import { AGREEMENT } from './agreement.ts';
 import { pathKey } from './paths.ts';
+
+export { AGREEMENT };
 
 export interface SeedModel {
   acts: Activations;
@@ -17,14 +20,6 @@ const across = (values: number[], seeds: number, bounds: Bounds): Result['stabil
   const { value, interval } = meanOverSeedPairs(values, seeds, bounds);
   return { mean: value, interval, method: interval ? 'seeds' : 'none', values };
 };
-
-/** The agreement measures, their names and bounds, in the order the figure draws them. */
-export const AGREEMENT = [
-  { key: 'clusterAri', label: 'cluster ARI', bounds: [-1, 1] },
-  { key: 'pathAri', label: 'path ARI', bounds: [-1, 1] },
-  { key: 'matchedOverlap', label: 'matched cluster overlap', bounds: [0, 1] },
-  { key: 'cka', label: 'linear CKA', bounds: [0, 1] },
-] as const;
 
 /** Share of inputs in clusters matched one to one between two clusterings (Hungarian, on shared members). */
 export function matchedOverlap(a: Int32Array, b: Int32Array, rows: number[]): number {

@@ -1,4 +1,4 @@
-import { AGREEMENT } from '../analysis/stability.ts';
+import { AGREEMENT } from '../analysis/agreement.ts';
 import type { Lang } from '../i18n/index.ts';
 import type { Result } from '../results/schema.ts';
 import { dec, layerIn, say } from './labels.ts';
