@@ -32,7 +32,7 @@ const cacheDir = process.env.CHEMINS_CACHE
 
 // Figures are drawn as PNG and PDF on worker threads that run the project's
 // own source (src/figures/draw-pool.ts): this is where it is.
-process.env.CHEMINS_ROOT ??= fileURLToPath(new URL('.', import.meta.url));
+process.env.CHEMINS_ROOT = fileURLToPath(new URL('.', import.meta.url));
 
 export default defineConfig({
   site: published.origin,
