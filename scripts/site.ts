@@ -11,7 +11,7 @@ import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { cacheRoot } from '../src/util/cache-store.ts';
+import { cacheRoot, compileCacheDir } from '../src/util/cache-store.ts';
 import { sha256 } from '../src/util/hash.ts';
 import { outputDir, outputState, siteInputs } from './site/fingerprint.ts';
 
@@ -49,7 +49,7 @@ const astro = createRequire(import.meta.url)
   .replace(/package\.json$/, 'bin/astro.mjs');
 const env = {
   ...process.env,
-  NODE_COMPILE_CACHE: process.env.NODE_COMPILE_CACHE ?? join(cacheRoot(), 'node-compile-cache'),
+  NODE_COMPILE_CACHE: process.env.NODE_COMPILE_CACHE ?? compileCacheDir(),
   ASTRO_TELEMETRY_DISABLED: process.env.ASTRO_TELEMETRY_DISABLED ?? '1',
 };
 const run = spawnSync(process.execPath, [...process.execArgv, astro, 'build', ...(values.force ? ['--force'] : [])], { stdio: 'inherit', env });

@@ -43,6 +43,12 @@ const unreadable = (file: string, title: string, message: string, hint: string, 
   error: { name: 'UnreadableExperiment', file, title, problems: [{ path, message }], hint },
 });
 
+/** A file that reads as YAML but is not an experiment: what the schema found. */
+const invalid = (file: string, problems: Problem[]): LoadOutcome => ({
+  ok: false,
+  error: { name: 'InvalidExperiment', file, title: 'the experiment does not match its schema.', problems, hint: SCHEMA_HINT },
+});
+
 /** What the file holds when it is not a mapping of fields, in words. */
 function describeValue(v: unknown): string {
   if (Array.isArray(v)) return 'a list';
@@ -144,31 +150,10 @@ function parseChecked(file: string, text: string): LoadOutcome {
     throw err;
   }
   value ??= {};
-  if (typeof value !== 'object' || Array.isArray(value)) {
-    return {
-      ok: false,
-      error: {
-        name: 'InvalidExperiment',
-        file,
-        title: 'the experiment does not match its schema.',
-        problems: [{ path: '', message: `the file holds ${describeValue(value)} instead of fields such as \`title:\` and \`dataset:\`` }],
-        hint: SCHEMA_HINT,
-      },
-    };
-  }
+  if (typeof value !== 'object' || Array.isArray(value))
+    return invalid(file, [{ path: '', message: `the file holds ${describeValue(value)} instead of fields such as \`title:\` and \`dataset:\`` }]);
   const parsed = ExperimentSpec.safeParse(value);
-  if (!parsed.success) {
-    return {
-      ok: false,
-      error: {
-        name: 'InvalidExperiment',
-        file,
-        title: 'the experiment does not match its schema.',
-        problems: capped(zodProblems(parsed.error)),
-        hint: SCHEMA_HINT,
-      },
-    };
-  }
+  if (!parsed.success) return invalid(file, capped(zodProblems(parsed.error)));
   return { ok: true, experiment: { id, file, spec: parsed.data } };
 }
 

@@ -18,6 +18,11 @@ export function cacheRoot(): string {
   return process.env.CHEMINS_CACHE ? resolve(process.env.CHEMINS_CACHE) : resolve('node_modules/.cache/chemins');
 }
 
+/** Node's compile cache for the project's commands (experiments, astro build): in the cache folder. */
+export function compileCacheDir(): string {
+  return join(cacheRoot(), 'node-compile-cache');
+}
+
 /** Where the store lives: in the cache folder. */
 export function storeDir(): string {
   return join(cacheRoot(), 'store');
