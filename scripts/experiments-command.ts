@@ -16,9 +16,9 @@ import { sha256 } from '../src/util/hash.ts';
 import { engineLine, outcomeLine } from '../src/pipeline/outcome.ts';
 import type { WorkerMessage, WorkerTask } from '../src/pipeline/worker.ts';
 import { createProgress } from '../src/pipeline/progress.ts';
-import { currentResult, engineOf, hashesFor, runExperiment } from '../src/pipeline/run.ts';
+import { currentResult, engineOf, hashesFor } from '../src/pipeline/current.ts';
 import { assignShards, parseShard, workOf, type Shard } from '../src/pipeline/shard.ts';
-import { BACKENDS, noAdapter, resolveBackend, type BackendChoice } from '../src/engine/index.ts';
+import { BACKENDS, noAdapter, resolveBackend, type BackendChoice } from '../src/engine/resolve.ts';
 
 const { values } = parseArgs({
   options: {
@@ -205,6 +205,8 @@ async function runHere(experiment: LoadedExperiment): Promise<void> {
   progress.line(`▸ ${id}`);
   try {
     const t0 = performance.now();
+    // Loaded only with work to do: a build that reuses every result never loads TensorFlow.js or the analysis.
+    const { runExperiment } = await import('../src/pipeline/run.ts');
     const outcome = await runExperiment(experiment, {
       ...task(experiment),
       onStage: (stage, seed) => progress.stage(seed === undefined ? id : `${id} · seed ${seed}`, stage),

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runExperiment } from '../src/pipeline/run.ts';
 import { readResult } from '../src/results/store.ts';
+import { sha256 } from '../src/util/hash.ts';
 import { tempDir, tinySpec } from './helpers.ts';
 
 describe('results store', () => {
@@ -20,6 +21,42 @@ describe('results store', () => {
     expect(trained).toBe(false);
     expect(second.result.hash).toBe(first.result.hash);
     expect(second.result.run.createdAt).toBe(first.result.run.createdAt);
+  });
+
+  it('checks a text once: the same text is then only parsed, and gives the same result; a change to it is checked afresh', () => {
+    const previous = process.env.CHEMINS_CACHE;
+    process.env.CHEMINS_CACHE = tempDir('chemins-cache-');
+    try {
+      const facts = () =>
+        readdirSync(process.env.CHEMINS_CACHE!, { recursive: true })
+          .map(String)
+          .filter((f) => f.endsWith('.checked-result.fact'));
+      const first = readResult(dir, 'tiny');
+      expect(first.ok).toBe(true);
+      expect(facts()).toHaveLength(1);
+      const second = readResult(dir, 'tiny');
+      expect(second).toEqual(first);
+      // Under another name, the same text is checked again (and refused: it is another experiment's result).
+      const text = readFileSync(join(dir, 'tiny.json'), 'utf8');
+      const other = tempDir();
+      writeFileSync(join(other, 'twin.json'), text);
+      expect(readResult(other, 'twin')).toMatchObject({ ok: false, reason: expect.stringContaining('another experiment') });
+      // A text with one value changed fails its seal, recorded or not.
+      writeFileSync(join(other, 'tiny.json'), text.replace('"backend":"wasm"', '"backend":"cpu"'));
+      expect(readResult(other, 'tiny')).toMatchObject({ ok: false, reason: expect.stringContaining('integrity') });
+      // A key the schema does not know is dropped from the result, and such a text is never recorded: the shortcut would keep it.
+      const { integrity: _, ...body } = JSON.parse(text);
+      const extra = JSON.stringify({ ...body, unknownKey: 1 });
+      writeFileSync(join(other, 'tiny.json'), `${extra.slice(0, -1)},"integrity":"${sha256(extra)}"}`);
+      for (let i = 0; i < 2; i++) {
+        const read = readResult(other, 'tiny');
+        expect(read.ok && 'unknownKey' in read.result).toBe(false);
+      }
+      expect(facts()).toHaveLength(1);
+    } finally {
+      if (previous === undefined) delete process.env.CHEMINS_CACHE;
+      else process.env.CHEMINS_CACHE = previous;
+    }
   });
 
   it('writes the JSON atomically, with its heavy artifacts beside it and no temporary file left', () => {

@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
+import { fileDigest } from '../util/file-digest.ts';
 import { sha256 } from '../util/hash.ts';
 
 // Reader for the IDX format of MNIST, Fashion-MNIST and EMNIST: a big-endian
@@ -148,8 +149,14 @@ export function idxFolderIdentity(dir: string, prefix = ''): string {
   const { train, test } = folderStems(prefix);
   return [train, test]
     .flatMap(([images, labels]) => [find(dir, images), find(dir, labels)])
-    .map((name) => `${name}:${idxDigest(read(join(dir, name)))}`)
+    .map((name) => `${name}:${digestOf(join(dir, name))}`)
     .join(' ');
+}
+
+/** `idxDigest` of a file's bytes, read again only when the file changed (see file-digest.ts); a file that cannot be read throws `read`'s error. */
+function digestOf(path: string): string {
+  const digest = fileDigest(path);
+  return digest === 'none' ? idxDigest(read(path)) : digest.slice(0, 16);
 }
 
 /**

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
+import { fileDigest } from '../util/file-digest.ts';
 import { sha256 } from '../util/hash.ts';
 
 // The embedded dataset: the `mnist` package ships about 1,000 real MNIST
@@ -32,7 +33,8 @@ export function digitDigest(digit: number): string {
   if (loaded) return loaded.digest;
   let digest = digests.get(digit);
   if (!digest) {
-    digest = sha256(readFileSync(digitFile(digit), 'utf8')).slice(0, 16);
+    // The file's bytes (ASCII JSON) are its text's: the digest `loadDigit` gives, read again only when the file changed.
+    digest = fileDigest(digitFile(digit)).slice(0, 16);
     digests.set(digit, digest);
   }
   return digest;

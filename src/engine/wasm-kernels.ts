@@ -221,8 +221,7 @@ function maxPoolGrad(tf: Tf): KernelFunc {
   };
 }
 
-/** Bump when these kernels change what they compute: results made with them are then rebuilt. */
-export const WASM_KERNELS_VERSION = '1';
+export { WASM_KERNELS_VERSION } from './wasm-kernels-version.ts';
 
 // Our kernel functions, so a second call can tell them from the backend's.
 const ours = new WeakSet<KernelFunc>();

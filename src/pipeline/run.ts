@@ -5,21 +5,23 @@ import { separationAnswer, signaturesAnswer, unseenAnswer } from '../analysis/an
 import { statisticsTable } from '../analysis/catalogue.ts';
 import { inputsIndex } from '../analysis/inputs.ts';
 import { stability, type SeedModel } from '../analysis/stability.ts';
-import { datasetIdentity, loadData } from '../data/index.ts';
-import { engineFailure, engineKey, resolveBackend, selectEngine, type BackendChoice } from '../engine/index.ts';
-import { trainingKey, trainingLoop, type TrainProgress } from '../model/train.ts';
+import { loadData } from '../data/index.ts';
+import { engineFailure, selectEngine, type BackendChoice } from '../engine/index.ts';
+import { trainingLoop, type TrainProgress } from '../model/train.ts';
 import { INPUTS_INDEX_FILE } from '../results/inputs.ts';
+import { currentResult, engineOf, hashesOf } from './current.ts';
 import { acquireLock, type Lock } from '../results/lock.ts';
 import { RESULT_SCHEMA_VERSION, type Result } from '../results/schema.ts';
-import { PIPELINE_VERSION, readResult, removeLeftovers, resultHash, storeError, trainingHash, writeArtifacts, writeResult } from '../results/store.ts';
+import { PIPELINE_VERSION, readResult, removeLeftovers, storeError, writeArtifacts, writeResult } from '../results/store.ts';
 import type { LoadedExperiment } from '../spec/load.ts';
-import { seedsOf, type ExperimentSpec } from '../spec/schema.ts';
+import { seedsOf } from '../spec/schema.ts';
 import { datasetSummary } from './dataset-summary.ts';
 import { emptyReuse, runSeed, type SeedHooks, type SeedOutput, type Stage } from './seed.ts';
 import { SeedThread } from './seed-threads.ts';
-import { analysisLibraries, toolVersions } from './versions.ts';
+import { toolVersions } from './versions.ts';
 
 export type { Stage } from './seed.ts';
+export { currentResult, engineOf, hashesFor } from './current.ts';
 
 export interface RunOptions {
   resultsDir: string;
@@ -35,39 +37,6 @@ export interface RunOptions {
 
 /** `why`: for a result built, why the stored one could not be used (empty otherwise). */
 export type RunOutcome = { status: 'reused' | 'relabelled' | 'built'; result: Result; why: string };
-
-/** The engine a result of `spec` records (`run.engine`) when built here (with its GPU, on WebGPU), and the training loop: part of its hash. */
-export function engineOf(spec: ExperimentSpec, choice: BackendChoice): string {
-  return `${engineKey(choice)} ${trainingKey(spec, resolveBackend(choice).backend)}`;
-}
-
-/**
- * The hashes a result of `experiment` made on `engine` (as its `run.engine`
- * records it) carries while it is current: the file as it is now, the data
- * as it is here, this pipeline's version and analysis libraries. Throws when
- * the data cannot be read here.
- */
-export function hashesFor({ file, spec }: LoadedExperiment, engine: string): { hash: string; trainHash: string } {
-  const identity = datasetIdentity(spec.dataset, dirname(resolve(file)));
-  return { hash: resultHash(spec, identity, `${engine} ${analysisLibraries()}`), trainHash: trainingHash(spec, identity, engine) };
-}
-
-function hashesOf(experiment: LoadedExperiment, choice: BackendChoice): { hash: string; trainHash: string } {
-  return hashesFor(experiment, engineOf(experiment.spec, choice));
-}
-
-/**
- * The stored result of an experiment when it is current as it stands (same
- * hash, same labels), else null: what lets a warm build skip starting a
- * worker for it. Reading only, no lock: a result is only ever replaced whole.
- */
-export function currentResult(experiment: LoadedExperiment, options: Pick<RunOptions, 'resultsDir' | 'backend' | 'force'>): Result | null {
-  if (options.force) return null;
-  const stored = readResult(options.resultsDir, experiment.id);
-  if (!stored.ok) return null;
-  const { hash } = hashesOf(experiment, options.backend ?? experiment.spec.training.backend);
-  return stored.result.hash === hash && JSON.stringify(stored.result.spec) === JSON.stringify(experiment.spec) ? stored.result : null;
-}
 
 /**
  * Runs one experiment through every stage, one model per seed, or reuses its

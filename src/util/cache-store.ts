@@ -120,6 +120,18 @@ export function cachedJson<T>(kind: string, inputs: string[], make: () => T): T 
   return value;
 }
 
+/** Whether the fact `kind` was recorded for `inputs` (say, a result's text that passed every check). */
+export function recorded(kind: string, inputs: (string | Uint8Array)[]): boolean {
+  const path = entryPath(`${kind}.fact`, inputs);
+  return path !== null && read(path) !== null;
+}
+
+/** Records the fact `kind` for `inputs`; a read-only or full disk records nothing. */
+export function record(kind: string, inputs: (string | Uint8Array)[]): void {
+  const path = entryPath(`${kind}.fact`, inputs);
+  if (path) write(path, Buffer.from(`${kind}\n`));
+}
+
 /** Removes entries unused for `days` days (and temporary files left by a killed build); returns how many. */
 export function pruneFigureCache(days = 14): number {
   const dir = storeDir();
