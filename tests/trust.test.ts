@@ -160,6 +160,11 @@ describe('seeds in parallel', () => {
       expect(readFileSync(join(d2, 'seeds', f)).equals(readFileSync(join(d1, 'seeds', f)))).toBe(true);
     // The threads report their stages too.
     for (const seed of [2, 3, 4]) expect(stages).toContain(`${seed} analysis`);
+    // One thread: it trains seed 2 while this thread does the input layer's work, and waits for each part of it.
+    const d3 = tempDir();
+    const c = await run(d3, 2);
+    expect(JSON.stringify(strip(c.result))).toBe(JSON.stringify(strip(a.result)));
+    expect(readFileSync(join(d3, 'seeds', 'seed-2', 'inputs.json')).equals(readFileSync(join(d1, 'seeds', 'seed-2', 'inputs.json')))).toBe(true);
   });
 });
 

@@ -33,7 +33,7 @@ export const threadCpuMs = () => {
 };
 
 /** Runs `work`, adding its CPU time to `parts[name]`. */
-function timed<T>(parts: Record<string, number> | undefined, name: string, work: () => T): T {
+export function timed<T>(parts: Record<string, number> | undefined, name: string, work: () => T): T {
   const t0 = threadCpuMs();
   try {
     return work();

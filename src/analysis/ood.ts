@@ -23,7 +23,7 @@ export type Scores = Record<ScoreName, Float64Array> & {
 /** Each out-of-distribution score for the queries (trained classes' test inputs, then probes) at one layer. */
 type Time = <T>(part: string, work: () => T) => T;
 
-function layerScores(ctx: Context, layerIndex: number, queries: number[], time: Time): Scores {
+export function layerScores(ctx: Context, layerIndex: number, queries: number[], time: Time): Scores {
   const layer = ctx.acts.layers[layerIndex];
   const d = layer.units;
   const train = ctx.rows.train;

@@ -18,6 +18,7 @@ import { seedsOf } from '../spec/schema.ts';
 import { datasetSummary } from './dataset-summary.ts';
 import { emptyReuse, runSeed, type SeedHooks, type SeedOutput, type Stage } from './seed.ts';
 import { SeedThread } from './seed-threads.ts';
+import { inputLayerWork, type InputTimings } from './input-layer.ts';
 import { toolVersions } from './versions.ts';
 
 export type { Stage } from './seed.ts';
@@ -110,22 +111,35 @@ async function build(
   const dir = join(options.resultsDir, id);
   const before = (seed: number) => previous?.runs.find((r) => r.seed === seed) ?? null;
   const hooks: SeedHooks = { onStage: options.onStage, training: options.training };
-  // Seed threads start now, to load their engine and data while the first
-  // seed runs alone: it does the input layer's seed-independent work and
-  // lends it to the others.
-  // They run on the engine this thread resolved (never `auto` again, which
+  // Seed threads start now, to load their engine and data. With threads, this
+  // thread first does the input layer's seed-independent work (input-layer.ts),
+  // sending each part to the threads as it is done, while they train; then the
+  // first seed (whose figures' maps share that work's input layer), then
+  // whatever seeds are left. Without, the first seed does that work on its way
+  // and lends it to the seeds after it.
+  // Threads run on the engine this thread resolved (never `auto` again, which
   // could resolve otherwise there); none on the native engine, which already
   // uses every core and is not known to load in worker threads.
-  const lanes = engine.backend === 'wasm' || engine.backend === 'cpu' ? Math.min((options.seedJobs ?? 1) - 1, seeds.length - 2) : 0;
+  const lanes = engine.backend === 'wasm' || engine.backend === 'cpu' ? Math.min((options.seedJobs ?? 1) - 1, seeds.length - 1) : 0;
   const threads = Array.from({ length: Math.max(0, lanes) }, () => new SeedThread({ spec, baseDir, choice: engine.backend as BackendChoice, dir }));
   const reuse = emptyReuse();
   const queue = seeds.slice(1).map((seed, i) => ({ seed, index: i + 1 }));
   const outputs: SeedOutput[] = [];
+  let inputTimings: InputTimings = {};
   try {
-    outputs[0] = await runSeed(tf, { spec, data, x, seed: seeds[0], index: 0, dir, before: before(seeds[0]), reuse }, hooks);
     const failures: unknown[] = [];
-    const running = [null, ...threads].map(async (thread) => {
+    // The threads' lanes first: each sends its first seed before this thread's lane starts its own work, which holds it.
+    const running = [...threads, null].map(async (thread) => {
       try {
+        if (!thread) {
+          if (threads.length) {
+            options.onStage?.('signatures');
+            inputTimings = inputLayerWork(spec, data, x, reuse, (part) => {
+              for (const t of threads) t.share(part, reuse);
+            });
+          }
+          outputs[0] = await runSeed(tf, { spec, data, x, seed: seeds[0], index: 0, dir, before: before(seeds[0]), reuse }, hooks);
+        }
         for (let job = queue.shift(); job; job = queue.shift()) {
           const output = thread
             ? await thread.run({ ...job, before: before(job.seed), reuse }, hooks)
@@ -154,6 +168,7 @@ async function build(
   const files = Object.assign({}, ...outputs.map((o) => o.files)) as Record<string, string | Uint8Array>;
   files[INPUTS_INDEX_FILE] = JSON.stringify(inputsIndex(spec, data, models[0], id, hash, seeds));
   for (const o of outputs) for (const [stage, ms] of Object.entries(o.timings)) timings[stage] = (timings[stage] ?? 0) + ms;
+  for (const [stage, ms] of Object.entries(inputTimings)) timings[stage] = (timings[stage] ?? 0) + ms;
   const reusedTraining = seeds.filter((_, i) => outputs[i].reusedTraining);
   const trainedRows = Array.from({ length: data.train.count + data.test.count }, (_, i) => i);
   const stable = await time('analysis', () => stability(models, trainedRows, spec.analysis.seed));

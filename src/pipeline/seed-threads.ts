@@ -4,6 +4,7 @@ import type { EpochRecord } from '../model/types.ts';
 import type { SeedRun } from '../results/schema.ts';
 import { FieldError } from '../spec/errors.ts';
 import type { ExperimentSpec } from '../spec/schema.ts';
+import type { InputPart } from './input-layer.ts';
 import type { InputReuse, SeedHooks, SeedOutput, Stage } from './seed.ts';
 
 // Seeds of one experiment in parallel: each extra lane is a worker thread
@@ -24,6 +25,28 @@ interface Job {
   index: number;
   before: SeedRun | null;
   reuse: InputReuse;
+}
+
+/** A part of the input layer's work, sent to every thread as soon as it is done (input-layer.ts). */
+interface Part {
+  type: 'input-part';
+  part: InputPart;
+  reuse: Partial<InputReuse>;
+}
+
+/** The maps of `reuse` that hold `part`. */
+export function partOf(reuse: InputReuse, part: InputPart): Partial<InputReuse> {
+  if (part === 'clusters') return { clusters: reuse.clusters };
+  if (part === 'analysis') return { separation: reuse.separation, scores: reuse.scores };
+  return { maps: reuse.maps };
+}
+
+const holds = (reuse: InputReuse, part: InputPart) =>
+  part === 'clusters' ? reuse.clusters.size > 0 : part === 'analysis' ? reuse.separation.size > 0 && reuse.scores.size > 0 : reuse.maps.size > 0;
+
+function merge(into: InputReuse, from: Partial<InputReuse>): void {
+  for (const key of ['clusters', 'separation', 'scores', 'maps'] as const)
+    for (const [name, value] of from[key] ?? []) (into[key] as Map<string, unknown>).set(name, value);
 }
 
 type Reply =
@@ -79,6 +102,11 @@ export class SeedThread {
     });
   }
 
+  /** Sends a part of the input layer's work as soon as it is done: the thread's seeds wait for it (runSeed's `waitFor`). */
+  share(part: InputPart, reuse: InputReuse): void {
+    if (!this.broken) this.worker.postMessage({ type: 'input-part', part, reuse: partOf(reuse, part) } satisfies Part);
+  }
+
   async close(): Promise<void> {
     this.worker.removeAllListeners('exit');
     this.fail(new Error('the seed thread was closed before reporting its seed'));
@@ -90,16 +118,33 @@ async function serve(setup: Setup): Promise<void> {
   const { selectEngine } = await import('../engine/index.ts');
   const { loadData } = await import('../data/index.ts');
   const { allInputs } = await import('../activations/index.ts');
-  const { runSeed } = await import('./seed.ts');
+  const { emptyReuse, runSeed } = await import('./seed.ts');
   const { tf } = await selectEngine(setup.choice);
   const data = loadData(setup.spec.dataset, setup.baseDir);
   const x = allInputs(data);
   const post = (m: Reply) => parentPort!.postMessage(m);
-  parentPort!.on('message', async (job: Job) => {
+  // The input layer's work, the same for every seed this thread runs: what came with a job, and the parts sent as they were done.
+  const reuse = emptyReuse();
+  const waiting: { part: InputPart; resolve: () => void }[] = [];
+  const waitFor = (part: InputPart) => (holds(reuse, part) ? Promise.resolve() : new Promise<void>((resolve) => waiting.push({ part, resolve })));
+  const wake = () => {
+    for (const w of waiting.splice(0)) {
+      if (holds(reuse, w.part)) w.resolve();
+      else waiting.push(w);
+    }
+  };
+  parentPort!.on('message', async (m: Job | Part) => {
+    if ('type' in m) {
+      merge(reuse, m.reuse);
+      wake();
+      return;
+    }
+    const job = m;
+    merge(reuse, job.reuse);
     try {
       const output = await runSeed(
         tf,
-        { spec: setup.spec, data, x, seed: job.seed, index: job.index, dir: setup.dir, before: job.before, reuse: job.reuse },
+        { spec: setup.spec, data, x, seed: job.seed, index: job.index, dir: setup.dir, before: job.before, reuse, waitFor },
         { onStage: (stage, seed) => post({ type: 'stage', stage, seed }), training: { onEpoch: (record, epochs) => post({ type: 'epoch', record, epochs }) } },
       );
       post({ type: 'done', output });

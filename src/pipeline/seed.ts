@@ -15,6 +15,7 @@ import { inputsFiles } from '../results/inputs.ts';
 import type { SeedRun } from '../results/schema.ts';
 import { computeSignatures, signatureOptions, type LayerSignatures } from '../signatures/index.ts';
 import type { ExperimentSpec } from '../spec/schema.ts';
+import type { InputPart } from './input-layer.ts';
 
 // One seed through every stage: train (or reuse the stored model), record
 // activations, cluster, analyse. The same function runs in the experiment's
@@ -47,6 +48,8 @@ export interface SeedInput {
   /** The stored run of this seed, when its model can be reused. */
   before: SeedRun | null;
   reuse: InputReuse;
+  /** Where another lane is doing the input layer's work (input-layer.ts): waits until the part a stage needs is in `reuse`. */
+  waitFor?: (part: InputPart) => Promise<void>;
 }
 
 export interface SeedOutput {
@@ -89,10 +92,12 @@ export async function runSeed(tf: typeof tfType, input: SeedInput, hooks: SeedHo
   const loaded = input.before ? await loadTrained(tf, spec, input.dir, input.before) : null;
   const trained = loaded ?? (await time('train', () => trainModel(tf, spec, data, seed, hooks.training)));
   const acts = await time('activations', () => recordActivations(tf, trained.model, trained.hiddenLayers, data, x, activationOptions(spec)));
+  await input.waitFor?.('clusters');
   const sigs = await time('signatures', () => computeSignatures(acts, signatureOptions(spec), reuse.clusters));
   reuse.clusters.set('input', sigs.layers[0]);
   const kernels = await Promise.all(trained.hiddenLayers.map((name) => outgoingWeights(trained.model, name)));
   const parts: Record<string, number> = {};
+  await input.waitFor?.('analysis');
   const { separations, scores, ...analysis } = await time('analysis', () =>
     analyse(spec, data, acts, sigs, kernels, { curves: input.index === 0, reuse: reuse.separation, inputScores: reuse.scores, parts }),
   );
@@ -111,6 +116,7 @@ export async function runSeed(tf: typeof tfType, input: SeedInput, hooks: SeedHo
   };
   const files = await artifactFiles(tf, trained.model, acts, seed);
   // Every input's prediction, clusters, maps and scores, for the explorer and inputs.csv.
+  await input.waitFor?.('maps');
   const t0 = performance.now();
   const c0 = threadCpuMs();
   Object.assign(
