@@ -30,6 +30,42 @@ function viaUmapJs(x: Float32Array, n: number, d: number, k: number, epochs: num
   return u.getEmbedding();
 }
 
+describe('exactNeighbours', () => {
+  /** The definition: itself, then the k − 1 others of smallest squared distance, ties to the lower row. */
+  function bruteForce(x: Float32Array, n: number, d: number, k: number): { indices: number[][]; distances: number[][] } {
+    const indices: number[][] = [];
+    const distances: number[][] = [];
+    for (let a = 0; a < n; a++) {
+      const others = Array.from({ length: n }, (_, b) => b).filter((b) => b !== a);
+      const sq = (b: number) => {
+        let s = 0;
+        for (let j = 0; j < d; j++) s += (x[a * d + j] - x[b * d + j]) ** 2;
+        return s;
+      };
+      const ranked = others.map((b) => [sq(b), b]).sort((p, q) => p[0] - q[0] || p[1] - q[1]);
+      indices.push([a, ...ranked.slice(0, k - 1).map((r) => r[1])]);
+      distances.push([0, ...ranked.slice(0, k - 1).map((r) => Math.sqrt(r[0]))]);
+    }
+    return { indices, distances };
+  }
+
+  for (const [n, d, k, copies] of [
+    [60, 5, 10, 5],
+    [200, 40, 15, 5],
+    [120, 784, 15, 5],
+    [50, 2, 15, 5],
+    // More copies than neighbours: the later copies' k nearest by (distance, row) are all earlier copies, not themselves.
+    [80, 12, 10, 25],
+  ])
+    it(`is the brute-force definition (${n} rows, ${d} dimensions, ${k} neighbours, ${copies} copies of a row)`, () => {
+      const x = blobs(n, d, n + d);
+      // Copies of row 0 (rows 1 to copies) and mostly-blank rows, as raw pixels: zero distances and ties among them.
+      for (let c = 2; c <= copies; c++) x.copyWithin(c * d, 0, d);
+      if (d > 100) for (let i = 10; i < n; i++) for (let j = 0; j < d; j++) if ((i * 31 + j * 7) % 5 !== 0) x[i * d + j] = 0;
+      expect(exactNeighbours(x, n, d, k)).toEqual(bruteForce(x, n, d, k));
+    });
+});
+
 describe('umapLayout', () => {
   for (const [n, d, k, epochs] of [
     [60, 5, 10, 50],
