@@ -123,35 +123,46 @@ async function build(
   const lanes = engine.backend === 'wasm' || engine.backend === 'cpu' ? Math.min((options.seedJobs ?? 1) - 1, seeds.length - 1) : 0;
   const threads = Array.from({ length: Math.max(0, lanes) }, () => new SeedThread({ spec, baseDir, choice: engine.backend as BackendChoice, dir }));
   const reuse = emptyReuse();
-  const queue = seeds.slice(1).map((seed, i) => ({ seed, index: i + 1 }));
+  // Each lane's seeds, fixed now: this thread is busy with the input layer and
+  // its own seeds for seconds at a time without a turn of its event loop, so a
+  // thread that finished a seed would wait for it to be handed the next. Each
+  // seed goes to the lane with the least work so far, the input layer's work
+  // counted as one seed's (it is about one seed's analysis).
+  const lanesOf: { seed: number; index: number }[][] = [[], ...threads.map(() => [])];
+  const load = lanesOf.map((_, l) => (l === 0 ? (threads.length ? 2 : 1) : 0));
+  seeds.slice(1).forEach((seed, i) => {
+    const lane = load.reduce((best, w, l) => (w < load[best] || (w === load[best] && l > best) ? l : best), load.length - 1);
+    lanesOf[lane].push({ seed, index: i + 1 });
+    load[lane]++;
+  });
   const outputs: SeedOutput[] = [];
   let inputTimings: InputTimings = {};
   try {
     const failures: unknown[] = [];
-    // The threads' lanes first: each sends its first seed before this thread's lane starts its own work, which holds it.
-    const running = [...threads, null].map(async (thread) => {
+    // The threads' lanes first: each sends its seeds before this thread's lane starts its own work, which holds it.
+    const running = [...threads, null].map(async (thread, t) => {
+      const queue = lanesOf[thread ? t + 1 : 0];
       try {
-        if (!thread) {
-          if (threads.length) {
-            options.onStage?.('signatures');
-            inputTimings = inputLayerWork(spec, data, x, reuse, (part) => {
-              for (const t of threads) t.share(part, reuse);
-            });
-          }
-          outputs[0] = await runSeed(tf, { spec, data, x, seed: seeds[0], index: 0, dir, before: before(seeds[0]), reuse }, hooks);
+        if (thread) {
+          // All of its seeds at once: it runs them in turn.
+          await Promise.all(queue.splice(0).map((job) => thread.run({ ...job, before: before(job.seed), reuse }, hooks).then((o) => (outputs[job.index] = o))));
+          return;
         }
-        for (let job = queue.shift(); job; job = queue.shift()) {
-          const output = thread
-            ? await thread.run({ ...job, before: before(job.seed), reuse }, hooks)
-            : await runSeed(tf, { spec, data, x, ...job, dir, before: before(job.seed), reuse }, hooks);
-          outputs[job.index] = output;
+        if (threads.length) {
+          options.onStage?.('signatures');
+          inputTimings = inputLayerWork(spec, data, x, reuse, (part) => {
+            for (const other of threads) other.share(part, reuse);
+          });
         }
+        outputs[0] = await runSeed(tf, { spec, data, x, seed: seeds[0], index: 0, dir, before: before(seeds[0]), reuse }, hooks);
+        for (let job = queue.shift(); job; job = queue.shift())
+          outputs[job.index] = await runSeed(tf, { spec, data, x, ...job, dir, before: before(job.seed), reuse }, hooks);
       } catch (error) {
         // One failed seed fails the experiment: no lane takes a new seed and
         // the threads stop now; the error is thrown once this thread's own
         // seed in progress has ended, so that nothing runs on after it.
         failures.push(error);
-        queue.length = 0;
+        for (const lane of lanesOf) lane.length = 0;
         await Promise.all(threads.map((t) => t.close()));
       }
     });

@@ -52,8 +52,8 @@ function merge(into: InputReuse, from: Partial<InputReuse>): void {
 type Reply =
   | { type: 'stage'; stage: Stage; seed: number }
   | { type: 'epoch'; record: EpochRecord; epochs: number }
-  | { type: 'done'; output: SeedOutput }
-  | { type: 'failed'; name: string; message: string; stack?: string; field?: string; hint?: string };
+  | { type: 'done'; index: number; output: SeedOutput }
+  | { type: 'failed'; index: number; name: string; message: string; stack?: string; field?: string; hint?: string };
 
 /** An error from a seed thread, as it was thrown there (a FieldError keeps its field and hint). */
 function revive(r: Extract<Reply, { type: 'failed' }>): Error {
@@ -63,24 +63,29 @@ function revive(r: Extract<Reply, { type: 'failed' }>): Error {
   return err;
 }
 
-/** A seed thread: started once, given seeds one at a time. */
+/**
+ * A seed thread: started once, given its seeds all at once (it runs them in
+ * turn), so that it never waits for the experiment's thread, busy with seeds
+ * of its own, to hand it the next.
+ */
 export class SeedThread {
   private readonly worker: Worker;
-  private pending: { resolve: (o: SeedOutput) => void; reject: (e: Error) => void; hooks: SeedHooks } | null = null;
+  /** The seeds sent and not yet reported, by their index in the spec's list. */
+  private readonly pending = new Map<number, { resolve: (o: SeedOutput) => void; reject: (e: Error) => void }>();
+  private hooks: SeedHooks = {};
   /** Why the thread can take no seed (it failed to start, or died between seeds). */
   private broken: Error | null = null;
 
   constructor(setup: Omit<Setup, 'role'>) {
     this.worker = new Worker(new URL(import.meta.url), { workerData: { role: 'chemins-seed', ...setup } satisfies Setup });
     this.worker.on('message', (m: Reply) => {
-      const p = this.pending;
-      if (!p) return;
-      if (m.type === 'stage') p.hooks.onStage?.(m.stage, m.seed);
-      else if (m.type === 'epoch') p.hooks.training?.onEpoch?.(m.record, m.epochs);
+      if (m.type === 'stage') this.hooks.onStage?.(m.stage, m.seed);
+      else if (m.type === 'epoch') this.hooks.training?.onEpoch?.(m.record, m.epochs);
       else {
-        this.pending = null;
-        if (m.type === 'done') p.resolve(m.output);
-        else p.reject(revive(m));
+        const p = this.pending.get(m.index);
+        this.pending.delete(m.index);
+        if (m.type === 'done') p?.resolve(m.output);
+        else p?.reject(revive(m));
       }
     });
     this.worker.on('error', (err) => this.fail(err));
@@ -89,15 +94,17 @@ export class SeedThread {
 
   private fail(err: Error): void {
     this.broken ??= err;
-    const p = this.pending;
-    this.pending = null;
-    p?.reject(err);
+    const waiting = [...this.pending.values()];
+    this.pending.clear();
+    for (const p of waiting) p.reject(err);
   }
 
+  /** Sends a seed; the thread runs the seeds it is sent in the order sent. */
   run(job: Job, hooks: SeedHooks): Promise<SeedOutput> {
     if (this.broken) return Promise.reject(this.broken);
+    this.hooks = hooks;
     return new Promise((resolve, reject) => {
-      this.pending = { resolve, reject, hooks };
+      this.pending.set(job.index, { resolve, reject });
       this.worker.postMessage(job);
     });
   }
@@ -133,13 +140,9 @@ async function serve(setup: Setup): Promise<void> {
       else waiting.push(w);
     }
   };
-  parentPort!.on('message', async (m: Job | Part) => {
-    if ('type' in m) {
-      merge(reuse, m.reuse);
-      wake();
-      return;
-    }
-    const job = m;
+  // Seeds in the order sent, one at a time: a message handler would start the next while one awaits.
+  let turn = Promise.resolve();
+  const runJob = async (job: Job) => {
     merge(reuse, job.reuse);
     try {
       const output = await runSeed(
@@ -147,11 +150,19 @@ async function serve(setup: Setup): Promise<void> {
         { spec: setup.spec, data, x, seed: job.seed, index: job.index, dir: setup.dir, before: job.before, reuse, waitFor },
         { onStage: (stage, seed) => post({ type: 'stage', stage, seed }), training: { onEpoch: (record, epochs) => post({ type: 'epoch', record, epochs }) } },
       );
-      post({ type: 'done', output });
+      post({ type: 'done', index: job.index, output });
     } catch (e) {
       const err = e as Error & Partial<FieldError>;
-      post({ type: 'failed', name: err.name, message: err.message, stack: err.stack, field: err.field, hint: err.hint });
+      post({ type: 'failed', index: job.index, name: err.name, message: err.message, stack: err.stack, field: err.field, hint: err.hint });
     }
+  };
+  parentPort!.on('message', (m: Job | Part) => {
+    if ('type' in m) {
+      merge(reuse, m.reuse);
+      wake();
+      return;
+    }
+    turn = turn.then(() => runJob(m));
   });
 }
 
