@@ -30,7 +30,7 @@ export interface InputsSource {
   /** The analysis' layers, for the classes' specific paths. */
   layers: LayerStats[];
   seed: number;
-  /** The raw input layer's maps, the same for every seed: filled by the first seed, lent to the others. */
+  /** The raw input layer's maps, the same for every seed: filled by whichever computes them first (a seed, or input-layer.ts), lent to the others. */
   inputMaps?: Map<string, InputMaps>;
 }
 
