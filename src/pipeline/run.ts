@@ -111,15 +111,14 @@ async function build(
   const dir = join(options.resultsDir, id);
   const before = (seed: number) => previous?.runs.find((r) => r.seed === seed) ?? null;
   const hooks: SeedHooks = { onStage: options.onStage, training: options.training };
-  // Seed threads start now, to load their engine and data. With threads, this
-  // thread first does the input layer's seed-independent work (input-layer.ts),
-  // sending each part to the threads as it is done, while they train; then the
-  // first seed (whose figures' maps share that work's input layer), then
-  // whatever seeds are left. Without, the first seed does that work on its way
-  // and lends it to the seeds after it.
-  // Threads run on the engine this thread resolved (never `auto` again, which
-  // could resolve otherwise there); none on the native engine, which already
-  // uses every core and is not known to load in worker threads.
+  // Seed threads start now, to load their engine and data and train. With
+  // threads, this thread first does the input layer's seed-independent work
+  // (input-layer.ts), sending each part to them as it is done; then the first
+  // seed (whose figures' maps share that work's input layer) and its other
+  // seeds. Without, the first seed does that work on its way and lends it to
+  // the seeds after it. Threads run on the engine this thread resolved (never
+  // `auto` again, which could resolve otherwise there); none on the native
+  // engine, which already uses every core and is not known to load in threads.
   const lanes = engine.backend === 'wasm' || engine.backend === 'cpu' ? Math.min((options.seedJobs ?? 1) - 1, seeds.length - 1) : 0;
   const threads = Array.from({ length: Math.max(0, lanes) }, () => new SeedThread({ spec, baseDir, choice: engine.backend as BackendChoice, dir }));
   const reuse = emptyReuse();
