@@ -3,6 +3,7 @@ import { join, resolve } from 'node:path';
 import type { Lang } from '../i18n/index.ts';
 import { INPUT_PIXELS_FILE, INPUTS_INDEX_FILE, seedInputsFile } from '../results/inputs.ts';
 import type { Result } from '../results/schema.ts';
+import { systemFontsDigest } from '../figures/system-fonts.ts';
 import { fileDigest } from '../util/file-digest.ts';
 import { canonicalJson, sha256 } from '../util/hash.ts';
 import { bibliographyPath } from './bibliography.ts';
@@ -99,9 +100,13 @@ export function buildStamp(): string {
   return stamp;
 }
 
-/** A figure's SVG, PNG or CSV: its result, its name and the language of its labels. */
+/**
+ * A figure's SVG, PNG or CSV: its result, its name and the language of its
+ * labels; for a PNG, the system's fonts too, on which resvg may fall back for
+ * a glyph (they are outside any module graph Astro hashes).
+ */
 export function figureAssetKey(result: Result, figure: string, format: 'svg' | 'png' | 'csv', lang: Lang): string {
-  return digest('figure', format, resultKey(result), figure, lang);
+  return digest('figure', format, resultKey(result), figure, lang, format === 'png' ? systemFontsDigest() : null);
 }
 
 /** A figure's PDF: as its SVG, and the build date it records. */
