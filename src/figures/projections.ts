@@ -25,8 +25,19 @@ export function facetGrid(count: number, maxColumns = 3): { columns: number; row
   return { columns, rows: Math.ceil(count / columns), at: (i) => ({ fx: i % columns, fy: Math.floor(i / columns) }) };
 }
 
+// A caption is written for the page, the figure's page, its SVG, PNG and PDF
+// in each language: each map's agreement is computed once (a quadratic search,
+// a second of a build per experiment otherwise).
+const agreements = new WeakMap<Projection['layers'][number], number>();
+
 /** Share of the trained classes' inputs whose nearest other such input on the map has their class. */
 export function neighbourAgreement(r: Result, map: Projection['layers'][number]): number {
+  let share = agreements.get(map);
+  if (share === undefined) agreements.set(map, (share = agreementOf(r, map)));
+  return share;
+}
+
+function agreementOf(r: Result, map: Projection['layers'][number]): number {
   const rows = projectionsOf(r)!.rows;
   const idx = rows.flatMap((d, i) => (d.split === 'test' ? [i] : []));
   let same = 0;
