@@ -8,9 +8,11 @@ import type { InputPart } from './input-layer.ts';
 import type { InputReuse, SeedHooks, SeedOutput, Stage } from './seed.ts';
 
 // Seeds of one experiment in parallel: each extra lane is a worker thread
-// with its own TF.js engine and its own copy of the data (loaded while the
-// first seed runs), running the same runSeed as the experiment's thread. Threads, not processes: a seed's
-// activations and clusters come back as typed arrays, with no file between.
+// with its own TF.js engine and its own copy of the data, running the same
+// runSeed as the experiment's thread, and waiting, stage by stage, for the
+// part of the input layer's work that stage needs (sent as it is done).
+// Threads, not processes: a seed's activations and clusters come back as
+// typed arrays, with no file between.
 
 interface Setup {
   role: 'chemins-seed';
@@ -35,7 +37,7 @@ interface Part {
 }
 
 /** The maps of `reuse` that hold `part`. */
-export function partOf(reuse: InputReuse, part: InputPart): Partial<InputReuse> {
+function partOf(reuse: InputReuse, part: InputPart): Partial<InputReuse> {
   if (part === 'clusters') return { clusters: reuse.clusters };
   if (part === 'analysis') return { separation: reuse.separation, scores: reuse.scores };
   return { maps: reuse.maps };
