@@ -95,3 +95,45 @@ __attribute__((export_name("sparse_dots"))) void sparse_dots(const int *start, c
     for (int j = 0; j < k; j++) out[j] = sums[j];
   }
 }
+
+/**
+ * The k-NN screen of src/stats/knn.ts, on the dots of n rows with `count`
+ * queries (row-major, `count` per row): a pair's squared distance lies
+ * within s ± slack·s, s = ‖q‖² + ‖t‖² − 2 q·t. First each query's k
+ * smallest upper bounds (upper: count × k, ascending); at least k rows lie
+ * within its k-th, so only the pairs whose lower bound does not exceed it
+ * can hold a neighbour: those are written to `pairs` as t·count + b,
+ * ascending, and counted. Scalar: after the first rows nearly every pair
+ * fails its test, so the loops are bound by loads and compares.
+ */
+__attribute__((export_name("knn_screen"))) int knn_screen(const float *dots, int n, int count, const double *tn, const double *qn, double slack, int k, double *upper,
+                                                         int *pairs) {
+  for (int i = 0; i < count * k; i++) upper[i] = __builtin_inf();
+  for (int t = 0; t < n; t++) {
+    const float *row = dots + (long)t * count;
+    for (int b = 0; b < count; b++) {
+      double sum = qn[b] + tn[t];
+      double u = sum - 2 * (double)row[b] + slack * sum;
+      double *o = upper + b * k;
+      if (u >= o[k - 1]) continue;
+      int p = k - 1;
+      while (p > 0 && o[p - 1] > u) {
+        o[p] = o[p - 1];
+        p--;
+      }
+      o[p] = u;
+    }
+  }
+  // Each query's k-th upper bound, side by side for the second pass (its first k slots are free now).
+  double kth[32];
+  for (int b = 0; b < count; b++) kth[b] = upper[b * k + k - 1];
+  int m = 0;
+  for (int t = 0; t < n; t++) {
+    const float *row = dots + (long)t * count;
+    for (int b = 0; b < count; b++) {
+      double sum = qn[b] + tn[t];
+      if (sum - 2 * (double)row[b] - slack * sum <= kth[b]) pairs[m++] = t * count + b;
+    }
+  }
+  return m;
+}

@@ -14,6 +14,18 @@ interface Exports {
   alloc(bytes: number): number;
   dots(x: number, count: number, width: number, c: number, k: number, out: number): void;
   sparse_dots(start: number, index: number, value: number, count: number, ct: number, k: number, out: number): void;
+  knn_screen(dots: number, n: number, count: number, tn: number, qn: number, slack: number, k: number, upper: number, pairs: number): number;
+}
+
+/** The k-NN screen's buffers (src/stats/knn.ts): the rows' squared norms, the queries', each query's k bounds, the pairs kept. */
+interface Screen {
+  k: number;
+  tn: number;
+  qn: number;
+  qnView: Float64Array;
+  upper: number;
+  pairs: number;
+  pairsView: Int32Array;
 }
 
 /** The rows again as CSR (row starts, columns, values) and the centres transposed, 32 lanes wide, for `sparseDots`. */
@@ -38,13 +50,16 @@ export class DotKernel {
   private readonly centreView: Float32Array;
   private readonly outView: Float32Array;
   private readonly sparse: Sparse | null = null;
+  private readonly n: number;
+  private readonly screenBuffers: Screen | null = null;
 
   /**
    * `x`: `n × width` rows; at most `maxCentres` centres at a time. With
    * `sparse`, the rows are also kept by their non-zeros, for `sparseDots`
-   * (at most 32 centres).
+   * (at most 32 centres). With `screen`, room for `screen`'s buffers: the
+   * k of the k-NN search, and the rows' squared norms (float64).
    */
-  constructor(x: Float32Array, width: number, maxCentres: number, sparse = false) {
+  constructor(x: Float32Array, width: number, maxCentres: number, sparse = false, screen?: { k: number; norms: Float64Array }) {
     compiled ??= new WebAssembly.Module(readFileSync(new URL('./dots.wasm', import.meta.url)));
     this.k = new WebAssembly.Instance(compiled, {}).exports as unknown as Exports;
     const n = x.length / width;
@@ -55,6 +70,7 @@ export class DotKernel {
     };
     this.width = width;
     this.maxCentres = maxCentres;
+    this.n = n;
     this.x = at(x.length * 4);
     this.centres = at(maxCentres * width * 4);
     this.out = at(n * maxCentres * 4);
@@ -81,6 +97,12 @@ export class DotKernel {
         at: { start: at(start.length * 4), index: at(index.length * 4), value: at(value.length * 4), ct: at(width * SPARSE_LANES * 4) },
       };
     }
+    const screenAt = screen && {
+      tn: at(n * 8),
+      qn: at(maxCentres * 8),
+      upper: at(maxCentres * screen.k * 8),
+      pairs: at(n * maxCentres * 4),
+    };
     // Views made after the last allocation stay valid: the memory no longer grows.
     new Float32Array(this.k.memory.buffer, this.x, x.length).set(x);
     if (csr) {
@@ -89,6 +111,16 @@ export class DotKernel {
       new Int32Array(buffer, csr.at.index, csr.index.length).set(csr.index);
       new Float32Array(buffer, csr.at.value, csr.value.length).set(csr.value);
       this.sparse = { ...csr.at, ctView: new Float32Array(buffer, csr.at.ct, width * SPARSE_LANES) };
+    }
+    if (screen && screenAt) {
+      const { buffer } = this.k.memory;
+      new Float64Array(buffer, screenAt.tn, n).set(screen.norms);
+      this.screenBuffers = {
+        k: screen.k,
+        ...screenAt,
+        qnView: new Float64Array(buffer, screenAt.qn, maxCentres),
+        pairsView: new Int32Array(buffer, screenAt.pairs, n * maxCentres),
+      };
     }
     this.centreView = new Float32Array(this.k.memory.buffer, this.centres, maxCentres * width);
     this.outView = new Float32Array(this.k.memory.buffer, this.out, n * maxCentres);
@@ -112,6 +144,22 @@ export class DotKernel {
     if (!s) throw new Error('sparseDots: the kernel was made without its sparse rows');
     this.k.sparse_dots(s.start + first * 4, s.index, s.value, count, s.ct, k, this.out);
     return this.outView;
+  }
+
+  /**
+   * The k-NN screen (dots.c `knn_screen`) on the last `dots(0, n, 0, count)`
+   * or `sparseDots(0, n, count)` of every row with `count` ≤ 32 queries
+   * whose squared norms are `queryNorms`: the pairs that may hold one of a
+   * query's k nearest rows, as t·count + b ascending, in a view valid until
+   * the next call.
+   */
+  screen(count: number, queryNorms: ArrayLike<number>, slack: number): Int32Array {
+    const s = this.screenBuffers;
+    if (!s) throw new Error('screen: the kernel was made without its screen buffers');
+    if (count > Math.min(32, this.maxCentres)) throw new Error(`screen: ${count} queries, at most ${Math.min(32, this.maxCentres)}`);
+    for (let b = 0; b < count; b++) s.qnView[b] = queryNorms[b];
+    const m = this.k.knn_screen(this.out, this.n, count, s.tn, s.qn, slack, s.k, s.upper, s.pairs);
+    return s.pairsView.subarray(0, m);
   }
 
   /**
