@@ -1,4 +1,4 @@
-import { cholesky, lowerInverse, productNT, transpose } from './gemm.ts';
+import { cholesky, lowerInverse, lowerProductNT, productNT, transpose } from './gemm.ts';
 
 /**
  * Class-conditional Gaussians with one shared covariance (Lee et al. 2018):
@@ -115,7 +115,7 @@ export function fitMahalanobis(
     shrinkage,
     score(q: ArrayLike<number>, nq: number): Float64Array {
       // With z = L⁻¹x, (x − μ)ᵀ Σ⁻¹ (x − μ) = ‖z − L⁻¹μ‖²: one whitening per query, not per class.
-      const z = productNT(q, nq, d, whitening, d, false, true);
+      const z = lowerProductNT(q, nq, d, whitening, d);
       const out = new Float64Array(nq);
       for (let i = 0; i < nq; i++) out[i] = Math.sqrt(nearestSquared(z, i * d, whitenedMeans, classes.length, d));
       return out;
