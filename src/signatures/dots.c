@@ -96,43 +96,68 @@ __attribute__((export_name("sparse_dots"))) void sparse_dots(const int *start, c
   }
 }
 
+/** Keeps u among the k smallest of o (ascending); returns the new k-th. */
+static double keep_smallest(double *o, int k, double u) {
+  int p = k - 1;
+  while (p > 0 && o[p - 1] > u) {
+    o[p] = o[p - 1];
+    p--;
+  }
+  o[p] = u;
+  return o[k - 1];
+}
+
 /**
  * The k-NN screen of src/stats/knn.ts, on the dots of n rows with `count`
- * queries (row-major, `count` per row): a pair's squared distance lies
- * within s ± slack·s, s = ‖q‖² + ‖t‖² − 2 q·t. First each query's k
- * smallest upper bounds (upper: count × k, ascending); at least k rows lie
- * within its k-th, so only the pairs whose lower bound does not exceed it
- * can hold a neighbour: those are written to `pairs` as t·count + b,
- * ascending, and counted. Scalar: after the first rows nearly every pair
- * fails its test, so the loops are bound by loads and compares.
+ * ≤ 32 queries (row-major, `count` per row): a pair's squared distance lies
+ * within s ± slack·(‖q‖² + ‖t‖²), s = ‖q‖² + ‖t‖² − 2 q·t. First each
+ * query's k smallest upper bounds (upper: count × k, ascending); at least
+ * k rows lie within its k-th, so only the pairs whose lower bound does not
+ * exceed it can hold a neighbour: those are written to `pairs` as
+ * t·count + b, ascending, and counted. Two queries per instruction: after
+ * the first rows nearly every pair fails its test, so the loops are bound
+ * by loads and compares.
  */
 __attribute__((export_name("knn_screen"))) int knn_screen(const float *dots, int n, int count, const double *tn, const double *qn, double slack, int k, double *upper,
                                                          int *pairs) {
+  // Each query's k-th smallest upper bound so far, side by side for the compares.
+  double kth[32] __attribute__((aligned(16)));
   for (int i = 0; i < count * k; i++) upper[i] = __builtin_inf();
+  for (int b = 0; b < count; b++) kth[b] = __builtin_inf();
+  int body = count & ~1;
+  v128_t two = wasm_f64x2_splat(2), sl = wasm_f64x2_splat(slack);
   for (int t = 0; t < n; t++) {
     const float *row = dots + (long)t * count;
-    for (int b = 0; b < count; b++) {
-      double sum = qn[b] + tn[t];
-      double u = sum - 2 * (double)row[b] + slack * sum;
-      double *o = upper + b * k;
-      if (u >= o[k - 1]) continue;
-      int p = k - 1;
-      while (p > 0 && o[p - 1] > u) {
-        o[p] = o[p - 1];
-        p--;
-      }
-      o[p] = u;
+    v128_t vt = wasm_f64x2_splat(tn[t]);
+    for (int b = 0; b < body; b += 2) {
+      v128_t sum = wasm_f64x2_add(wasm_v128_load(qn + b), vt);
+      v128_t dot = wasm_f64x2_promote_low_f32x4(wasm_v128_load64_zero(row + b));
+      v128_t u = wasm_f64x2_add(wasm_f64x2_sub(sum, wasm_f64x2_mul(two, dot)), wasm_f64x2_mul(sl, sum));
+      int below = wasm_i64x2_bitmask(wasm_f64x2_lt(u, wasm_v128_load(kth + b)));
+      if (below & 1) kth[b] = keep_smallest(upper + b * k, k, wasm_f64x2_extract_lane(u, 0));
+      if (below & 2) kth[b + 1] = keep_smallest(upper + (b + 1) * k, k, wasm_f64x2_extract_lane(u, 1));
+    }
+    if (body < count) {
+      double sum = qn[body] + tn[t];
+      double u = sum - 2 * (double)row[body] + slack * sum;
+      if (u < kth[body]) kth[body] = keep_smallest(upper + body * k, k, u);
     }
   }
-  // Each query's k-th upper bound, side by side for the second pass (its first k slots are free now).
-  double kth[32];
-  for (int b = 0; b < count; b++) kth[b] = upper[b * k + k - 1];
   int m = 0;
   for (int t = 0; t < n; t++) {
     const float *row = dots + (long)t * count;
-    for (int b = 0; b < count; b++) {
-      double sum = qn[b] + tn[t];
-      if (sum - 2 * (double)row[b] - slack * sum <= kth[b]) pairs[m++] = t * count + b;
+    v128_t vt = wasm_f64x2_splat(tn[t]);
+    for (int b = 0; b < body; b += 2) {
+      v128_t sum = wasm_f64x2_add(wasm_v128_load(qn + b), vt);
+      v128_t dot = wasm_f64x2_promote_low_f32x4(wasm_v128_load64_zero(row + b));
+      v128_t lower = wasm_f64x2_sub(wasm_f64x2_sub(sum, wasm_f64x2_mul(two, dot)), wasm_f64x2_mul(sl, sum));
+      int within = wasm_i64x2_bitmask(wasm_f64x2_le(lower, wasm_v128_load(kth + b)));
+      if (within & 1) pairs[m++] = t * count + b;
+      if (within & 2) pairs[m++] = t * count + b + 1;
+    }
+    if (body < count) {
+      double sum = qn[body] + tn[t];
+      if (sum - 2 * (double)row[body] - slack * sum <= kth[body]) pairs[m++] = t * count + body;
     }
   }
   return m;

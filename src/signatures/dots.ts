@@ -85,11 +85,12 @@ export class DotKernel {
       }
       const index = new Int32Array(start[n]);
       const value = new Float32Array(start[n]);
-      for (let q = 0, k = 0; q < x.length; q++)
-        if (x[q] !== 0) {
-          index[k] = q % width;
-          value[k++] = x[q];
-        }
+      for (let r = 0, k = 0; r < n; r++)
+        for (let j = 0, q = r * width; j < width; j++, q++)
+          if (x[q] !== 0) {
+            index[k] = j;
+            value[k++] = x[q];
+          }
       csr = {
         start,
         index,
