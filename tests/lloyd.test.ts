@@ -159,3 +159,32 @@ describe('lloyd k-means', () => {
     expect(() => lloyd(new Float32Array(6), 2, null, 4, { restarts: 1, seed: 1 })).toThrow(/k = 4/);
   });
 });
+
+describe('the kernel’s k-means sums (dots.c)', () => {
+  // Odd widths exercise the last column outside the pairs; 6 runs, a last group of four filled up.
+  for (const width of [1, 7, 40])
+    it(`label sums and inertias are a plain loop's, bit for bit (${width} wide)`, async () => {
+      const { DotKernel } = await import('../src/signatures/dots.ts');
+      const random = seededRandom(width);
+      const [n, k, R] = [57, 3, 6];
+      const x = Float32Array.from({ length: n * width }, () => normal(random) * 10 ** Math.floor(random() * 4));
+      const runs = Array.from({ length: R }, () => ({
+        centres: Float64Array.from({ length: k * width }, () => normal(random)),
+        labels: Int32Array.from({ length: n }, () => Math.floor(random() * k)),
+      }));
+      const kernel = new DotKernel(x, width, k, false, undefined, R);
+      const sums = new Float64Array(k * width);
+      for (let i = 0; i < n; i++) for (let d = 0; d < width; d++) sums[runs[0].labels[i] * width + d] += x[i * width + d];
+      expect(Array.from(kernel.labelSums(runs[0].labels, k))).toEqual(Array.from(sums));
+      const got = kernel.inertias(runs, k);
+      runs.forEach(({ centres, labels }, r) => {
+        let total = 0;
+        for (let i = 0; i < n; i++)
+          for (let d = 0; d < width; d++) {
+            const e = x[i * width + d] - centres[labels[i] * width + d];
+            total += e * e;
+          }
+        expect(got[r]).toBe(total);
+      });
+    });
+});

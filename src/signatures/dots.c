@@ -162,3 +162,51 @@ __attribute__((export_name("knn_screen"))) int knn_screen(const float *dots, int
   }
   return m;
 }
+
+/**
+ * lloyd.ts's first assignment, every row moving into its cluster: sums
+ * (k × width, float64) = per label, the rows of x added in row order, as
+ * moving the rows one by one adds them. float32 values widen exactly, so
+ * each sum is the same bits; two columns per instruction.
+ */
+__attribute__((export_name("label_sums"))) void label_sums(const float *x, int n, int width, const int *labels, int k, double *sums) {
+  for (long q = 0; q < (long)k * width; q++) sums[q] = 0;
+  int body = width & ~1;
+  for (int i = 0; i < n; i++) {
+    const float *xi = x + (long)i * width;
+    double *s = sums + (long)labels[i] * width;
+    for (int d = 0; d < body; d += 2)
+      wasm_v128_store(s + d, wasm_f64x2_add(wasm_v128_load(s + d), wasm_f64x2_promote_low_f32x4(wasm_v128_load64_zero(xi + d))));
+    if (body < width) s[body] += xi[body];
+  }
+}
+
+/**
+ * out[r] = Σ_i ‖x_i − c_r[labels_r[i]]‖² for R runs (centres: R × k ×
+ * width, float64; labels: R × n), each run's sum taking its terms in row
+ * then column order, by direct differences, as a plain loop does: the same
+ * bits. One sum's additions wait on each other, so four runs' sums go side
+ * by side, two per instruction (a last group filled up with its last run).
+ */
+__attribute__((export_name("inertias"))) void inertias(const float *x, int n, int width, int k, const double *centres, const int *labels, int R, double *out) {
+  long size = (long)k * width;
+  for (int r = 0; r < R; r += 4) {
+    int r1 = r + 1 < R ? r + 1 : R - 1, r2 = r + 2 < R ? r + 2 : R - 1, r3 = r + 3 < R ? r + 3 : R - 1;
+    const double *c0 = centres + r * size, *c1 = centres + r1 * size, *c2 = centres + r2 * size, *c3 = centres + r3 * size;
+    const int *l0 = labels + (long)r * n, *l1 = labels + (long)r1 * n, *l2 = labels + (long)r2 * n, *l3 = labels + (long)r3 * n;
+    v128_t s01 = wasm_f64x2_splat(0), s23 = s01;
+    for (int i = 0; i < n; i++) {
+      const float *xi = x + (long)i * width;
+      const double *a0 = c0 + (long)l0[i] * width, *a1 = c1 + (long)l1[i] * width, *a2 = c2 + (long)l2[i] * width, *a3 = c3 + (long)l3[i] * width;
+      for (int d = 0; d < width; d++) {
+        v128_t v = wasm_f64x2_splat((double)xi[d]);
+        v128_t e01 = wasm_f64x2_sub(v, wasm_f64x2_make(a0[d], a1[d]));
+        v128_t e23 = wasm_f64x2_sub(v, wasm_f64x2_make(a2[d], a3[d]));
+        s01 = wasm_f64x2_add(s01, wasm_f64x2_mul(e01, e01));
+        s23 = wasm_f64x2_add(s23, wasm_f64x2_mul(e23, e23));
+      }
+    }
+    double sums[4] = {wasm_f64x2_extract_lane(s01, 0), wasm_f64x2_extract_lane(s01, 1), wasm_f64x2_extract_lane(s23, 0), wasm_f64x2_extract_lane(s23, 1)};
+    for (int g = 0; g < 4 && r + g < R; g++) out[r + g] = sums[g];
+  }
+}

@@ -15,6 +15,21 @@ interface Exports {
   dots(x: number, count: number, width: number, c: number, k: number, out: number): void;
   sparse_dots(start: number, index: number, value: number, count: number, ct: number, k: number, out: number): void;
   knn_screen(dots: number, n: number, count: number, tn: number, qn: number, slack: number, k: number, upper: number, pairs: number): number;
+  label_sums(x: number, n: number, width: number, labels: number, k: number, sums: number): void;
+  inertias(x: number, n: number, width: number, k: number, centres: number, labels: number, R: number, out: number): void;
+}
+
+/** Lloyd's buffers (lloyd.ts): every run's labels and centres, the first assignment's sums, the runs' inertias. */
+interface Runs {
+  count: number;
+  labels: number;
+  labelsView: Int32Array;
+  centres: number;
+  centresView: Float64Array;
+  sums: number;
+  sumsView: Float64Array;
+  out: number;
+  outView: Float64Array;
 }
 
 /** The k-NN screen's buffers (src/stats/knn.ts): the rows' squared norms, the queries', each query's k bounds, the pairs kept. */
@@ -52,14 +67,17 @@ export class DotKernel {
   private readonly sparse: Sparse | null = null;
   private readonly n: number;
   private readonly screenBuffers: Screen | null = null;
+  private readonly runs: Runs | null = null;
 
   /**
    * `x`: `n × width` rows; at most `maxCentres` centres at a time. With
    * `sparse`, the rows are also kept by their non-zeros, for `sparseDots`
    * (at most 32 centres). With `screen`, room for `screen`'s buffers: the
-   * k of the k-NN search, and the rows' squared norms (float64).
+   * k of the k-NN search, and the rows' squared norms (float64). With
+   * `runs`, room for that many k-means runs' labels and centres
+   * (`labelSums`, `inertias`).
    */
-  constructor(x: Float32Array, width: number, maxCentres: number, sparse = false, screen?: { k: number; norms: Float64Array }) {
+  constructor(x: Float32Array, width: number, maxCentres: number, sparse = false, screen?: { k: number; norms: Float64Array }, runs = 0) {
     compiled ??= new WebAssembly.Module(readFileSync(new URL('./dots.wasm', import.meta.url)));
     this.k = new WebAssembly.Instance(compiled, {}).exports as unknown as Exports;
     const n = x.length / width;
@@ -104,6 +122,12 @@ export class DotKernel {
       upper: at(maxCentres * screen.k * 8),
       pairs: at(n * maxCentres * 4),
     };
+    const runsAt = runs > 0 && {
+      labels: at(runs * n * 4),
+      centres: at(runs * maxCentres * width * 8),
+      sums: at(maxCentres * width * 8),
+      out: at(runs * 8),
+    };
     // Views made after the last allocation stay valid: the memory no longer grows.
     new Float32Array(this.k.memory.buffer, this.x, x.length).set(x);
     if (csr) {
@@ -121,6 +145,17 @@ export class DotKernel {
         ...screenAt,
         qnView: new Float64Array(buffer, screenAt.qn, maxCentres),
         pairsView: new Int32Array(buffer, screenAt.pairs, n * maxCentres),
+      };
+    }
+    if (runsAt) {
+      const { buffer } = this.k.memory;
+      this.runs = {
+        count: runs,
+        ...runsAt,
+        labelsView: new Int32Array(buffer, runsAt.labels, runs * n),
+        centresView: new Float64Array(buffer, runsAt.centres, runs * maxCentres * width),
+        sumsView: new Float64Array(buffer, runsAt.sums, maxCentres * width),
+        outView: new Float64Array(buffer, runsAt.out, runs),
       };
     }
     this.centreView = new Float32Array(this.k.memory.buffer, this.centres, maxCentres * width);
@@ -161,6 +196,32 @@ export class DotKernel {
     for (let b = 0; b < count; b++) s.qnView[b] = queryNorms[b];
     const m = this.k.knn_screen(this.out, this.n, count, s.tn, s.qn, slack, s.k, s.upper, s.pairs);
     return s.pairsView.subarray(0, m);
+  }
+
+  /** Per label (k of them), the rows added in row order (dots.c `label_sums`), in a view valid until the next call. */
+  labelSums(labels: Int32Array, k: number): Float64Array {
+    const r = this.lloydRuns(1, k);
+    r.labelsView.set(labels);
+    this.k.label_sums(this.x, this.n, this.width, r.labels, k, r.sums);
+    return r.sumsView.subarray(0, k * this.width);
+  }
+
+  /** Each run's Σ ‖x_i − its centre‖² (dots.c `inertias`), runs given by their centres (k × width) and labels. */
+  inertias(runs: { centres: Float64Array; labels: Int32Array }[], k: number): Float64Array {
+    const r = this.lloydRuns(runs.length, k);
+    runs.forEach((u, i) => {
+      r.labelsView.set(u.labels, i * this.n);
+      r.centresView.set(u.centres, i * k * this.width);
+    });
+    this.k.inertias(this.x, this.n, this.width, k, r.centres, r.labels, runs.length, r.out);
+    return r.outView.slice(0, runs.length);
+  }
+
+  private lloydRuns(count: number, k: number): Runs {
+    const r = this.runs;
+    if (!r || count > r.count || k > this.maxCentres)
+      throw new Error(`k-means: room for ${r?.count ?? 0} runs of ${this.maxCentres} centres, not ${count} of ${k}`);
+    return r;
   }
 
   /**

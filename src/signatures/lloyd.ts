@@ -173,17 +173,16 @@ function move(data: Data, s: State, i: number, to: number): void {
  * the first few iterations most rows are skipped. Returns how many moved.
  */
 function assign(data: Data, k: number, s: State, all: boolean): number {
+  if (all) return assignAll(data, k, s);
   const { n, norms, kernel } = data;
   const { centreNorms, labels, upper, lower, half } = s;
   let changed = 0;
   for (let i = 0; i < n; i++) {
     const a = labels[i];
-    if (!all) {
-      const bound = Math.max(half[a], lower[i]);
-      if (upper[i] <= bound) continue;
-      upper[i] = Math.sqrt(Math.max(0, norms[i] + centreNorms[a] - 2 * kernel.dots(i, 1, a, 1)[0]));
-      if (upper[i] <= bound) continue;
-    }
+    const bound = Math.max(half[a], lower[i]);
+    if (upper[i] <= bound) continue;
+    upper[i] = Math.sqrt(Math.max(0, norms[i] + centreNorms[a] - 2 * kernel.dots(i, 1, a, 1)[0]));
+    if (upper[i] <= bound) continue;
     const products = kernel.dots(i, 1, 0, k);
     let best = 0;
     let bestD = centreNorms[0] - 2 * products[0];
@@ -204,6 +203,37 @@ function assign(data: Data, k: number, s: State, all: boolean): number {
     }
   }
   return changed;
+}
+
+/**
+ * The first assignment: every row to its nearest centre, all the products
+ * in one kernel call, and the clusters' sums built by the kernel, each
+ * adding its rows in row order as moving them one by one would.
+ */
+function assignAll(data: Data, k: number, s: State): number {
+  const { n, norms, kernel } = data;
+  const { centreNorms, labels, upper, lower } = s;
+  const products = kernel.dots(0, n, 0, k);
+  for (let i = 0; i < n; i++) {
+    const o = i * k;
+    let best = 0;
+    let bestD = centreNorms[0] - 2 * products[o];
+    let second = Infinity;
+    for (let j = 1; j < k; j++) {
+      const d = centreNorms[j] - 2 * products[o + j];
+      if (d < bestD) {
+        second = bestD;
+        bestD = d;
+        best = j;
+      } else if (d < second) second = d;
+    }
+    upper[i] = Math.sqrt(Math.max(0, norms[i] + bestD));
+    lower[i] = Math.sqrt(Math.max(0, norms[i] + second));
+    labels[i] = best;
+    s.counts[best]++;
+  }
+  s.sums.set(kernel.labelSums(labels, k));
+  return n;
 }
 
 /**
@@ -283,21 +313,13 @@ function update(data: Data, k: number, s: State): number {
   return total;
 }
 
-function inertiaOf(data: Data, centres: Float64Array, labels: Int32Array): number {
-  const { x, n, width } = data;
-  let total = 0;
-  for (let i = 0; i < n; i++) {
-    // Direct differences, not the norm expansion, which loses digits when
-    // rows are far from the origin.
-    for (let d = 0, o = i * width, c = labels[i] * width; d < width; d++) {
-      const diff = x[o + d] - centres[c + d];
-      total += diff * diff;
-    }
-  }
-  return total;
-}
-
-function run(data: Data, k: number, centres: Float64Array, maxIterations: number, tolerance: number): LloydResult {
+function run(
+  data: Data,
+  k: number,
+  centres: Float64Array,
+  maxIterations: number,
+  tolerance: number,
+): { centres: Float64Array; labels: Int32Array; iterations: number } {
   const s: State = {
     centres,
     centreNorms: squaredNorms(centres, k, data.width, new Float64Array(k)),
@@ -332,7 +354,7 @@ function run(data: Data, k: number, centres: Float64Array, maxIterations: number
     // are as near their new centre as any other, so stop there.
     if (tries < 3) assign(data, k, s, false);
   }
-  return { k, centroids: Float32Array.from(s.centres), inertia: inertiaOf(data, s.centres, s.labels), iterations, assignments: s.labels };
+  return { k, centres: s.centres, labels: s.labels, iterations };
 }
 
 /**
@@ -347,13 +369,23 @@ export function lloyd(values: Float32Array, width: number, rows: ArrayLike<numbe
   if (!(restarts >= 1)) throw new Error(`lloyd: restarts = ${restarts} must be at least 1`);
   if (starts && (starts.length < restarts || starts.some((c) => c.length !== k * width)))
     throw new Error(`lloyd: starts must hold ${restarts} arrays of k × width = ${k * width} values`);
-  const data: Data = { x, n, width, norms: squaredNorms(x, n, width, new Float64Array(n)), kernel: new DotKernel(x, width, Math.max(k, trialsOf(k))) };
+  const data: Data = {
+    x,
+    n,
+    width,
+    norms: squaredNorms(x, n, width, new Float64Array(n)),
+    kernel: new DotKernel(x, width, Math.max(k, trialsOf(k)), false, undefined, restarts),
+  };
   const scaled = tolerance * meanVariance(x, n, width);
-  let best: LloydResult | null = null;
-  for (let r = 0; r < restarts; r++) {
-    const centres = starts ? Float64Array.from(starts[r]) : kmeansPlusPlus(data, k, seededRandom(seed + r));
-    const result = run(data, k, centres, maxIterations, scaled);
-    if (!best || result.inertia < best.inertia) best = result;
-  }
-  return best!;
+  const runs = Array.from({ length: restarts }, (_, r) =>
+    run(data, k, starts ? Float64Array.from(starts[r]) : kmeansPlusPlus(data, k, seededRandom(seed + r)), maxIterations, scaled),
+  );
+  // Each run's inertia by direct differences (the norm expansion loses
+  // digits when rows are far from the origin), all runs in one kernel call;
+  // the first run of the lowest is kept, as when compared in turn.
+  const inertias = data.kernel.inertias(runs, k);
+  let best = 0;
+  for (let r = 1; r < restarts; r++) if (inertias[r] < inertias[best]) best = r;
+  const b = runs[best];
+  return { k, centroids: Float32Array.from(b.centres), inertia: inertias[best], iterations: b.iterations, assignments: b.labels };
 }
