@@ -188,3 +188,22 @@ describe('the kernel’s k-means sums (dots.c)', () => {
       });
     });
 });
+
+describe('nearest', () => {
+  it('gives squaredDistance’s nearest centroid and distance, the first of equals, for any k', async () => {
+    const { nearest } = await import('../src/signatures/kmeans.ts');
+    const { squaredDistance } = await import('../src/stats/distance.ts');
+    const random = seededRandom(4);
+    const width = 13;
+    const x = Float32Array.from({ length: 30 * width }, () => Math.round(normal(random) * 4) / 4);
+    for (let k = 1; k <= 9; k++) {
+      // Centroids repeated, so that equal distances occur.
+      const c = Float32Array.from({ length: k * width }, (_, q) => x[(q % (2 * width)) + width]);
+      for (let i = 0; i < 30; i++) {
+        const d = Array.from({ length: k }, (_, j) => squaredDistance(x, i, c, j, width));
+        const want = d.indexOf(Math.min(...d));
+        expect(nearest(x, i, c, k, width)).toEqual({ cluster: want, distance: d[want] });
+      }
+    }
+  });
+});
