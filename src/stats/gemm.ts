@@ -192,12 +192,26 @@ export class Gemm {
   }
 }
 
+let shared: Gemm | null = null;
+
+/**
+ * One kernel instance for the functions below, emptied at each call: each
+ * copies its result out before returning and calls no other, and a fresh
+ * instance per call cost its compilation into an instance and fresh zeroed
+ * pages for every product (a tenth of a second over an experiment).
+ */
+function scratch(): Gemm {
+  shared ??= new Gemm();
+  shared.reset();
+  return shared;
+}
+
 /**
  * a (m × k) · bᵀ (b: n × k) as a new m × n array; with `symmetric` (b is a),
  * only half is computed and mirrored; with `bLower`, b's upper triangle (zero) is skipped.
  */
 export function productNT(a: ArrayLike<number>, m: number, k: number, b: ArrayLike<number>, n: number, symmetric = false, bLower = false): Float64Array {
-  const g = new Gemm();
+  const g = scratch();
   const ab = g.block(m * k, a);
   const bb = symmetric ? ab : g.block(n * k, b);
   const cb = g.block(m * n);
@@ -231,7 +245,7 @@ export function lowerProductNT(a: ArrayLike<number>, m: number, k: number, b: Ar
     }
     start[i + 1] = p;
   }
-  const g = new Gemm();
+  const g = scratch();
   const rows = g.sparse(m, k, start, index, value);
   const bt = g.block(k * n, transpose(b, n, k));
   const c = g.block(m * n);
@@ -255,7 +269,7 @@ export function toFloat64(x: ArrayLike<number>, length: number): Float64Array {
 
 /** Overwrites `a` (d × d, symmetric positive definite) with its lower Cholesky factor, upper triangle zeroed. */
 export function cholesky(a: Float64Array, d: number): Float64Array {
-  const g = new Gemm();
+  const g = scratch();
   const b = g.block(d * d, a);
   const failed = g.factor(b, d);
   a.set(g.view(b));
@@ -265,7 +279,7 @@ export function cholesky(a: Float64Array, d: number): Float64Array {
 
 /** L⁻¹ of the lower-triangular L (d × d), lower-triangular too. */
 export function lowerInverse(l: Float64Array, d: number): Float64Array {
-  const g = new Gemm();
+  const g = scratch();
   const lb = g.block(d * d, l);
   const wb = g.block(d * d);
   g.invertLower(lb, wb, d);
