@@ -18,7 +18,7 @@ const BLOCK = 32;
 const EPSILON32 = 2 ** -23;
 
 interface Reference {
-  x: Float64Array;
+  x: Float32Array | Float64Array;
   n: number;
   d: number;
   /** The screen's products; none when every pair is measured directly (few columns). */
@@ -42,14 +42,24 @@ const SPARSE_BELOW = 0.9;
 const DIRECT_UP_TO = 8;
 
 function reference(x: ArrayLike<number>, n: number, d: number, k: number): Reference {
-  const copy = toFloat64(x, n * d);
-  if (d <= DIRECT_UP_TO) return { x: copy, n, d, kernel: null, sparse: false };
+  // float32 rows (the activations) are measured as they are, each value
+  // exact in double; others are copied to float64 first.
+  const exact = x instanceof Float32Array ? x.subarray(0, n * d) : toFloat64(x, n * d);
+  if (d <= DIRECT_UP_TO) return { x: exact, n, d, kernel: null, sparse: false };
   const norms = new Float64Array(n);
-  for (let t = 0; t < n; t++) for (let j = 0; j < d; j++) norms[t] += copy[t * d + j] ** 2;
   let nonZero = 0;
-  for (let k = 0; k < n * d; k++) if (copy[k] !== 0) nonZero++;
+  for (let t = 0; t < n; t++) {
+    let s = 0;
+    for (let j = t * d; j < (t + 1) * d; j++) {
+      const v = exact[j];
+      s += v * v;
+      if (v !== 0) nonZero++;
+    }
+    norms[t] = s;
+  }
   const sparse = nonZero < SPARSE_BELOW * n * d;
-  return { x: copy, n, d, kernel: new DotKernel(new Float32Array(copy), d, BLOCK, sparse, { k, norms }), sparse };
+  const x32 = exact instanceof Float32Array ? exact : new Float32Array(exact);
+  return { x: exact, n, d, kernel: new DotKernel(x32, d, BLOCK, sparse, { k, norms }), sparse };
 }
 
 /**
@@ -130,7 +140,16 @@ function eachNearest(
  * Query b of `block` against every row of x in turn, by direct differences:
  * its k nearest into idx and dist at b·k (as `measure` keeps them), and how many it found.
  */
-function nearestDirect(block: Float64Array, b: number, x: Float64Array, n: number, d: number, k: number, idx: Int32Array, dist: Float64Array): number {
+function nearestDirect(
+  block: Float64Array,
+  b: number,
+  x: Float32Array | Float64Array,
+  n: number,
+  d: number,
+  k: number,
+  idx: Int32Array,
+  dist: Float64Array,
+): number {
   const qo = b * d;
   const o = b * k;
   let found = 0;
