@@ -175,7 +175,10 @@ describe('the kernel’s k-means sums (dots.c)', () => {
       const kernel = new DotKernel(x, width, k, false, undefined, R);
       const sums = new Float64Array(k * width);
       for (let i = 0; i < n; i++) for (let d = 0; d < width; d++) sums[runs[0].labels[i] * width + d] += x[i * width + d];
-      expect(Array.from(kernel.labelSums(runs[0].labels, k))).toEqual(Array.from(sums));
+      const state = kernel.lloydState(k);
+      state.labels.set(runs[0].labels);
+      kernel.labelSums(k);
+      expect(Array.from(state.sums)).toEqual(Array.from(sums));
       const got = kernel.inertias(runs, k);
       runs.forEach(({ centres, labels }, r) => {
         let total = 0;
@@ -206,4 +209,72 @@ describe('nearest', () => {
       }
     }
   });
+});
+
+describe('the kernel’s assignment step (dots.c hamerly_assign)', () => {
+  for (const width of [3, 9, 64])
+    it(`moves the same rows, with the same bounds and sums, as the JavaScript step it replaced (${width} wide)`, async () => {
+      const { DotKernel } = await import('../src/signatures/dots.ts');
+      const random = seededRandom(100 + width);
+      const [n, k] = [300, 5];
+      const x = Float32Array.from({ length: n * width }, () => normal(random));
+      const centres = Float64Array.from({ length: k * width }, () => normal(random) * 0.5);
+      const kernel = new DotKernel(x, width, k, false, undefined, 1);
+      kernel.setCentres(centres, k);
+      const s = kernel.lloydState(k);
+      for (let i = 0; i < n; i++) {
+        let v = 0;
+        for (let d = 0; d < width; d++) v += x[i * width + d] * x[i * width + d];
+        s.norms[i] = v;
+        s.labels[i] = Math.floor(random() * k);
+        // Loose bounds for some rows, tight (skipped) for others.
+        s.upper[i] = random() < 0.7 ? 10 : 0;
+        s.lower[i] = random();
+      }
+      for (let j = 0; j < k; j++) {
+        let v = 0;
+        for (let d = 0; d < width; d++) v += centres[j * width + d] ** 2;
+        s.centreNorms[j] = v;
+        s.half[j] = random() * 0.5;
+      }
+      for (let i = 0; i < n; i++) s.counts[s.labels[i]]++;
+      kernel.labelSums(k);
+      const want = { labels: s.labels.slice(), upper: s.upper.slice(), lower: s.lower.slice(), counts: s.counts.slice(), sums: s.sums.slice() };
+      // The JavaScript step, on copies, with the kernel's products.
+      let changed = 0;
+      for (let i = 0; i < n; i++) {
+        const a = want.labels[i];
+        const bound = Math.max(s.half[a], want.lower[i]);
+        if (want.upper[i] <= bound) continue;
+        want.upper[i] = Math.sqrt(Math.max(0, s.norms[i] + s.centreNorms[a] - 2 * kernel.dots(i, 1, a, 1)[0]));
+        if (want.upper[i] <= bound) continue;
+        const products = kernel.dots(i, 1, 0, k);
+        let best = 0;
+        let bestD = s.centreNorms[0] - 2 * products[0];
+        let second = Infinity;
+        for (let j = 1; j < k; j++) {
+          const d = s.centreNorms[j] - 2 * products[j];
+          if (d < bestD) {
+            second = bestD;
+            bestD = d;
+            best = j;
+          } else if (d < second) second = d;
+        }
+        want.upper[i] = Math.sqrt(Math.max(0, s.norms[i] + bestD));
+        want.lower[i] = Math.sqrt(Math.max(0, s.norms[i] + second));
+        if (best !== a) {
+          changed++;
+          want.counts[a]--;
+          want.counts[best]++;
+          for (let d = 0; d < width; d++) {
+            want.sums[a * width + d] -= x[i * width + d];
+            want.sums[best * width + d] += x[i * width + d];
+          }
+          want.labels[i] = best;
+        }
+      }
+      expect(changed).toBeGreaterThan(0);
+      expect(kernel.hamerlyAssign(k)).toBe(changed);
+      for (const key of ['labels', 'upper', 'lower', 'counts', 'sums'] as const) expect(Array.from(s[key])).toEqual(Array.from(want[key]));
+    });
 });

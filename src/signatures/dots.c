@@ -210,3 +210,62 @@ __attribute__((export_name("inertias"))) void inertias(const float *x, int n, in
     for (int g = 0; g < 4 && r + g < R; g++) out[r + g] = sums[g];
   }
 }
+
+/** x · c over `width` values, summed exactly as `dots` sums each of its products (so either gives the same float). */
+static float dot1(const float *x, const float *c, int width) {
+  int body = width & ~3;
+  v128_t s = wasm_f32x4_splat(0);
+  for (int d = 0; d < body; d += 4) s = wasm_f32x4_add(s, wasm_f32x4_mul(wasm_v128_load(x + d), wasm_v128_load(c + d)));
+  float t = sum4(s);
+  for (int d = body; d < width; d++) t += x[d] * c[d];
+  return t;
+}
+
+/**
+ * One assignment step of lloyd.ts after the first, over the rows in order:
+ * a row is skipped when Hamerly's bounds prove its centre unchanged, else
+ * its distance to its own centre, and then to every centre, is computed,
+ * its bounds renewed, and it moves (counts and float64 sums updated) if
+ * another centre is nearer. The same arithmetic, in the same order, as the
+ * JavaScript loop it replaces (Math.max is f64.max), without a call per
+ * row. Returns how many rows moved; `products` is room for k floats.
+ */
+__attribute__((export_name("hamerly_assign"))) int hamerly_assign(const float *x, int n, int width, const float *c, int k, const double *norms, const double *centreNorms,
+                                                                 const double *half, int *labels, double *upper, double *lower, int *counts, double *sums,
+                                                                 float *products) {
+  int changed = 0;
+  for (int i = 0; i < n; i++) {
+    int a = labels[i];
+    double bound = __builtin_wasm_max_f64(half[a], lower[i]);
+    if (upper[i] <= bound) continue;
+    const float *xi = x + (long)i * width;
+    upper[i] = __builtin_sqrt(__builtin_wasm_max_f64(0, norms[i] + centreNorms[a] - 2 * (double)dot1(xi, c + (long)a * width, width)));
+    if (upper[i] <= bound) continue;
+    dots(xi, 1, width, c, k, products);
+    int best = 0;
+    double bestD = centreNorms[0] - 2 * (double)products[0];
+    double second = __builtin_inf();
+    for (int j = 1; j < k; j++) {
+      double d = centreNorms[j] - 2 * (double)products[j];
+      if (d < bestD) {
+        second = bestD;
+        bestD = d;
+        best = j;
+      } else if (d < second)
+        second = d;
+    }
+    upper[i] = __builtin_sqrt(__builtin_wasm_max_f64(0, norms[i] + bestD));
+    lower[i] = __builtin_sqrt(__builtin_wasm_max_f64(0, norms[i] + second));
+    if (best != a) {
+      changed++;
+      // The row leaves its cluster's sums and joins the other's.
+      double *from = sums + (long)a * width, *to = sums + (long)best * width;
+      counts[a]--;
+      for (int d = 0; d < width; d++) from[d] -= xi[d];
+      counts[best]++;
+      for (int d = 0; d < width; d++) to[d] += xi[d];
+      labels[i] = best;
+    }
+  }
+  return changed;
+}

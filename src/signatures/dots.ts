@@ -17,19 +17,50 @@ interface Exports {
   knn_screen(dots: number, n: number, count: number, tn: number, qn: number, slack: number, k: number, upper: number, pairs: number): number;
   label_sums(x: number, n: number, width: number, labels: number, k: number, sums: number): void;
   inertias(x: number, n: number, width: number, k: number, centres: number, labels: number, R: number, out: number): void;
+  hamerly_assign(
+    x: number,
+    n: number,
+    width: number,
+    c: number,
+    k: number,
+    norms: number,
+    centreNorms: number,
+    half: number,
+    labels: number,
+    upper: number,
+    lower: number,
+    counts: number,
+    sums: number,
+    products: number,
+  ): number;
 }
 
-/** Lloyd's buffers (lloyd.ts): every run's labels and centres, the first assignment's sums, the runs' inertias. */
+/**
+ * One k-means run's state in the kernel's memory (lloyd.ts's State, read
+ * and written through these views by lloyd.ts and by `hamerlyAssign`).
+ */
+export interface LloydState {
+  norms: Float64Array;
+  labels: Int32Array;
+  upper: Float64Array;
+  lower: Float64Array;
+  centreNorms: Float64Array;
+  half: Float64Array;
+  counts: Int32Array;
+  sums: Float64Array;
+}
+
+/** Lloyd's buffers (lloyd.ts): every run's labels and centres and the runs' inertias, and the state of the run under way. */
 interface Runs {
   count: number;
   labels: number;
   labelsView: Int32Array;
   centres: number;
   centresView: Float64Array;
-  sums: number;
-  sumsView: Float64Array;
   out: number;
   outView: Float64Array;
+  state: Record<keyof LloydState, number>;
+  views: LloydState;
 }
 
 /** The k-NN screen's buffers (src/stats/knn.ts): the rows' squared norms, the queries', each query's k bounds, the pairs kept. */
@@ -125,8 +156,17 @@ export class DotKernel {
     const runsAt = runs > 0 && {
       labels: at(runs * n * 4),
       centres: at(runs * maxCentres * width * 8),
-      sums: at(maxCentres * width * 8),
       out: at(runs * 8),
+      state: {
+        norms: at(n * 8),
+        labels: at(n * 4),
+        upper: at(n * 8),
+        lower: at(n * 8),
+        centreNorms: at(maxCentres * 8),
+        half: at(maxCentres * 8),
+        counts: at(maxCentres * 4),
+        sums: at(maxCentres * width * 8),
+      },
     };
     // Views made after the last allocation stay valid: the memory no longer grows.
     new Float32Array(this.k.memory.buffer, this.x, x.length).set(x);
@@ -154,8 +194,17 @@ export class DotKernel {
         ...runsAt,
         labelsView: new Int32Array(buffer, runsAt.labels, runs * n),
         centresView: new Float64Array(buffer, runsAt.centres, runs * maxCentres * width),
-        sumsView: new Float64Array(buffer, runsAt.sums, maxCentres * width),
         outView: new Float64Array(buffer, runsAt.out, runs),
+        views: {
+          norms: new Float64Array(buffer, runsAt.state.norms, n),
+          labels: new Int32Array(buffer, runsAt.state.labels, n),
+          upper: new Float64Array(buffer, runsAt.state.upper, n),
+          lower: new Float64Array(buffer, runsAt.state.lower, n),
+          centreNorms: new Float64Array(buffer, runsAt.state.centreNorms, maxCentres),
+          half: new Float64Array(buffer, runsAt.state.half, maxCentres),
+          counts: new Int32Array(buffer, runsAt.state.counts, maxCentres),
+          sums: new Float64Array(buffer, runsAt.state.sums, maxCentres * width),
+        },
       };
     }
     this.centreView = new Float32Array(this.k.memory.buffer, this.centres, maxCentres * width);
@@ -198,12 +247,46 @@ export class DotKernel {
     return s.pairsView.subarray(0, m);
   }
 
-  /** Per label (k of them), the rows added in row order (dots.c `label_sums`), in a view valid until the next call. */
-  labelSums(labels: Int32Array, k: number): Float64Array {
+  /**
+   * The state of a run with k centres, in the kernel's memory: views valid
+   * for the kernel's life, shared by every run (a run copies out what it keeps).
+   */
+  lloydState(k: number): LloydState {
+    const v = this.lloydRuns(1, k).views;
+    return {
+      ...v,
+      centreNorms: v.centreNorms.subarray(0, k),
+      half: v.half.subarray(0, k),
+      counts: v.counts.subarray(0, k),
+      sums: v.sums.subarray(0, k * this.width),
+    };
+  }
+
+  /** The state's sums: per label, the rows added in row order (dots.c `label_sums`). */
+  labelSums(k: number): void {
     const r = this.lloydRuns(1, k);
-    r.labelsView.set(labels);
-    this.k.label_sums(this.x, this.n, this.width, r.labels, k, r.sums);
-    return r.sumsView.subarray(0, k * this.width);
+    this.k.label_sums(this.x, this.n, this.width, r.state.labels, k, r.state.sums);
+  }
+
+  /** One assignment step on the state, with the centres last set (dots.c `hamerly_assign`); returns how many rows moved. */
+  hamerlyAssign(k: number): number {
+    const { state: s } = this.lloydRuns(1, k);
+    return this.k.hamerly_assign(
+      this.x,
+      this.n,
+      this.width,
+      this.centres,
+      k,
+      s.norms,
+      s.centreNorms,
+      s.half,
+      s.labels,
+      s.upper,
+      s.lower,
+      s.counts,
+      s.sums,
+      this.out,
+    );
   }
 
   /** Each run's Σ ‖x_i − its centre‖² (dots.c `inertias`), runs given by their centres (k × width) and labels. */

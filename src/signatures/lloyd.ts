@@ -173,36 +173,7 @@ function move(data: Data, s: State, i: number, to: number): void {
  * the first few iterations most rows are skipped. Returns how many moved.
  */
 function assign(data: Data, k: number, s: State, all: boolean): number {
-  if (all) return assignAll(data, k, s);
-  const { n, norms, kernel } = data;
-  const { centreNorms, labels, upper, lower, half } = s;
-  let changed = 0;
-  for (let i = 0; i < n; i++) {
-    const a = labels[i];
-    const bound = Math.max(half[a], lower[i]);
-    if (upper[i] <= bound) continue;
-    upper[i] = Math.sqrt(Math.max(0, norms[i] + centreNorms[a] - 2 * kernel.dots(i, 1, a, 1)[0]));
-    if (upper[i] <= bound) continue;
-    const products = kernel.dots(i, 1, 0, k);
-    let best = 0;
-    let bestD = centreNorms[0] - 2 * products[0];
-    let second = Infinity;
-    for (let j = 1; j < k; j++) {
-      const d = centreNorms[j] - 2 * products[j];
-      if (d < bestD) {
-        second = bestD;
-        bestD = d;
-        best = j;
-      } else if (d < second) second = d;
-    }
-    upper[i] = Math.sqrt(Math.max(0, norms[i] + bestD));
-    lower[i] = Math.sqrt(Math.max(0, norms[i] + second));
-    if (best !== a) {
-      changed++;
-      move(data, s, i, best);
-    }
-  }
-  return changed;
+  return all ? assignAll(data, k, s) : data.kernel.hamerlyAssign(k);
 }
 
 /**
@@ -232,7 +203,7 @@ function assignAll(data: Data, k: number, s: State): number {
     labels[i] = best;
     s.counts[best]++;
   }
-  s.sums.set(kernel.labelSums(labels, k));
+  kernel.labelSums(k);
   return n;
 }
 
@@ -320,16 +291,11 @@ function run(
   maxIterations: number,
   tolerance: number,
 ): { centres: Float64Array; labels: Int32Array; iterations: number } {
-  const s: State = {
-    centres,
-    centreNorms: squaredNorms(centres, k, data.width, new Float64Array(k)),
-    labels: new Int32Array(data.n).fill(-1),
-    counts: new Int32Array(k),
-    sums: new Float64Array(k * data.width),
-    upper: new Float64Array(data.n),
-    lower: new Float64Array(data.n),
-    half: new Float64Array(k),
-  };
+  // The state lives in the kernel's memory, where its assignment steps run; every run starts it afresh.
+  const { labels, counts, sums, upper, lower, half, centreNorms } = data.kernel.lloydState(k);
+  labels.fill(-1);
+  for (const v of [counts, sums, upper, lower, half]) v.fill(0);
+  const s: State = { centres, centreNorms: squaredNorms(centres, k, data.width, centreNorms), labels, counts, sums, upper, lower, half };
   data.kernel.setCentres(centres, k);
   let iterations = 0;
   let stable = false;
@@ -354,7 +320,7 @@ function run(
     // are as near their new centre as any other, so stop there.
     if (tries < 3) assign(data, k, s, false);
   }
-  return { k, centres: s.centres, labels: s.labels, iterations };
+  return { centres: s.centres, labels: s.labels.slice(), iterations };
 }
 
 /**
@@ -369,13 +335,9 @@ export function lloyd(values: Float32Array, width: number, rows: ArrayLike<numbe
   if (!(restarts >= 1)) throw new Error(`lloyd: restarts = ${restarts} must be at least 1`);
   if (starts && (starts.length < restarts || starts.some((c) => c.length !== k * width)))
     throw new Error(`lloyd: starts must hold ${restarts} arrays of k × width = ${k * width} values`);
-  const data: Data = {
-    x,
-    n,
-    width,
-    norms: squaredNorms(x, n, width, new Float64Array(n)),
-    kernel: new DotKernel(x, width, Math.max(k, trialsOf(k)), false, undefined, restarts),
-  };
+  const kernel = new DotKernel(x, width, Math.max(k, trialsOf(k)), false, undefined, restarts);
+  // The rows' norms in the kernel's memory, beside the state its assignment steps read.
+  const data: Data = { x, n, width, norms: squaredNorms(x, n, width, kernel.lloydState(k).norms), kernel };
   const scaled = tolerance * meanVariance(x, n, width);
   const runs = Array.from({ length: restarts }, (_, r) =>
     run(data, k, starts ? Float64Array.from(starts[r]) : kmeansPlusPlus(data, k, seededRandom(seed + r)), maxIterations, scaled),
