@@ -269,3 +269,74 @@ __attribute__((export_name("hamerly_assign"))) int hamerly_assign(const float *x
   }
   return changed;
 }
+
+/**
+ * knn.ts's exact distances: out[p] = ‖q_b − x_t‖² for the `m` pairs
+ * t·count + b that knn_screen kept, row t of x (float32, widened exactly)
+ * against query b of q (float64, count × width), summed in column order
+ * by direct differences as the JavaScript loop does: the same bits. Two
+ * pairs side by side, since one sum's additions wait on each other.
+ */
+__attribute__((export_name("pair_distances"))) void pair_distances(const float *x, int width, const double *q, int count, const int *pairs, int m, double *out) {
+  int p = 0;
+  for (; p + 2 <= m; p += 2) {
+    int t0 = pairs[p] / count, t1 = pairs[p + 1] / count;
+    const float *x0 = x + (long)t0 * width, *x1 = x + (long)t1 * width;
+    const double *q0 = q + (long)(pairs[p] - t0 * count) * width, *q1 = q + (long)(pairs[p + 1] - t1 * count) * width;
+    double s0 = 0, s1 = 0;
+    for (int j = 0; j < width; j++) {
+      double e0 = q0[j] - (double)x0[j], e1 = q1[j] - (double)x1[j];
+      s0 += e0 * e0;
+      s1 += e1 * e1;
+    }
+    out[p] = s0;
+    out[p + 1] = s1;
+  }
+  if (p < m) {
+    int t = pairs[p] / count;
+    const float *xt = x + (long)t * width;
+    const double *qb = q + (long)(pairs[p] - t * count) * width;
+    double s = 0;
+    for (int j = 0; j < width; j++) {
+      double e = qb[j] - (double)xt[j];
+      s += e * e;
+    }
+    out[p] = s;
+  }
+}
+
+/**
+ * knn.ts's search on few columns, every pair measured: for each of `count`
+ * queries (q: float64, count × width), its k nearest of the n rows of x,
+ * rows in order, kept as the JavaScript loop keeps them (the k smallest
+ * (distance, row): an equal later row comes after), in idx and dist at b·k,
+ * and how many in found[b].
+ */
+__attribute__((export_name("nearest_direct"))) void nearest_direct(const float *x, int n, int width, const double *q, int count, int k, int *idx, double *dist, int *found) {
+  for (int b = 0; b < count; b++) {
+    const double *qb = q + (long)b * width;
+    int *ib = idx + (long)b * k;
+    double *db = dist + (long)b * k;
+    int f = 0;
+    double limit = __builtin_inf();
+    for (int t = 0; t < n; t++) {
+      const float *xt = x + (long)t * width;
+      double s = 0;
+      for (int j = 0; j < width; j++) {
+        double e = qb[j] - (double)xt[j];
+        s += e * e;
+      }
+      if (f == k && s >= limit) continue;
+      int p = f == k ? k - 1 : f++;
+      while (p > 0 && db[p - 1] > s) {
+        db[p] = db[p - 1];
+        ib[p] = ib[p - 1];
+        p--;
+      }
+      db[p] = s;
+      ib[p] = t;
+      if (f == k) limit = db[k - 1];
+    }
+    found[b] = f;
+  }
+}

@@ -17,6 +17,8 @@ interface Exports {
   knn_screen(dots: number, n: number, count: number, tn: number, qn: number, slack: number, k: number, upper: number, pairs: number): number;
   label_sums(x: number, n: number, width: number, labels: number, k: number, sums: number): void;
   inertias(x: number, n: number, width: number, k: number, centres: number, labels: number, R: number, out: number): void;
+  pair_distances(x: number, width: number, q: number, count: number, pairs: number, m: number, out: number): void;
+  nearest_direct(x: number, n: number, width: number, q: number, count: number, k: number, idx: number, dist: number, found: number): void;
   hamerly_assign(
     x: number,
     n: number,
@@ -63,15 +65,29 @@ interface Runs {
   views: LloydState;
 }
 
-/** The k-NN screen's buffers (src/stats/knn.ts): the rows' squared norms, the queries', each query's k bounds, the pairs kept. */
+/**
+ * The k-NN search's buffers (src/stats/knn.ts): the rows' squared norms,
+ * the queries (float64) and theirs, each query's k bounds, the pairs kept
+ * and their distances, each query's neighbours.
+ */
 interface Screen {
   k: number;
   tn: number;
+  q: number;
+  qView: Float64Array;
   qn: number;
   qnView: Float64Array;
   upper: number;
   pairs: number;
   pairsView: Int32Array;
+  pairDist: number;
+  pairDistView: Float64Array;
+  idx: number;
+  idxView: Int32Array;
+  dist: number;
+  distView: Float64Array;
+  found: number;
+  foundView: Int32Array;
 }
 
 /** The rows again as CSR (row starts, columns, values) and the centres transposed, 32 lanes wide, for `sparseDots`. */
@@ -149,9 +165,14 @@ export class DotKernel {
     }
     const screenAt = screen && {
       tn: at(n * 8),
+      q: at(maxCentres * width * 8),
       qn: at(maxCentres * 8),
       upper: at(maxCentres * screen.k * 8),
       pairs: at(n * maxCentres * 4),
+      pairDist: at(n * maxCentres * 8),
+      idx: at(maxCentres * screen.k * 4),
+      dist: at(maxCentres * screen.k * 8),
+      found: at(maxCentres * 4),
     };
     const runsAt = runs > 0 && {
       labels: at(runs * n * 4),
@@ -183,8 +204,13 @@ export class DotKernel {
       this.screenBuffers = {
         k: screen.k,
         ...screenAt,
+        qView: new Float64Array(buffer, screenAt.q, maxCentres * width),
         qnView: new Float64Array(buffer, screenAt.qn, maxCentres),
         pairsView: new Int32Array(buffer, screenAt.pairs, n * maxCentres),
+        pairDistView: new Float64Array(buffer, screenAt.pairDist, n * maxCentres),
+        idxView: new Int32Array(buffer, screenAt.idx, maxCentres * screen.k),
+        distView: new Float64Array(buffer, screenAt.dist, maxCentres * screen.k),
+        foundView: new Int32Array(buffer, screenAt.found, maxCentres),
       };
     }
     if (runsAt) {
@@ -245,6 +271,37 @@ export class DotKernel {
     for (let b = 0; b < count; b++) s.qnView[b] = queryNorms[b];
     const m = this.k.knn_screen(this.out, this.n, count, s.tn, s.qn, slack, s.k, s.upper, s.pairs);
     return s.pairsView.subarray(0, m);
+  }
+
+  /**
+   * The exact squared distances of the first m pairs the last `screen`
+   * kept, each pair's row against its query of `queries` (count × width,
+   * float64; dots.c `pair_distances`), in a view valid until the next call.
+   */
+  pairDistances(queries: ArrayLike<number>, count: number, m: number): Float64Array {
+    const s = this.searchBuffers(count);
+    s.qView.set(queries.length > count * this.width ? (queries as Float64Array).subarray(0, count * this.width) : queries);
+    this.k.pair_distances(this.x, this.width, s.q, count, s.pairs, m, s.pairDist);
+    return s.pairDistView.subarray(0, m);
+  }
+
+  /**
+   * Each of the `count` queries' k nearest rows by direct differences
+   * (dots.c `nearest_direct`): indices and squared distances at b·k, and
+   * how many were found, in views valid until the next call.
+   */
+  nearestDirect(queries: ArrayLike<number>, count: number): { idx: Int32Array; dist: Float64Array; found: Int32Array } {
+    const s = this.searchBuffers(count);
+    s.qView.set(queries.length > count * this.width ? (queries as Float64Array).subarray(0, count * this.width) : queries);
+    this.k.nearest_direct(this.x, this.n, this.width, s.q, count, s.k, s.idx, s.dist, s.found);
+    return { idx: s.idxView, dist: s.distView, found: s.foundView };
+  }
+
+  private searchBuffers(count: number): Screen {
+    const s = this.screenBuffers;
+    if (!s) throw new Error('k-NN search: the kernel was made without its buffers');
+    if (count > this.maxCentres) throw new Error(`k-NN search: ${count} queries, at most ${this.maxCentres}`);
+    return s;
   }
 
   /**

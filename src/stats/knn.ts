@@ -25,6 +25,8 @@ interface Reference {
   kernel: DotKernel | null;
   /** Whether the screen's products walk the rows' non-zeros (mostly blank rows, as raw pixels). */
   sparse: boolean;
+  /** Whether the kernel holds the rows exactly (float32 rows): then it measures the distances too. */
+  exactInKernel: boolean;
 }
 
 /**
@@ -43,9 +45,14 @@ const DIRECT_UP_TO = 8;
 
 function reference(x: ArrayLike<number>, n: number, d: number, k: number): Reference {
   // float32 rows (the activations) are measured as they are, each value
-  // exact in double; others are copied to float64 first.
-  const exact = x instanceof Float32Array ? x.subarray(0, n * d) : toFloat64(x, n * d);
-  if (d <= DIRECT_UP_TO) return { x: exact, n, d, kernel: null, sparse: false };
+  // exact in double, and the kernel holds them exactly; others are copied
+  // to float64 first and measured here.
+  const f32 = x instanceof Float32Array;
+  const exact = f32 ? x.subarray(0, n * d) : toFloat64(x, n * d);
+  if (d <= DIRECT_UP_TO) {
+    const kernel = f32 ? new DotKernel(exact as Float32Array, d, BLOCK, false, { k, norms: new Float64Array(n) }) : null;
+    return { x: exact, n, d, kernel, sparse: false, exactInKernel: f32 };
+  }
   const norms = new Float64Array(n);
   let nonZero = 0;
   for (let t = 0; t < n; t++) {
@@ -59,7 +66,7 @@ function reference(x: ArrayLike<number>, n: number, d: number, k: number): Refer
   }
   const sparse = nonZero < SPARSE_BELOW * n * d;
   const x32 = exact instanceof Float32Array ? exact : new Float32Array(exact);
-  return { x: exact, n, d, kernel: new DotKernel(x32, d, BLOCK, sparse, { k, norms }), sparse };
+  return { x: exact, n, d, kernel: new DotKernel(x32, d, BLOCK, sparse, { k, norms }), sparse, exactInKernel: f32 };
 }
 
 /**
@@ -84,7 +91,7 @@ function eachNearest(
   const queryNorms = new Float64Array(BLOCK);
   // (d + 2) roundings in the dot product, two more in the inputs' float32 copies, with room to spare.
   const slack = 4 * (d + 4) * EPSILON32;
-  /** Row t measured against query b directly, kept if it is among b's k best so far (rows come in order). */
+  /** Row t measured against query b directly. */
   const measure = (b: number, t: number) => {
     const qo = b * d;
     const to = t * d;
@@ -93,6 +100,10 @@ function eachNearest(
       const e = block[qo + j] - x[to + j];
       s += e * e;
     }
+    return s;
+  };
+  /** Row t, at squared distance s from query b, kept if it is among b's k best so far (rows come in order). */
+  const keep = (b: number, t: number, s: number) => {
     const o = b * k;
     const full = found[b] === k;
     if (full && s >= dist[o + k - 1]) return;
@@ -117,8 +128,14 @@ function eachNearest(
       queryNorms[b] = s;
     }
     found.fill(0);
-    if (!kernel) for (let b = 0; b < count; b++) found[b] = nearestDirect(block, b, x, n, d, k, idx, dist);
-    else {
+    if (d <= DIRECT_UP_TO) {
+      if (kernel && ref.exactInKernel) {
+        const near = kernel.nearestDirect(block, count);
+        idx.set(near.idx.subarray(0, count * k));
+        dist.set(near.dist.subarray(0, count * k));
+        found.set(near.found.subarray(0, count));
+      } else for (let b = 0; b < count; b++) found[b] = nearestDirect(block, b, x, n, d, k, idx, dist);
+    } else if (kernel) {
       kernel.setCentres(block, count);
       // Either sum has at most d + 2 roundings: the same bound, so the same screen guarantee.
       if (ref.sparse) kernel.sparseDots(0, n, count);
@@ -127,9 +144,11 @@ function eachNearest(
       // row whose lower bound exceeds it is farther than the k-th neighbour:
       // only the others (about k per query) are measured, rows in order.
       const pairs = kernel.screen(count, queryNorms, slack);
+      const exact = ref.exactInKernel ? kernel.pairDistances(block, count, pairs.length) : null;
       for (let i = 0; i < pairs.length; i++) {
         const t = (pairs[i] / count) | 0;
-        measure(pairs[i] - t * count, t);
+        const b = pairs[i] - t * count;
+        keep(b, t, exact ? exact[i] : measure(b, t));
       }
     }
     for (let b = 0; b < count; b++) visit(first + b, idx.subarray(b * k, (b + 1) * k), dist.subarray(b * k, (b + 1) * k), found[b]);

@@ -139,7 +139,7 @@ function bruteNearest(train: ArrayLike<number>, n: number, query: ArrayLike<numb
 }
 
 describe('nearestRows against a plain loop', () => {
-  // Dense rows (the screen's dense products), few columns (every pair measured directly), and coarse values for ties.
+  // Dense rows (the screen's dense products, the kernel's exact distances), few columns (every pair measured directly in the kernel), and coarse values for ties.
   for (const [d, coarse] of [
     [23, false],
     [23, true],
