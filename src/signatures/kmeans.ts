@@ -20,7 +20,7 @@ function toRows(values: Float32Array, width: number, rows: ArrayLike<number>): n
 /**
  * Index of the nearest centroid to row `i` of `values` (the first of equals).
  * Each squared distance is `squaredDistance`'s sum, term by term; four
- * centroids' sums go side by side, since one sum's additions wait on each other.
+ * centroids' sums go side by side (then two), since one sum's additions wait on each other.
  */
 export function nearest(values: ArrayLike<number>, i: number, centroids: Float32Array, k: number, width: number): { cluster: number; distance: number } {
   let best = 0;
@@ -60,6 +60,27 @@ export function nearest(values: ArrayLike<number>, i: number, centroids: Float32
       bestD = s3;
       best = c + 3;
     }
+  }
+  if (c + 2 <= k) {
+    const p = c * width;
+    let s0 = 0;
+    let s1 = 0;
+    for (let d = 0; d < width; d++) {
+      const v = values[o + d];
+      const e0 = v - centroids[p + d];
+      const e1 = v - centroids[p + width + d];
+      s0 += e0 * e0;
+      s1 += e1 * e1;
+    }
+    if (s0 < bestD) {
+      bestD = s0;
+      best = c;
+    }
+    if (s1 < bestD) {
+      bestD = s1;
+      best = c + 1;
+    }
+    c += 2;
   }
   for (; c < k; c++) {
     const d = squaredDistance(values, i, centroids, c, width);
