@@ -192,19 +192,31 @@ export class Gemm {
   }
 }
 
-let shared: Gemm | null = null;
+const shared = new Map<string, Gemm>();
 
 /**
- * One kernel instance for the functions below, emptied at each call: each
- * copies its result out before returning and calls no other, and a fresh
- * instance per call cost its compilation into an instance and fresh zeroed
- * pages for every product (a tenth of a second over an experiment).
+ * A kernel instance kept for one user (`owner`), emptied at each call: a
+ * fresh instance per product, fit or test cost its instantiation and fresh
+ * zeroed pages (about 0.65 ms per MB). The caller must be done with the
+ * previous one it got before asking again: each user here (the one-shot
+ * functions below, a probe's fit, a silhouette, a permutation test or
+ * bootstrap) finishes before the next call of its kind, and calls no other
+ * user of the same owner meanwhile.
  */
-function scratch(): Gemm {
-  shared ??= new Gemm();
-  shared.reset();
-  return shared;
+export function sharedGemm(owner: string): Gemm {
+  let g = shared.get(owner);
+  if (!g) shared.set(owner, (g = new Gemm()));
+  g.reset();
+  return g;
 }
+
+/** Lets the shared instances go (their memory grown to the largest problem each saw): the analysis does so after each seed. */
+export function releaseSharedGemms(): void {
+  shared.clear();
+}
+
+/** The one-shot functions' instance: each copies its result out before returning and calls no other. */
+const scratch = () => sharedGemm('gemm.ts');
 
 /**
  * a (m × k) · bᵀ (b: n × k) as a new m × n array; with `symmetric` (b is a),

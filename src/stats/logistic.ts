@@ -1,4 +1,4 @@
-import { Gemm, toFloat64, transpose } from './gemm.ts';
+import { sharedGemm, toFloat64, transpose } from './gemm.ts';
 
 /**
  * A linear probe: L2-regularised logistic regression on features
@@ -230,7 +230,8 @@ interface Pass {
 
 /** Dense rows as matrix products in the kernel, class-major: A·Xᵀ (K × n), then R·(Xᵀ)ᵀ (K × d) with Xᵀ kept beside X. */
 function kernelPass(rows: Float64Array, n: number, d: number, K: number): Pass {
-  const g = new Gemm();
+  // One fit at a time: the probe's own instance, emptied.
+  const g = sharedGemm('logistic.ts');
   const xb = g.block(n * d, rows);
   const xt = g.block(d * n, transpose(rows, n, d));
   const ab = g.block(K * d);
@@ -239,6 +240,8 @@ function kernelPass(rows: Float64Array, n: number, d: number, K: number): Pass {
   const gb = g.block(K * d);
   // Views made after the last allocation stay valid: the memory no longer grows.
   const [a, z, r, grad] = [g.view(ab), g.view(zb), g.view(rb), g.view(gb)];
+  // The instance is reused: nothing may be read that this fit did not write.
+  for (const v of [a, z, r, grad]) v.fill(0);
   return {
     logits(scaled) {
       a.set(scaled);
@@ -262,13 +265,16 @@ function kernelPass(rows: Float64Array, n: number, d: number, K: number): Pass {
  */
 function sparsePass(sparse: SparseRows, n: number, d: number, K: number): Pass {
   const K2 = K + (K % 2);
-  const g = new Gemm();
+  // One fit at a time: the probe's own instance, emptied.
+  const g = sharedGemm('logistic.ts');
   const rows = g.sparse(n, d, sparse.start, sparse.index, sparse.value);
   const wb = g.block(d * K2);
   const zb = g.block(n * K2);
   const rb = g.block(n * K2);
   const gb = g.block(d * K2);
   const [w, z, r, gt] = [g.view(wb), g.view(zb), g.view(rb), g.view(gb)];
+  // The instance is reused: the padding lane (K odd) must hold zeros, as in fresh memory.
+  for (const v of [w, z, r, gt]) v.fill(0);
   const grad = new Float64Array(K * d);
   return {
     logits(scaled) {
