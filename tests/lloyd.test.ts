@@ -278,3 +278,23 @@ describe('the kernel’s assignment step (dots.c hamerly_assign)', () => {
       for (const key of ['labels', 'upper', 'lower', 'counts', 'sums'] as const) expect(Array.from(s[key])).toEqual(Array.from(want[key]));
     });
 });
+
+describe('fits sharing their prepared rows', () => {
+  it('give the same clusterings as fits preparing their own', async () => {
+    const { sharingRows } = await import('../src/signatures/lloyd.ts');
+    const { x } = blobs(
+      [
+        [0, 0, 0, 0, 0],
+        [6, 0, 0, 0, 0],
+        [0, 6, 0, 0, 0],
+      ],
+      300,
+      1.5,
+      11,
+    );
+    const rows = Int32Array.from({ length: 250 }, (_, i) => i + 20);
+    const alone = [4, 2, 3].map((k) => lloyd(x, 5, rows, k, { restarts: 4, seed: 2 }));
+    const shared = sharingRows(() => [4, 2, 3].map((k) => lloyd(x, 5, rows, k, { restarts: 4, seed: 2 })));
+    expect(shared).toEqual(alone);
+  });
+});

@@ -327,18 +327,55 @@ function run(
  * k-means of the given rows of `values` (row-major, `width` wide; null for
  * all rows), restarted `restarts` times; the run of lowest inertia is kept.
  */
-export function lloyd(values: Float32Array, width: number, rows: ArrayLike<number> | null, k: number, options: LloydOptions): LloydResult {
-  const { restarts, seed, maxIterations = 300, tolerance = 1e-4, starts } = options;
+/**
+ * The last fit's rows, norms, spread and kernel: a layer is fitted at its k
+ * and then at k = classes on the same rows, which need not be copied,
+ * measured and loaded into a kernel twice.
+ */
+let prepared: { values: Float32Array; rows: ArrayLike<number> | null; width: number; capacity: number; restarts: number; data: Data; spread: number } | null =
+  null;
+/** Whether fits keep their prepared rows for the next (only within `sharingRows`). */
+let sharing = false;
+
+/**
+ * Runs `work` with each fit's prepared rows kept for the next fit on the
+ * same rows (the same `values` and `rows` arrays, left unchanged), and lets
+ * them go after: computeSignatures' layers. Elsewhere (tests, benchmarks
+ * timing one fit) every fit prepares its own.
+ */
+export function sharingRows<T>(work: () => T): T {
+  sharing = true;
+  try {
+    return work();
+  } finally {
+    sharing = false;
+    prepared = null;
+  }
+}
+
+function prepare(values: Float32Array, width: number, rows: ArrayLike<number> | null, k: number, restarts: number): { data: Data; spread: number } {
+  const need = Math.max(k, trialsOf(k));
+  const p = prepared;
+  if (sharing && p && p.values === values && p.rows === rows && p.width === width && p.capacity >= need && p.restarts >= restarts) return p;
   const x = gather(values, width, rows);
   const n = x.length / width;
+  const kernel = new DotKernel(x, width, need, false, undefined, restarts);
+  // The rows' norms in the kernel's memory, beside the state its assignment steps read.
+  const data: Data = { x, n, width, norms: squaredNorms(x, n, width, kernel.lloydState(Math.min(k, n)).norms), kernel };
+  const made = { values, rows, width, capacity: need, restarts, data, spread: meanVariance(x, n, width) };
+  prepared = sharing ? made : null;
+  return made;
+}
+
+export function lloyd(values: Float32Array, width: number, rows: ArrayLike<number> | null, k: number, options: LloydOptions): LloydResult {
+  const { restarts, seed, maxIterations = 300, tolerance = 1e-4, starts } = options;
+  const n = rows ? rows.length : Math.floor(values.length / width);
   if (!Number.isInteger(k) || k < 1 || k > n) throw new Error(`lloyd: k = ${k} must be an integer from 1 to the ${n} rows`);
   if (!(restarts >= 1)) throw new Error(`lloyd: restarts = ${restarts} must be at least 1`);
   if (starts && (starts.length < restarts || starts.some((c) => c.length !== k * width)))
     throw new Error(`lloyd: starts must hold ${restarts} arrays of k × width = ${k * width} values`);
-  const kernel = new DotKernel(x, width, Math.max(k, trialsOf(k)), false, undefined, restarts);
-  // The rows' norms in the kernel's memory, beside the state its assignment steps read.
-  const data: Data = { x, n, width, norms: squaredNorms(x, n, width, kernel.lloydState(k).norms), kernel };
-  const scaled = tolerance * meanVariance(x, n, width);
+  const { data, spread } = prepare(values, width, rows, k, restarts);
+  const scaled = tolerance * spread;
   const runs = Array.from({ length: restarts }, (_, r) =>
     run(data, k, starts ? Float64Array.from(starts[r]) : kmeansPlusPlus(data, k, seededRandom(seed + r)), maxIterations, scaled),
   );
