@@ -159,3 +159,142 @@ describe('lloyd k-means', () => {
     expect(() => lloyd(new Float32Array(6), 2, null, 4, { restarts: 1, seed: 1 })).toThrow(/k = 4/);
   });
 });
+
+describe('the kernel’s k-means sums (dots.c)', () => {
+  // Odd widths exercise the last column outside the pairs; 6 runs, a last group of four filled up.
+  for (const width of [1, 7, 40])
+    it(`label sums and inertias are a plain loop's, bit for bit (${width} wide)`, async () => {
+      const { DotKernel } = await import('../src/signatures/dots.ts');
+      const random = seededRandom(width);
+      const [n, k, R] = [57, 3, 6];
+      const x = Float32Array.from({ length: n * width }, () => normal(random) * 10 ** Math.floor(random() * 4));
+      const runs = Array.from({ length: R }, () => ({
+        centres: Float64Array.from({ length: k * width }, () => normal(random)),
+        labels: Int32Array.from({ length: n }, () => Math.floor(random() * k)),
+      }));
+      const kernel = new DotKernel(x, width, k, false, undefined, R);
+      const sums = new Float64Array(k * width);
+      for (let i = 0; i < n; i++) for (let d = 0; d < width; d++) sums[runs[0].labels[i] * width + d] += x[i * width + d];
+      const state = kernel.lloydState(k);
+      state.labels.set(runs[0].labels);
+      kernel.labelSums(k);
+      expect(Array.from(state.sums)).toEqual(Array.from(sums));
+      const got = kernel.inertias(runs, k);
+      runs.forEach(({ centres, labels }, r) => {
+        let total = 0;
+        for (let i = 0; i < n; i++)
+          for (let d = 0; d < width; d++) {
+            const e = x[i * width + d] - centres[labels[i] * width + d];
+            total += e * e;
+          }
+        expect(got[r]).toBe(total);
+      });
+    });
+});
+
+describe('nearest', () => {
+  it('gives squaredDistance’s nearest centroid and distance, the first of equals, for any k', async () => {
+    const { nearest } = await import('../src/signatures/kmeans.ts');
+    const { squaredDistance } = await import('../src/stats/distance.ts');
+    const random = seededRandom(4);
+    const width = 13;
+    const x = Float32Array.from({ length: 30 * width }, () => Math.round(normal(random) * 4) / 4);
+    for (let k = 1; k <= 9; k++) {
+      // Centroids repeated, so that equal distances occur.
+      const c = Float32Array.from({ length: k * width }, (_, q) => x[(q % (2 * width)) + width]);
+      for (let i = 0; i < 30; i++) {
+        const d = Array.from({ length: k }, (_, j) => squaredDistance(x, i, c, j, width));
+        const want = d.indexOf(Math.min(...d));
+        expect(nearest(x, i, c, k, width)).toEqual({ cluster: want, distance: d[want] });
+      }
+    }
+  });
+});
+
+describe('the kernel’s assignment step (dots.c hamerly_assign)', () => {
+  for (const width of [3, 9, 64])
+    it(`moves the same rows, with the same bounds and sums, as the JavaScript step it replaced (${width} wide)`, async () => {
+      const { DotKernel } = await import('../src/signatures/dots.ts');
+      const random = seededRandom(100 + width);
+      const [n, k] = [300, 5];
+      const x = Float32Array.from({ length: n * width }, () => normal(random));
+      const centres = Float64Array.from({ length: k * width }, () => normal(random) * 0.5);
+      const kernel = new DotKernel(x, width, k, false, undefined, 1);
+      kernel.setCentres(centres, k);
+      const s = kernel.lloydState(k);
+      for (let i = 0; i < n; i++) {
+        let v = 0;
+        for (let d = 0; d < width; d++) v += x[i * width + d] * x[i * width + d];
+        s.norms[i] = v;
+        s.labels[i] = Math.floor(random() * k);
+        // Loose bounds for some rows, tight (skipped) for others.
+        s.upper[i] = random() < 0.7 ? 10 : 0;
+        s.lower[i] = random();
+      }
+      for (let j = 0; j < k; j++) {
+        let v = 0;
+        for (let d = 0; d < width; d++) v += centres[j * width + d] ** 2;
+        s.centreNorms[j] = v;
+        s.half[j] = random() * 0.5;
+      }
+      for (let i = 0; i < n; i++) s.counts[s.labels[i]]++;
+      kernel.labelSums(k);
+      const want = { labels: s.labels.slice(), upper: s.upper.slice(), lower: s.lower.slice(), counts: s.counts.slice(), sums: s.sums.slice() };
+      // The JavaScript step, on copies, with the kernel's products.
+      let changed = 0;
+      for (let i = 0; i < n; i++) {
+        const a = want.labels[i];
+        const bound = Math.max(s.half[a], want.lower[i]);
+        if (want.upper[i] <= bound) continue;
+        want.upper[i] = Math.sqrt(Math.max(0, s.norms[i] + s.centreNorms[a] - 2 * kernel.dots(i, 1, a, 1)[0]));
+        if (want.upper[i] <= bound) continue;
+        const products = kernel.dots(i, 1, 0, k);
+        let best = 0;
+        let bestD = s.centreNorms[0] - 2 * products[0];
+        let second = Infinity;
+        for (let j = 1; j < k; j++) {
+          const d = s.centreNorms[j] - 2 * products[j];
+          if (d < bestD) {
+            second = bestD;
+            bestD = d;
+            best = j;
+          } else if (d < second) second = d;
+        }
+        want.upper[i] = Math.sqrt(Math.max(0, s.norms[i] + bestD));
+        want.lower[i] = Math.sqrt(Math.max(0, s.norms[i] + second));
+        if (best !== a) {
+          changed++;
+          want.counts[a]--;
+          want.counts[best]++;
+          for (let d = 0; d < width; d++) {
+            want.sums[a * width + d] -= x[i * width + d];
+            want.sums[best * width + d] += x[i * width + d];
+          }
+          want.labels[i] = best;
+        }
+      }
+      expect(changed).toBeGreaterThan(0);
+      expect(kernel.hamerlyAssign(k)).toBe(changed);
+      for (const key of ['labels', 'upper', 'lower', 'counts', 'sums'] as const) expect(Array.from(s[key])).toEqual(Array.from(want[key]));
+    });
+});
+
+describe('fits sharing their prepared rows', () => {
+  it('give the same clusterings as fits preparing their own', async () => {
+    const { sharingRows } = await import('../src/signatures/lloyd.ts');
+    const { x } = blobs(
+      [
+        [0, 0, 0, 0, 0],
+        [6, 0, 0, 0, 0],
+        [0, 6, 0, 0, 0],
+      ],
+      300,
+      1.5,
+      11,
+    );
+    const rows = Int32Array.from({ length: 250 }, (_, i) => i + 20);
+    const alone = [4, 2, 3].map((k) => lloyd(x, 5, rows, k, { restarts: 4, seed: 2 }));
+    const shared = sharingRows(() => [4, 2, 3].map((k) => lloyd(x, 5, rows, k, { restarts: 4, seed: 2 })));
+    expect(shared).toEqual(alone);
+  });
+});

@@ -41,8 +41,15 @@ export function makeContext(spec: ExperimentSpec, data: Dataset, acts: Activatio
 
 /** The rows of `layer` at `rows`, as one packed matrix. */
 export function gather(layer: LayerActivations, rows: number[]): Float32Array {
-  const out = new Float32Array(rows.length * layer.units);
-  rows.forEach((r, i) => out.set(layer.values.subarray(r * layer.units, (r + 1) * layer.units), i * layer.units));
+  const d = layer.units;
+  const out = new Float32Array(rows.length * d);
+  // Runs of consecutive rows (a split is one) copied at once.
+  for (let i = 0; i < rows.length; ) {
+    let j = i + 1;
+    while (j < rows.length && rows[j] === rows[j - 1] + 1) j++;
+    out.set(layer.values.subarray(rows[i] * d, (rows[j - 1] + 1) * d), i * d);
+    i = j;
+  }
   return out;
 }
 
@@ -59,5 +66,8 @@ export function subset(
 }
 
 export function pick<T extends ArrayLike<number>>(values: T, rows: number[]): Int32Array {
-  return Int32Array.from(rows, (r) => values[r]);
+  // A plain loop: Int32Array.from with a mapping callback costs a call per value.
+  const out = new Int32Array(rows.length);
+  for (let i = 0; i < rows.length; i++) out[i] = values[rows[i]];
+  return out;
 }

@@ -11,6 +11,7 @@ import { baselineAucs, outOfDistribution, type Scores } from './ood.ts';
 import { analysePaths, pathStats, predictions } from './paths.ts';
 import { analyseProbes } from './probes.ts';
 import { projections } from './projections.ts';
+import { releaseSharedGemms } from '../stats/gemm.ts';
 import { separation, type Separation } from './separation.ts';
 
 export type SeedAnalysis = Omit<SeedRun, 'seed' | 'training'>;
@@ -44,6 +45,21 @@ export function timed<T>(parts: Record<string, number> | undefined, name: string
 
 /** Every statistic of one seed's model: the three questions, layer by layer. */
 export function analyse(
+  spec: ExperimentSpec,
+  data: Dataset,
+  acts: Activations,
+  sigs: Signatures,
+  kernels: Float32Array[],
+  options: AnalyseOptions,
+): SeedAnalysis & { separations: Map<string, Separation>; scores: Scores[] } {
+  try {
+    return analyseSeed(spec, data, acts, sigs, kernels, options);
+  } finally {
+    releaseSharedGemms();
+  }
+}
+
+function analyseSeed(
   spec: ExperimentSpec,
   data: Dataset,
   acts: Activations,

@@ -5,7 +5,12 @@ import type { SeedRun } from '../results/schema.ts';
 import type { Signatures } from '../signatures/index.ts';
 import { wilson } from '../stats/interval.ts';
 
-export const pathKey = (p: ArrayLike<number>) => Array.from(p).join('-');
+/** The path's clusters joined by '-' (as `Array.from(p).join('-')`, without the array: keys are made for every input and layer). */
+export const pathKey = (p: ArrayLike<number>): string => {
+  let key = p.length ? String(p[0]) : '';
+  for (let i = 1; i < p.length; i++) key += `-${p[i]}`;
+  return key;
+};
 
 /** How many training inputs of each label took each path. */
 export function trainingPathCounts(sigs: Signatures, labels: Int32Array, acts: Activations): Map<string, Map<number, number>> {

@@ -5,6 +5,7 @@ import { kForLayer } from '../spec/schema.ts';
 import { silhouette } from '../stats/silhouette.ts';
 import { seededSample } from '../util/random.ts';
 import { fitKMeans, nearest, type Clustering } from './kmeans.ts';
+import { sharingRows } from './lloyd.ts';
 
 export interface LayerSignatures {
   name: string;
@@ -98,12 +99,15 @@ export function clusterLayer(layer: LayerActivations, asked: number | 'auto', ac
  */
 export function computeSignatures(acts: Activations, options: SignatureOptions, reuse: Map<string, LayerSignatures> = new Map()): Signatures {
   let hiddenIndex = 0;
-  const layers = acts.layers.map((layer, li) => {
-    const hit = reuse.get(layer.name);
-    if (hit) return hit;
-    const asked = options.kFor(layer.kind === 'hidden' ? hiddenIndex++ : 0);
-    return clusterLayer(layer, asked, acts, options, li + 1);
-  });
+  // A layer's fits (its k, then k = classes) share their prepared rows.
+  const layers = sharingRows(() =>
+    acts.layers.map((layer, li) => {
+      const hit = reuse.get(layer.name);
+      if (hit) return hit;
+      const asked = options.kFor(layer.kind === 'hidden' ? hiddenIndex++ : 0);
+      return clusterLayer(layer, asked, acts, options, li + 1);
+    }),
+  );
   const hidden = layers.filter((l) => l.kind === 'hidden');
   const paths = Array.from({ length: acts.count }, (_, i) => Int32Array.from(hidden, (l) => l.assignments[i]));
   return { layers, paths };

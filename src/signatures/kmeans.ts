@@ -17,11 +17,72 @@ function toRows(values: Float32Array, width: number, rows: ArrayLike<number>): n
   return Array.from(rows, (r) => Array.from(values.subarray(r * width, (r + 1) * width)));
 }
 
-/** Index of the nearest centroid to row `i` of `values`. */
+/**
+ * Index of the nearest centroid to row `i` of `values` (the first of equals).
+ * Each squared distance is `squaredDistance`'s sum, term by term; four
+ * centroids' sums go side by side (then two), since one sum's additions wait on each other.
+ */
 export function nearest(values: ArrayLike<number>, i: number, centroids: Float32Array, k: number, width: number): { cluster: number; distance: number } {
   let best = 0;
   let bestD = Infinity;
-  for (let c = 0; c < k; c++) {
+  const o = i * width;
+  let c = 0;
+  for (; c + 4 <= k; c += 4) {
+    const p = c * width;
+    let s0 = 0;
+    let s1 = 0;
+    let s2 = 0;
+    let s3 = 0;
+    for (let d = 0; d < width; d++) {
+      const v = values[o + d];
+      const e0 = v - centroids[p + d];
+      const e1 = v - centroids[p + width + d];
+      const e2 = v - centroids[p + 2 * width + d];
+      const e3 = v - centroids[p + 3 * width + d];
+      s0 += e0 * e0;
+      s1 += e1 * e1;
+      s2 += e2 * e2;
+      s3 += e3 * e3;
+    }
+    if (s0 < bestD) {
+      bestD = s0;
+      best = c;
+    }
+    if (s1 < bestD) {
+      bestD = s1;
+      best = c + 1;
+    }
+    if (s2 < bestD) {
+      bestD = s2;
+      best = c + 2;
+    }
+    if (s3 < bestD) {
+      bestD = s3;
+      best = c + 3;
+    }
+  }
+  if (c + 2 <= k) {
+    const p = c * width;
+    let s0 = 0;
+    let s1 = 0;
+    for (let d = 0; d < width; d++) {
+      const v = values[o + d];
+      const e0 = v - centroids[p + d];
+      const e1 = v - centroids[p + width + d];
+      s0 += e0 * e0;
+      s1 += e1 * e1;
+    }
+    if (s0 < bestD) {
+      bestD = s0;
+      best = c;
+    }
+    if (s1 < bestD) {
+      bestD = s1;
+      best = c + 1;
+    }
+    c += 2;
+  }
+  for (; c < k; c++) {
     const d = squaredDistance(values, i, centroids, c, width);
     if (d < bestD) {
       bestD = d;

@@ -173,23 +173,25 @@ function move(data: Data, s: State, i: number, to: number): void {
  * the first few iterations most rows are skipped. Returns how many moved.
  */
 function assign(data: Data, k: number, s: State, all: boolean): number {
+  return all ? assignAll(data, k, s) : data.kernel.hamerlyAssign(k);
+}
+
+/**
+ * The first assignment: every row to its nearest centre, all the products
+ * in one kernel call, and the clusters' sums built by the kernel, each
+ * adding its rows in row order as moving them one by one would.
+ */
+function assignAll(data: Data, k: number, s: State): number {
   const { n, norms, kernel } = data;
-  const { centreNorms, labels, upper, lower, half } = s;
-  let changed = 0;
+  const { centreNorms, labels, upper, lower } = s;
+  const products = kernel.dots(0, n, 0, k);
   for (let i = 0; i < n; i++) {
-    const a = labels[i];
-    if (!all) {
-      const bound = Math.max(half[a], lower[i]);
-      if (upper[i] <= bound) continue;
-      upper[i] = Math.sqrt(Math.max(0, norms[i] + centreNorms[a] - 2 * kernel.dots(i, 1, a, 1)[0]));
-      if (upper[i] <= bound) continue;
-    }
-    const products = kernel.dots(i, 1, 0, k);
+    const o = i * k;
     let best = 0;
-    let bestD = centreNorms[0] - 2 * products[0];
+    let bestD = centreNorms[0] - 2 * products[o];
     let second = Infinity;
     for (let j = 1; j < k; j++) {
-      const d = centreNorms[j] - 2 * products[j];
+      const d = centreNorms[j] - 2 * products[o + j];
       if (d < bestD) {
         second = bestD;
         bestD = d;
@@ -198,12 +200,11 @@ function assign(data: Data, k: number, s: State, all: boolean): number {
     }
     upper[i] = Math.sqrt(Math.max(0, norms[i] + bestD));
     lower[i] = Math.sqrt(Math.max(0, norms[i] + second));
-    if (best !== a) {
-      changed++;
-      move(data, s, i, best);
-    }
+    labels[i] = best;
+    s.counts[best]++;
   }
-  return changed;
+  kernel.labelSums(k);
+  return n;
 }
 
 /**
@@ -283,31 +284,18 @@ function update(data: Data, k: number, s: State): number {
   return total;
 }
 
-function inertiaOf(data: Data, centres: Float64Array, labels: Int32Array): number {
-  const { x, n, width } = data;
-  let total = 0;
-  for (let i = 0; i < n; i++) {
-    // Direct differences, not the norm expansion, which loses digits when
-    // rows are far from the origin.
-    for (let d = 0, o = i * width, c = labels[i] * width; d < width; d++) {
-      const diff = x[o + d] - centres[c + d];
-      total += diff * diff;
-    }
-  }
-  return total;
-}
-
-function run(data: Data, k: number, centres: Float64Array, maxIterations: number, tolerance: number): LloydResult {
-  const s: State = {
-    centres,
-    centreNorms: squaredNorms(centres, k, data.width, new Float64Array(k)),
-    labels: new Int32Array(data.n).fill(-1),
-    counts: new Int32Array(k),
-    sums: new Float64Array(k * data.width),
-    upper: new Float64Array(data.n),
-    lower: new Float64Array(data.n),
-    half: new Float64Array(k),
-  };
+function run(
+  data: Data,
+  k: number,
+  centres: Float64Array,
+  maxIterations: number,
+  tolerance: number,
+): { centres: Float64Array; labels: Int32Array; iterations: number } {
+  // The state lives in the kernel's memory, where its assignment steps run; every run starts it afresh.
+  const { labels, counts, sums, upper, lower, half, centreNorms } = data.kernel.lloydState(k);
+  labels.fill(-1);
+  for (const v of [counts, sums, upper, lower, half]) v.fill(0);
+  const s: State = { centres, centreNorms: squaredNorms(centres, k, data.width, centreNorms), labels, counts, sums, upper, lower, half };
   data.kernel.setCentres(centres, k);
   let iterations = 0;
   let stable = false;
@@ -332,28 +320,71 @@ function run(data: Data, k: number, centres: Float64Array, maxIterations: number
     // are as near their new centre as any other, so stop there.
     if (tries < 3) assign(data, k, s, false);
   }
-  return { k, centroids: Float32Array.from(s.centres), inertia: inertiaOf(data, s.centres, s.labels), iterations, assignments: s.labels };
+  return { centres: s.centres, labels: s.labels.slice(), iterations };
 }
 
 /**
  * k-means of the given rows of `values` (row-major, `width` wide; null for
  * all rows), restarted `restarts` times; the run of lowest inertia is kept.
  */
-export function lloyd(values: Float32Array, width: number, rows: ArrayLike<number> | null, k: number, options: LloydOptions): LloydResult {
-  const { restarts, seed, maxIterations = 300, tolerance = 1e-4, starts } = options;
+/**
+ * The last fit's rows, norms, spread and kernel: a layer is fitted at its k
+ * and then at k = classes on the same rows, which need not be copied,
+ * measured and loaded into a kernel twice.
+ */
+let prepared: { values: Float32Array; rows: ArrayLike<number> | null; width: number; capacity: number; restarts: number; data: Data; spread: number } | null =
+  null;
+/** Whether fits keep their prepared rows for the next (only within `sharingRows`). */
+let sharing = false;
+
+/**
+ * Runs `work` with each fit's prepared rows kept for the next fit on the
+ * same rows (the same `values` and `rows` arrays, left unchanged), and lets
+ * them go after: computeSignatures' layers. Elsewhere (tests, benchmarks
+ * timing one fit) every fit prepares its own.
+ */
+export function sharingRows<T>(work: () => T): T {
+  sharing = true;
+  try {
+    return work();
+  } finally {
+    sharing = false;
+    prepared = null;
+  }
+}
+
+function prepare(values: Float32Array, width: number, rows: ArrayLike<number> | null, k: number, restarts: number): { data: Data; spread: number } {
+  const need = Math.max(k, trialsOf(k));
+  const p = prepared;
+  if (sharing && p && p.values === values && p.rows === rows && p.width === width && p.capacity >= need && p.restarts >= restarts) return p;
   const x = gather(values, width, rows);
   const n = x.length / width;
+  const kernel = new DotKernel(x, width, need, false, undefined, restarts);
+  // The rows' norms in the kernel's memory, beside the state its assignment steps read.
+  const data: Data = { x, n, width, norms: squaredNorms(x, n, width, kernel.lloydState(Math.min(k, n)).norms), kernel };
+  const made = { values, rows, width, capacity: need, restarts, data, spread: meanVariance(x, n, width) };
+  prepared = sharing ? made : null;
+  return made;
+}
+
+export function lloyd(values: Float32Array, width: number, rows: ArrayLike<number> | null, k: number, options: LloydOptions): LloydResult {
+  const { restarts, seed, maxIterations = 300, tolerance = 1e-4, starts } = options;
+  const n = rows ? rows.length : Math.floor(values.length / width);
   if (!Number.isInteger(k) || k < 1 || k > n) throw new Error(`lloyd: k = ${k} must be an integer from 1 to the ${n} rows`);
   if (!(restarts >= 1)) throw new Error(`lloyd: restarts = ${restarts} must be at least 1`);
   if (starts && (starts.length < restarts || starts.some((c) => c.length !== k * width)))
     throw new Error(`lloyd: starts must hold ${restarts} arrays of k × width = ${k * width} values`);
-  const data: Data = { x, n, width, norms: squaredNorms(x, n, width, new Float64Array(n)), kernel: new DotKernel(x, width, Math.max(k, trialsOf(k))) };
-  const scaled = tolerance * meanVariance(x, n, width);
-  let best: LloydResult | null = null;
-  for (let r = 0; r < restarts; r++) {
-    const centres = starts ? Float64Array.from(starts[r]) : kmeansPlusPlus(data, k, seededRandom(seed + r));
-    const result = run(data, k, centres, maxIterations, scaled);
-    if (!best || result.inertia < best.inertia) best = result;
-  }
-  return best!;
+  const { data, spread } = prepare(values, width, rows, k, restarts);
+  const scaled = tolerance * spread;
+  const runs = Array.from({ length: restarts }, (_, r) =>
+    run(data, k, starts ? Float64Array.from(starts[r]) : kmeansPlusPlus(data, k, seededRandom(seed + r)), maxIterations, scaled),
+  );
+  // Each run's inertia by direct differences (the norm expansion loses
+  // digits when rows are far from the origin), all runs in one kernel call;
+  // the first run of the lowest is kept, as when compared in turn.
+  const inertias = data.kernel.inertias(runs, k);
+  let best = 0;
+  for (let r = 1; r < restarts; r++) if (inertias[r] < inertias[best]) best = r;
+  const b = runs[best];
+  return { k, centroids: Float32Array.from(b.centres), inertia: inertias[best], iterations: b.iterations, assignments: b.labels };
 }

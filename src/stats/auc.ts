@@ -4,13 +4,36 @@
  * above a random negative, ties counting half. NaN without both kinds.
  */
 export function rocAuc(scores: ArrayLike<number>, isPositive: ArrayLike<boolean>): number {
-  const order = sortedDescending(scores);
   let positives = 0;
-  let negatives = 0;
-  for (let i = 0; i < scores.length; i++) isPositive[i] ? positives++ : negatives++;
+  for (let i = 0; i < scores.length; i++) if (isPositive[i]) positives++;
+  const negatives = scores.length - positives;
   if (positives === 0 || negatives === 0) return NaN;
+  // Each kind's scores by a native sort, walked together from the top.
+  const pos = new Float64Array(positives);
+  const neg = new Float64Array(negatives);
+  for (let i = 0, p = 0, q = 0; i < scores.length; i++) isPositive[i] ? (pos[p++] = scores[i]) : (neg[q++] = scores[i]);
+  pos.sort();
+  neg.sort();
+  // NaN has no place in an order: the comparison sort keeps the former behaviour.
+  if (Number.isNaN(pos[positives - 1]) || Number.isNaN(neg[negatives - 1])) return rocAucByComparison(scores, isPositive, positives, negatives);
   // From the highest score down, one block of tied scores at a time: each
   // negative loses to every positive above it and ties with those beside it.
+  let positivesAbove = 0;
+  let wins = 0;
+  for (let p = positives - 1, q = negatives - 1; p >= 0 || q >= 0; ) {
+    const v = p < 0 ? neg[q] : q < 0 ? pos[p] : Math.max(pos[p], neg[q]);
+    let tiedPos = 0;
+    let tiedNeg = 0;
+    for (; p >= 0 && pos[p] === v; p--) tiedPos++;
+    for (; q >= 0 && neg[q] === v; q--) tiedNeg++;
+    wins += tiedNeg * (positivesAbove + tiedPos / 2);
+    positivesAbove += tiedPos;
+  }
+  return wins / (positives * negatives);
+}
+
+function rocAucByComparison(scores: ArrayLike<number>, isPositive: ArrayLike<boolean>, positives: number, negatives: number): number {
+  const order = sortedDescending(scores);
   let positivesAbove = 0;
   let wins = 0;
   for (let start = 0; start < order.length; ) {

@@ -1,5 +1,5 @@
 import { seededRandom, shuffle } from '../util/random.ts';
-import { type Block, Gemm, toFloat64 } from './gemm.ts';
+import { type Block, type Gemm, sharedGemm, toFloat64 } from './gemm.ts';
 
 /**
  * The rows (n × d) in the float64 kernel once, for the many regroupings a
@@ -7,7 +7,8 @@ import { type Block, Gemm, toFloat64 } from './gemm.ts';
  * its rows in the same order as a plain loop, two columns at a time).
  */
 class GroupedRows {
-  private readonly kernel = new Gemm();
+  // One test or bootstrap at a time: the module's own instance, emptied.
+  private readonly kernel: Gemm = sharedGemm('between.ts');
   private readonly x: Block;
   private readonly rows: Block;
   private readonly groups: Block;

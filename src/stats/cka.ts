@@ -96,7 +96,14 @@ function centredGram(x: Float64Array, n: number, w: number): Float64Array {
  * matrices), but each layer's centred Gram matrix and self-product norm is
  * computed once, not once per pair.
  */
-export function linearCkaMatrix(layers: { x: ArrayLike<number>; d: number }[], n: number, seed = 0, maxRows = 3000): number[][] {
+export function linearCkaMatrix(
+  layers: { x: ArrayLike<number>; d: number }[],
+  n: number,
+  seed = 0,
+  maxRows = 3000,
+  /** Centred Gram matrices and their squared norms already computed, by layer index (filled as they are computed). */
+  known: Map<number, { g: Float64Array; norm: number }> = new Map(),
+): number[][] {
   let rows: Int32Array | null = null;
   if (n > maxRows) {
     rows = shuffle(
@@ -107,7 +114,7 @@ export function linearCkaMatrix(layers: { x: ArrayLike<number>; d: number }[], n
   }
   const m = rows ? rows.length : n;
   const xs = layers.map((l) => gatherRows(l.x, l.d, rows, m));
-  const grams = new Map<number, { g: Float64Array; norm: number }>();
+  const grams = known;
   const gram = (a: number) => {
     let found = grams.get(a);
     if (!found) {

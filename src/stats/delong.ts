@@ -67,8 +67,36 @@ function sampleCov(a: Float64Array, b: Float64Array): number {
   return s / (n - 1);
 }
 
-/** 1-based ranks, ties sharing their mean rank. */
+/**
+ * 1-based ranks, ties sharing their mean rank: a value's rank is midway
+ * between the count of values below it and the count at most it (the two
+ * ends of its run of ties), both read from a native numeric sort.
+ */
 export function midranks(values: number[]): Float64Array {
+  const sorted = Float64Array.from(values).sort();
+  const ranks = new Float64Array(values.length);
+  // NaN has no place in an order: the comparison sort below keeps the former behaviour.
+  if (values.length && Number.isNaN(sorted[sorted.length - 1])) return midranksByComparison(values);
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i];
+    ranks[i] = (countBelow(sorted, v, false) + countBelow(sorted, v, true) + 1) / 2;
+  }
+  return ranks;
+}
+
+/** How many of the ascending `sorted` are below v (or at most v, with `orEqual`). */
+function countBelow(sorted: Float64Array, v: number, orEqual: boolean): number {
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (sorted[mid] < v || (orEqual && sorted[mid] === v)) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+function midranksByComparison(values: number[]): Float64Array {
   const order = values.map((_, i) => i).sort((p, q) => values[p] - values[q]);
   const ranks = new Float64Array(values.length);
   for (let i = 0; i < order.length; ) {

@@ -199,49 +199,137 @@ static double dot(const double *x, const double *y, int len) {
   return v;
 }
 
+/** dot(x_r, y, len) for four rows x_r at once, each summed exactly as dot() sums it: four chains instead of one, y loaded once. */
+static void dot4(const double *x0, const double *x1, const double *x2, const double *x3, const double *y, int len, double *out) {
+  v128_t s0 = wasm_f64x2_splat(0), s1 = s0, s2 = s0, s3 = s0;
+  int t = 0;
+  for (; t + 2 <= len; t += 2) {
+    v128_t v = wasm_v128_load(y + t);
+    s0 = wasm_f64x2_add(s0, wasm_f64x2_mul(wasm_v128_load(x0 + t), v));
+    s1 = wasm_f64x2_add(s1, wasm_f64x2_mul(wasm_v128_load(x1 + t), v));
+    s2 = wasm_f64x2_add(s2, wasm_f64x2_mul(wasm_v128_load(x2 + t), v));
+    s3 = wasm_f64x2_add(s3, wasm_f64x2_mul(wasm_v128_load(x3 + t), v));
+  }
+  out[0] = sum2(s0);
+  out[1] = sum2(s1);
+  out[2] = sum2(s2);
+  out[3] = sum2(s3);
+  if (t < len) {
+    out[0] += x0[t] * y[t];
+    out[1] += x1[t] * y[t];
+    out[2] += x2[t] * y[t];
+    out[3] += x3[t] * y[t];
+  }
+}
+
+/** Row i of the Cholesky factor from column `from` on (the columns before it done), its upper part zeroed: −1, or i if its pivot is not positive. */
+static int cholesky_row(double *a, int d, int i, int from) {
+  double *ri = a + (long)i * d;
+  for (int j = from; j <= i; j++) {
+    const double *rj = a + (long)j * d;
+    double s = ri[j] - dot(ri, rj, j);
+    if (i == j) {
+      if (!(s > 0)) {
+        ri[i] = s;
+        return i;
+      }
+      ri[i] = __builtin_sqrt(s);
+    } else ri[j] = s / rj[j];
+  }
+  for (int j = i + 1; j < d; j++) ri[j] = 0;
+  return -1;
+}
+
 /**
  * Lower Cholesky factor of the symmetric positive-definite a (d × d),
  * overwriting its lower triangle and zeroing the upper. Returns −1, or the
  * first pivot that is not positive (its value left on the diagonal).
+ * Rows go four at a time: their entries left of the four's diagonal block
+ * need only the rows above, so four sums run side by side (one sum's
+ * additions wait on each other); every entry is the same expression, the
+ * same bits, as row by row.
  */
 __attribute__((export_name("cholesky"))) int cholesky(double *a, int d) {
-  for (int i = 0; i < d; i++) {
-    double *ri = a + (long)i * d;
-    for (int j = 0; j <= i; j++) {
+  int i = 0;
+  for (; i + 4 <= d; i += 4) {
+    double *r0 = a + (long)i * d, *r1 = r0 + d, *r2 = r1 + d, *r3 = r2 + d;
+    for (int j = 0; j < i; j++) {
       const double *rj = a + (long)j * d;
-      double s = ri[j] - dot(ri, rj, j);
-      if (i == j) {
-        if (!(s > 0)) {
-          ri[i] = s;
-          return i;
-        }
-        ri[i] = __builtin_sqrt(s);
-      } else ri[j] = s / rj[j];
+      double s[4];
+      dot4(r0, r1, r2, r3, rj, j, s);
+      r0[j] = (r0[j] - s[0]) / rj[j];
+      r1[j] = (r1[j] - s[1]) / rj[j];
+      r2[j] = (r2[j] - s[2]) / rj[j];
+      r3[j] = (r3[j] - s[3]) / rj[j];
     }
-    for (int j = i + 1; j < d; j++) ri[j] = 0;
+    for (int r = i; r < i + 4; r++)
+      if (cholesky_row(a, d, r, i) >= 0) return r;
   }
+  for (; i < d; i++)
+    if (cholesky_row(a, d, i, 0) >= 0) return i;
   return -1;
 }
 
-/** w = L⁻¹ (d × d, lower-triangular like L), row by row: w[i][j] = −Σ_{j≤k<i} L[i][k] w[k][j] / L[i][i]. */
+/** w_i[0…k] −= a · w_k[0…k], as the row-by-row inverse does it. */
+static void axpy_row(double *wi, const double *wk, double a, int k) {
+  v128_t va = wasm_f64x2_splat(a);
+  int j = 0;
+  for (; j + 2 <= k + 1; j += 2) wasm_v128_store(wi + j, wasm_f64x2_sub(wasm_v128_load(wi + j), wasm_f64x2_mul(va, wasm_v128_load(wk + j))));
+  if (j <= k) wi[j] -= a * wk[j];
+}
+
+/** Row i of L⁻¹ from the rows k ≥ `from` above it on (the earlier ones applied), then scaled by its pivot. */
+static void inverse_row(const double *l, double *w, int d, int i, int from) {
+  const double *li = l + (long)i * d;
+  double *wi = w + (long)i * d;
+  for (int k = from; k < i; k++)
+    if (li[k] != 0) axpy_row(wi, w + (long)k * d, li[k], k);
+  double pivot = li[i];
+  for (int j = 0; j < i; j++) wi[j] /= pivot;
+  wi[i] = 1 / pivot;
+}
+
+/**
+ * w = L⁻¹ (d × d, lower-triangular like L), row by row: w[i][j] = −Σ_{j≤k<i} L[i][k] w[k][j] / L[i][i].
+ * Rows go four at a time through the rows k above them, each row k of w
+ * loaded once for the four (the loop is bound by reading w); each row's
+ * updates are the same, in the same order (a zero L[i][k] skipped), as row by row.
+ */
 __attribute__((export_name("lower_inverse"))) void lower_inverse(const double *l, double *w, int d) {
   for (long q = 0; q < (long)d * d; q++) w[q] = 0;
-  for (int i = 0; i < d; i++) {
-    const double *li = l + (long)i * d;
-    double *wi = w + (long)i * d;
+  int i = 0;
+  for (; i + 4 <= d; i += 4) {
+    const double *l0 = l + (long)i * d, *l1 = l0 + d, *l2 = l1 + d, *l3 = l2 + d;
+    double *w0 = w + (long)i * d, *w1 = w0 + d, *w2 = w1 + d, *w3 = w2 + d;
     for (int k = 0; k < i; k++) {
-      double a = li[k];
-      if (a == 0) continue;
       const double *wk = w + (long)k * d;
-      v128_t va = wasm_f64x2_splat(a);
-      int j = 0;
-      for (; j + 2 <= k + 1; j += 2) wasm_v128_store(wi + j, wasm_f64x2_sub(wasm_v128_load(wi + j), wasm_f64x2_mul(va, wasm_v128_load(wk + j))));
-      if (j <= k) wi[j] -= a * wk[j];
+      double a0 = l0[k], a1 = l1[k], a2 = l2[k], a3 = l3[k];
+      if (a0 != 0 && a1 != 0 && a2 != 0 && a3 != 0) {
+        v128_t v0 = wasm_f64x2_splat(a0), v1 = wasm_f64x2_splat(a1), v2 = wasm_f64x2_splat(a2), v3 = wasm_f64x2_splat(a3);
+        int j = 0;
+        for (; j + 2 <= k + 1; j += 2) {
+          v128_t u = wasm_v128_load(wk + j);
+          wasm_v128_store(w0 + j, wasm_f64x2_sub(wasm_v128_load(w0 + j), wasm_f64x2_mul(v0, u)));
+          wasm_v128_store(w1 + j, wasm_f64x2_sub(wasm_v128_load(w1 + j), wasm_f64x2_mul(v1, u)));
+          wasm_v128_store(w2 + j, wasm_f64x2_sub(wasm_v128_load(w2 + j), wasm_f64x2_mul(v2, u)));
+          wasm_v128_store(w3 + j, wasm_f64x2_sub(wasm_v128_load(w3 + j), wasm_f64x2_mul(v3, u)));
+        }
+        if (j <= k) {
+          w0[j] -= a0 * wk[j];
+          w1[j] -= a1 * wk[j];
+          w2[j] -= a2 * wk[j];
+          w3[j] -= a3 * wk[j];
+        }
+        continue;
+      }
+      if (a0 != 0) axpy_row(w0, wk, a0, k);
+      if (a1 != 0) axpy_row(w1, wk, a1, k);
+      if (a2 != 0) axpy_row(w2, wk, a2, k);
+      if (a3 != 0) axpy_row(w3, wk, a3, k);
     }
-    double pivot = li[i];
-    for (int j = 0; j < i; j++) wi[j] /= pivot;
-    wi[i] = 1 / pivot;
+    for (int r = i; r < i + 4; r++) inverse_row(l, w, d, r, i);
   }
+  for (; i < d; i++) inverse_row(l, w, d, i, 0);
 }
 
 /**
@@ -321,4 +409,69 @@ __attribute__((export_name("within_squares"))) double within_squares(const doubl
     if (body < d) tail += (xi[body] - m[body]) * (xi[body] - m[body]);
   }
   return sum2(acc) + tail;
+}
+
+/**
+ * lane[j] += v_g · bt[t_g][j] for the `count` products (t_g ascending), in
+ * that order, for j from the first t's pair on: four products per load and
+ * store of the lane. b[j][t] is zero for j < t, so the columns before a
+ * later t's pair get zero products, which change no sum.
+ */
+static void lane_updates(double *lane, const int *ts, const double *vs, int count, const double *bt, int n) {
+  int g = 0;
+  for (; g + 4 <= count; g += 4) {
+    const double *r0 = bt + (long)ts[g] * n, *r1 = bt + (long)ts[g + 1] * n, *r2 = bt + (long)ts[g + 2] * n, *r3 = bt + (long)ts[g + 3] * n;
+    v128_t v0 = wasm_f64x2_splat(vs[g]), v1 = wasm_f64x2_splat(vs[g + 1]), v2 = wasm_f64x2_splat(vs[g + 2]), v3 = wasm_f64x2_splat(vs[g + 3]);
+    for (int j = ts[g] & ~1; j < n; j += 2) {
+      v128_t s = wasm_v128_load(lane + j);
+      s = wasm_f64x2_add(s, wasm_f64x2_mul(v0, wasm_v128_load(r0 + j)));
+      s = wasm_f64x2_add(s, wasm_f64x2_mul(v1, wasm_v128_load(r1 + j)));
+      s = wasm_f64x2_add(s, wasm_f64x2_mul(v2, wasm_v128_load(r2 + j)));
+      s = wasm_f64x2_add(s, wasm_f64x2_mul(v3, wasm_v128_load(r3 + j)));
+      wasm_v128_store(lane + j, s);
+    }
+  }
+  for (; g < count; g++) {
+    const double *row = bt + (long)ts[g] * n;
+    v128_t v = wasm_f64x2_splat(vs[g]);
+    for (int j = ts[g] & ~1; j < n; j += 2) wasm_v128_store(lane + j, wasm_f64x2_add(wasm_v128_load(lane + j), wasm_f64x2_mul(v, wasm_v128_load(row + j))));
+  }
+}
+
+/**
+ * c (m × n) = a · bᵀ for a lower-triangular b, exactly as gemm_nt(…, B_LOWER)
+ * computes it, with a given by its non-zeros (CSR) and b transposed (bt:
+ * k × n, bt[t·n + j] = b[j][t]): whitening raw pixels, four fifths of them
+ * blank. For k and n even, gemm_nt's sum for c[i][j] is, block of KC by
+ * block, (even-t lane + odd-t lane), each lane adding its products in t
+ * order; here each lane adds the same products in the same order less
+ * those with a zero factor, which change no sum, so c is the same, bit for
+ * bit (up to the sign of an all-zero sum). The lanes of every j live in
+ * `acc` (2n values), updated two columns per instruction.
+ */
+__attribute__((export_name("csr_lower_nt"))) void csr_lower_nt(const int *start, const int *index, const double *value, int m, int k, const double *bt, int n, double *c,
+                                                             double *acc) {
+  double *even = acc, *odd = acc + n;
+  // One block's non-zeros of each parity: at most KC / 2 each.
+  int ts[2][KC / 2];
+  double vs[2][KC / 2];
+  for (int i = 0; i < m; i++) {
+    double *ci = c + (long)i * n;
+    for (int j = 0; j < n; j++) ci[j] = 0;
+    int p = start[i];
+    for (int k0 = 0; k0 < k; k0 += KC) {
+      int kEnd = k - k0 < KC ? k : k0 + KC;
+      // gemm_nt adds this block to the columns j ≥ k0 only (the others' b rows are zero here).
+      for (int j = k0; j < n; j++) even[j] = odd[j] = 0;
+      int count[2] = {0, 0};
+      for (; p < start[i + 1] && index[p] < kEnd; p++) {
+        int q = index[p] & 1;
+        ts[q][count[q]] = index[p];
+        vs[q][count[q]++] = value[p];
+      }
+      lane_updates(even, ts[0], vs[0], count[0], bt, n);
+      lane_updates(odd, ts[1], vs[1], count[1], bt, n);
+      for (int j = k0; j < n; j++) ci[j] += even[j] + odd[j];
+    }
+  }
 }

@@ -30,6 +30,7 @@ interface Exports {
   distances_after(x: number, n: number, w: number, a: number, out: number): void;
   group_sums(x: number, d: number, rows: number, count: number, groups: number, G: number, sums: number): void;
   within_squares(x: number, d: number, rows: number, count: number, groups: number, means: number): number;
+  csr_lower_nt(start: number, index: number, value: number, m: number, k: number, bt: number, n: number, c: number, acc: number): void;
 }
 
 /** Sparse rows in the kernel's memory (CSR): row i's values are `value[start[i]…start[i+1])`, at columns `index[…]`. */
@@ -76,6 +77,7 @@ function warmUp(k: Exports): void {
     k.distances_after(a, s, s, r % 4, b);
     k.group_sums(a, s, order, s, zeros, 1, b);
     k.within_squares(a, s, order, s, zeros, b);
+    k.csr_lower_nt(ints, index, a, s, s, b, s, a, b);
   }
 }
 
@@ -153,6 +155,17 @@ export class Gemm {
     this.k.distances_after(x.at, n, w, a, out.at);
   }
 
+  /**
+   * c (m × n) = rows · bᵀ for a lower-triangular b given transposed (bt:
+   * k × n), the same bits as `productNT(…, bLower)` (k and n even).
+   */
+  sparseLowerProduct(rows: SparseBlock, bt: Block, n: number, c: Block): void {
+    const { n: m, d: k } = rows;
+    if (k % 2 || n % 2 || bt.length < k * n || c.length < m * n) throw new Error(`gemm: sparse lower product of ${m} × ${k} by ${n} does not fit its blocks`);
+    const acc = this.block(2 * n);
+    this.k.csr_lower_nt(rows.start, rows.index, rows.value.at, m, k, bt.at, n, c.at, acc.at);
+  }
+
   /** Room for `length` 32-bit integers (a block of ⌈length / 2⌉ values), viewed by `ints`. */
   intBlock(length: number): Block {
     return { ...this.block(Math.ceil(length / 2)), length: Math.ceil(length / 2) };
@@ -179,12 +192,38 @@ export class Gemm {
   }
 }
 
+const shared = new Map<string, Gemm>();
+
+/**
+ * A kernel instance kept for one user (`owner`), emptied at each call: a
+ * fresh instance per product, fit or test cost its instantiation and fresh
+ * zeroed pages (about 0.65 ms per MB). The caller must be done with the
+ * previous one it got before asking again: each user here (the one-shot
+ * functions below, a probe's fit, a silhouette, a permutation test or
+ * bootstrap) finishes before the next call of its kind, and calls no other
+ * user of the same owner meanwhile.
+ */
+export function sharedGemm(owner: string): Gemm {
+  let g = shared.get(owner);
+  if (!g) shared.set(owner, (g = new Gemm()));
+  g.reset();
+  return g;
+}
+
+/** Lets the shared instances go (their memory grown to the largest problem each saw): the analysis does so after each seed. */
+export function releaseSharedGemms(): void {
+  shared.clear();
+}
+
+/** The one-shot functions' instance: each copies its result out before returning and calls no other. */
+const scratch = () => sharedGemm('gemm.ts');
+
 /**
  * a (m × k) · bᵀ (b: n × k) as a new m × n array; with `symmetric` (b is a),
  * only half is computed and mirrored; with `bLower`, b's upper triangle (zero) is skipped.
  */
 export function productNT(a: ArrayLike<number>, m: number, k: number, b: ArrayLike<number>, n: number, symmetric = false, bLower = false): Float64Array {
-  const g = new Gemm();
+  const g = scratch();
   const ab = g.block(m * k, a);
   const bb = symmetric ? ab : g.block(n * k, b);
   const cb = g.block(m * n);
@@ -192,6 +231,38 @@ export function productNT(a: ArrayLike<number>, m: number, k: number, b: ArrayLi
   const out = g.view(cb).slice();
   if (symmetric) for (let i = 0; i < m; i++) for (let j = i + 1; j < n; j++) out[i * n + j] = out[j * n + i];
   return out;
+}
+
+/** Below this share of non-zero values, `lowerProductNT` walks a's non-zeros (raw pixels: 19 %). */
+const SPARSE_BELOW = 0.5;
+
+/**
+ * a (m × k) · bᵀ for a lower-triangular b (n × k), as
+ * `productNT(a, m, k, b, n, false, true)` gives it, bit for bit; when a is
+ * mostly zeros (and k, n even), by its non-zeros (csr_lower_nt).
+ */
+export function lowerProductNT(a: ArrayLike<number>, m: number, k: number, b: ArrayLike<number>, n: number): Float64Array {
+  let nonZero = 0;
+  for (let q = 0; q < m * k; q++) if (a[q] !== 0) nonZero++;
+  if (k % 2 || n % 2 || nonZero >= SPARSE_BELOW * m * k) return productNT(a, m, k, b, n, false, true);
+  const start = new Int32Array(m + 1);
+  const index = new Int32Array(nonZero);
+  const value = new Float64Array(nonZero);
+  for (let i = 0, p = 0; i < m; i++) {
+    for (let t = 0; t < k; t++) {
+      const v = a[i * k + t];
+      if (v === 0) continue;
+      index[p] = t;
+      value[p++] = v;
+    }
+    start[i + 1] = p;
+  }
+  const g = scratch();
+  const rows = g.sparse(m, k, start, index, value);
+  const bt = g.block(k * n, transpose(b, n, k));
+  const c = g.block(m * n);
+  g.sparseLowerProduct(rows, bt, n, c);
+  return g.view(c).slice();
 }
 
 /** The transpose of the `rows × cols` row-major `x`, as float64. */
@@ -210,7 +281,7 @@ export function toFloat64(x: ArrayLike<number>, length: number): Float64Array {
 
 /** Overwrites `a` (d × d, symmetric positive definite) with its lower Cholesky factor, upper triangle zeroed. */
 export function cholesky(a: Float64Array, d: number): Float64Array {
-  const g = new Gemm();
+  const g = scratch();
   const b = g.block(d * d, a);
   const failed = g.factor(b, d);
   a.set(g.view(b));
@@ -220,7 +291,7 @@ export function cholesky(a: Float64Array, d: number): Float64Array {
 
 /** L⁻¹ of the lower-triangular L (d × d), lower-triangular too. */
 export function lowerInverse(l: Float64Array, d: number): Float64Array {
-  const g = new Gemm();
+  const g = scratch();
   const lb = g.block(d * d, l);
   const wb = g.block(d * d);
   g.invertLower(lb, wb, d);

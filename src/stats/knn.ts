@@ -18,13 +18,15 @@ const BLOCK = 32;
 const EPSILON32 = 2 ** -23;
 
 interface Reference {
-  x: Float64Array;
-  norms: Float64Array;
+  x: Float32Array | Float64Array;
   n: number;
   d: number;
-  kernel: DotKernel;
+  /** The screen's products; none when every pair is measured directly (few columns). */
+  kernel: DotKernel | null;
   /** Whether the screen's products walk the rows' non-zeros (mostly blank rows, as raw pixels). */
   sparse: boolean;
+  /** Whether the kernel holds the rows exactly (float32 rows): then it measures the distances too. */
+  exactInKernel: boolean;
 }
 
 /**
@@ -34,19 +36,44 @@ interface Reference {
  */
 const SPARSE_BELOW = 0.9;
 
-function reference(x: ArrayLike<number>, n: number, d: number): Reference {
-  const copy = toFloat64(x, n * d);
+/**
+ * At most this many columns, every pair is measured directly: the screen's
+ * products cost as much as the differences, and on near-saturated softmax
+ * outputs its bound lets a third of the rows through anyway.
+ */
+const DIRECT_UP_TO = 8;
+
+function reference(x: ArrayLike<number>, n: number, d: number, k: number): Reference {
+  // float32 rows (the activations) are measured as they are, each value
+  // exact in double, and the kernel holds them exactly; others are copied
+  // to float64 first and measured here.
+  const f32 = x instanceof Float32Array;
+  const exact = f32 ? x.subarray(0, n * d) : toFloat64(x, n * d);
+  if (d <= DIRECT_UP_TO) {
+    const kernel = f32 ? new DotKernel(exact as Float32Array, d, BLOCK, false, { k, norms: new Float64Array(n) }) : null;
+    return { x: exact, n, d, kernel, sparse: false, exactInKernel: f32 };
+  }
   const norms = new Float64Array(n);
-  for (let t = 0; t < n; t++) for (let j = 0; j < d; j++) norms[t] += copy[t * d + j] ** 2;
   let nonZero = 0;
-  for (let k = 0; k < n * d; k++) if (copy[k] !== 0) nonZero++;
+  for (let t = 0; t < n; t++) {
+    let s = 0;
+    for (let j = t * d; j < (t + 1) * d; j++) {
+      const v = exact[j];
+      s += v * v;
+      if (v !== 0) nonZero++;
+    }
+    norms[t] = s;
+  }
   const sparse = nonZero < SPARSE_BELOW * n * d;
-  return { x: copy, norms, n, d, kernel: new DotKernel(new Float32Array(copy), d, BLOCK, sparse), sparse };
+  const x32 = exact instanceof Float32Array ? exact : new Float32Array(exact);
+  return { x: exact, n, d, kernel: new DotKernel(x32, d, BLOCK, sparse, { k, norms }), sparse, exactInKernel: f32 };
 }
 
 /**
  * For every query row, in blocks: its `k` nearest training rows, nearest
  * first, with their squared distances, handed to `visit` (buffers reused).
+ * The neighbours are the k smallest (squared distance, row) pairs: a row
+ * tied with a later one comes first, whichever way the rows are visited.
  */
 function eachNearest(
   ref: Reference,
@@ -55,17 +82,40 @@ function eachNearest(
   k: number,
   visit: (q: number, idx: Int32Array, dist: Float64Array, found: number) => void,
 ): void {
-  const { x, norms, n, d, kernel } = ref;
+  const { x, n, d, kernel } = ref;
   // Each query's k best so far (squared distances ascending), side by side for the block.
   const idx = new Int32Array(BLOCK * k);
   const dist = new Float64Array(BLOCK * k);
   const found = new Int32Array(BLOCK);
-  // Each query's k-th best squared distance so far, Infinity until it has k.
-  const limit = new Float64Array(BLOCK);
   const block = new Float64Array(BLOCK * d);
   const queryNorms = new Float64Array(BLOCK);
   // (d + 2) roundings in the dot product, two more in the inputs' float32 copies, with room to spare.
   const slack = 4 * (d + 4) * EPSILON32;
+  /** Row t measured against query b directly. */
+  const measure = (b: number, t: number) => {
+    const qo = b * d;
+    const to = t * d;
+    let s = 0;
+    for (let j = 0; j < d; j++) {
+      const e = block[qo + j] - x[to + j];
+      s += e * e;
+    }
+    return s;
+  };
+  /** Row t, at squared distance s from query b, kept if it is among b's k best so far (rows come in order). */
+  const keep = (b: number, t: number, s: number) => {
+    const o = b * k;
+    const full = found[b] === k;
+    if (full && s >= dist[o + k - 1]) return;
+    let p = full ? k - 1 : found[b]++;
+    while (p > 0 && dist[o + p - 1] > s) {
+      dist[o + p] = dist[o + p - 1];
+      idx[o + p] = idx[o + p - 1];
+      p--;
+    }
+    dist[o + p] = s;
+    idx[o + p] = t;
+  };
   for (let first = 0; first < nQuery; first += BLOCK) {
     const count = Math.min(BLOCK, nQuery - first);
     for (let b = 0; b < count; b++) {
@@ -78,42 +128,69 @@ function eachNearest(
       queryNorms[b] = s;
     }
     found.fill(0);
-    limit.fill(Infinity);
-    kernel.setCentres(block, count);
-    // Either sum has at most d + 2 roundings: the same bound, so the same screen guarantee.
-    const dots = ref.sparse ? kernel.sparseDots(0, n, count) : kernel.dots(0, n, 0, count);
-    // Training rows outside, queries inside: the kernel's dots are read in
-    // memory order; each query still sees the rows in order, so its
-    // neighbours (ties included) are the same as row by row.
-    for (let t = 0; t < n; t++) {
-      const tn = norms[t];
-      const to = t * d;
-      const row = t * count;
-      for (let b = 0; b < count; b++) {
-        const qn = queryNorms[b];
-        if (qn + tn - 2 * dots[row + b] - slack * (qn + tn) > limit[b]) continue;
-        const qo = b * d;
-        let s = 0;
-        for (let j = 0; j < d; j++) {
-          const e = block[qo + j] - x[to + j];
-          s += e * e;
-        }
-        const full = found[b] === k;
-        if (full && s >= limit[b]) continue;
-        const o = b * k;
-        let p = full ? k - 1 : found[b]++;
-        while (p > 0 && dist[o + p - 1] > s) {
-          dist[o + p] = dist[o + p - 1];
-          idx[o + p] = idx[o + p - 1];
-          p--;
-        }
-        dist[o + p] = s;
-        idx[o + p] = t;
-        if (found[b] === k) limit[b] = dist[o + k - 1];
+    if (d <= DIRECT_UP_TO) {
+      if (kernel && ref.exactInKernel) {
+        const near = kernel.nearestDirect(block, count);
+        idx.set(near.idx.subarray(0, count * k));
+        dist.set(near.dist.subarray(0, count * k));
+        found.set(near.found.subarray(0, count));
+      } else for (let b = 0; b < count; b++) found[b] = nearestDirect(block, b, x, n, d, k, idx, dist);
+    } else if (kernel) {
+      kernel.setCentres(block, count);
+      // Either sum has at most d + 2 roundings: the same bound, so the same screen guarantee.
+      if (ref.sparse) kernel.sparseDots(0, n, count);
+      else kernel.dots(0, n, 0, count);
+      // Each query's k-th smallest upper bound holds at least k rows, so a
+      // row whose lower bound exceeds it is farther than the k-th neighbour:
+      // only the others (about k per query) are measured, rows in order.
+      const pairs = kernel.screen(count, queryNorms, slack);
+      const exact = ref.exactInKernel ? kernel.pairDistances(block, count, pairs.length) : null;
+      for (let i = 0; i < pairs.length; i++) {
+        const t = (pairs[i] / count) | 0;
+        const b = pairs[i] - t * count;
+        keep(b, t, exact ? exact[i] : measure(b, t));
       }
     }
     for (let b = 0; b < count; b++) visit(first + b, idx.subarray(b * k, (b + 1) * k), dist.subarray(b * k, (b + 1) * k), found[b]);
   }
+}
+
+/**
+ * Query b of `block` against every row of x in turn, by direct differences:
+ * its k nearest into idx and dist at b·k (as `measure` keeps them), and how many it found.
+ */
+function nearestDirect(
+  block: Float64Array,
+  b: number,
+  x: Float32Array | Float64Array,
+  n: number,
+  d: number,
+  k: number,
+  idx: Int32Array,
+  dist: Float64Array,
+): number {
+  const qo = b * d;
+  const o = b * k;
+  let found = 0;
+  let limit = Infinity;
+  for (let t = 0, to = 0; t < n; t++, to += d) {
+    let s = 0;
+    for (let j = 0; j < d; j++) {
+      const e = block[qo + j] - x[to + j];
+      s += e * e;
+    }
+    if (found === k && s >= limit) continue;
+    let p = found === k ? k - 1 : found++;
+    while (p > 0 && dist[o + p - 1] > s) {
+      dist[o + p] = dist[o + p - 1];
+      idx[o + p] = idx[o + p - 1];
+      p--;
+    }
+    dist[o + p] = s;
+    idx[o + p] = t;
+    if (found === k) limit = dist[o + k - 1];
+  }
+  return found;
 }
 
 /**
@@ -133,7 +210,7 @@ export function knnAccuracy(
   if (nTest === 0 || nTrain === 0) return NaN;
   const votes = new Map<number, number>();
   let right = 0;
-  eachNearest(reference(trainX, nTrain, d), testX, nTest, Math.min(k, nTrain), (q, idx, _, found) => {
+  eachNearest(reference(trainX, nTrain, d, Math.min(k, nTrain)), testX, nTest, Math.min(k, nTrain), (q, idx, _, found) => {
     if (vote(found, (r) => trainY[idx[r]], votes) === testY[q]) right++;
   });
   return right / nTest;
@@ -182,7 +259,7 @@ export function kthNeighbourDistance(trainX: ArrayLike<number>, nTrain: number, 
   const out = new Float64Array(nQuery);
   const kk = Math.min(k, nTrain);
   if (kk < 1) return out.fill(NaN);
-  eachNearest(reference(trainX, nTrain, d), queryX, nQuery, kk, (q, _, dist) => (out[q] = Math.sqrt(dist[kk - 1])));
+  eachNearest(reference(trainX, nTrain, d, kk), queryX, nQuery, kk, (q, _, dist) => (out[q] = Math.sqrt(dist[kk - 1])));
   return out;
 }
 
@@ -203,7 +280,7 @@ export function nearestRows(
   const indices = new Int32Array(nQuery * kk);
   const distances = new Float64Array(nQuery * kk);
   if (kk < 1) return { k: kk, indices, distances };
-  eachNearest(reference(trainX, nTrain, d), queryX, nQuery, kk, (q, idx, dist) => {
+  eachNearest(reference(trainX, nTrain, d, kk), queryX, nQuery, kk, (q, idx, dist) => {
     indices.set(idx, q * kk);
     for (let r = 0; r < kk; r++) distances[q * kk + r] = Math.sqrt(dist[r]);
   });

@@ -1,4 +1,4 @@
-import { Gemm, toFloat64, transpose } from './gemm.ts';
+import { sharedGemm, toFloat64, transpose } from './gemm.ts';
 
 /**
  * A linear probe: L2-regularised logistic regression on features
@@ -164,13 +164,16 @@ interface ObjectiveInput {
  */
 function makeObjective(input: ObjectiveInput): (w: Float64Array, grad: Float64Array) => number {
   const { rows, layout, n, d, K, y, mean, std, l2 } = input;
-  const sparse = layout === 'dense' ? null : sparseRows(rows, n, d);
+  // The non-zeros are gathered only when they will be walked.
+  let nonZero = 0;
+  if (layout === 'auto') for (let q = 0; q < n * d; q++) if (rows[q] !== 0) nonZero++;
+  const sparse = layout === 'sparse' || (layout === 'auto' && nonZero < SPARSE_BELOW * n * d) ? sparseRows(rows, n, d) : null;
   const scaled = new Float64Array(K * d);
   const offset = new Float64Array(K);
   const gradB = new Float64Array(K);
   const p = new Float64Array(K);
   // The kernel's products beat walking the non-zeros from about a fifth of the values non-zero (measured on MNIST's pixels and ReLU layers).
-  const pass = sparse && (layout === 'sparse' || sparse.start[n] < SPARSE_BELOW * n * d) ? sparsePass(sparse, n, d, K) : kernelPass(rows, n, d, K);
+  const pass = sparse ? sparsePass(sparse, n, d, K) : kernelPass(rows, n, d, K);
   return (w, grad) => {
     for (let c = 0; c < K; c++) {
       let o = w[K * d + c];
@@ -227,7 +230,8 @@ interface Pass {
 
 /** Dense rows as matrix products in the kernel, class-major: A·Xᵀ (K × n), then R·(Xᵀ)ᵀ (K × d) with Xᵀ kept beside X. */
 function kernelPass(rows: Float64Array, n: number, d: number, K: number): Pass {
-  const g = new Gemm();
+  // One fit at a time: the probe's own instance, emptied.
+  const g = sharedGemm('logistic.ts');
   const xb = g.block(n * d, rows);
   const xt = g.block(d * n, transpose(rows, n, d));
   const ab = g.block(K * d);
@@ -236,6 +240,8 @@ function kernelPass(rows: Float64Array, n: number, d: number, K: number): Pass {
   const gb = g.block(K * d);
   // Views made after the last allocation stay valid: the memory no longer grows.
   const [a, z, r, grad] = [g.view(ab), g.view(zb), g.view(rb), g.view(gb)];
+  // The instance is reused: nothing may be read that this fit did not write.
+  for (const v of [a, z, r, grad]) v.fill(0);
   return {
     logits(scaled) {
       a.set(scaled);
@@ -259,13 +265,16 @@ function kernelPass(rows: Float64Array, n: number, d: number, K: number): Pass {
  */
 function sparsePass(sparse: SparseRows, n: number, d: number, K: number): Pass {
   const K2 = K + (K % 2);
-  const g = new Gemm();
+  // One fit at a time: the probe's own instance, emptied.
+  const g = sharedGemm('logistic.ts');
   const rows = g.sparse(n, d, sparse.start, sparse.index, sparse.value);
   const wb = g.block(d * K2);
   const zb = g.block(n * K2);
   const rb = g.block(n * K2);
   const gb = g.block(d * K2);
   const [w, z, r, gt] = [g.view(wb), g.view(zb), g.view(rb), g.view(gb)];
+  // The instance is reused: the padding lane (K odd) must hold zeros, as in fresh memory.
+  for (const v of [w, z, r, gt]) v.fill(0);
   const grad = new Float64Array(K * d);
   return {
     logits(scaled) {
@@ -288,8 +297,10 @@ function sparsePass(sparse: SparseRows, n: number, d: number, K: number): Pass {
 function sigmoidLoss(z: Float64Array, label: number): number {
   const t = z[0];
   // softplus(t) − y t, without overflow.
-  const loss = Math.max(t, 0) + Math.log1p(Math.exp(-Math.abs(t))) - (label === 1 ? t : 0);
-  z[0] = 1 / (1 + Math.exp(-t)) - (label === 1 ? 1 : 0);
+  const e = Math.exp(-Math.abs(t));
+  const loss = Math.max(t, 0) + Math.log1p(e) - (label === 1 ? t : 0);
+  // For t ≥ 0, exp(−t) is the e just computed: one exponential fewer, the same value.
+  z[0] = 1 / (1 + (t >= 0 ? e : Math.exp(-t))) - (label === 1 ? 1 : 0);
   return loss;
 }
 

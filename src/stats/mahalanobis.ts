@@ -1,4 +1,4 @@
-import { cholesky, lowerInverse, productNT, transpose } from './gemm.ts';
+import { cholesky, lowerInverse, lowerProductNT, productNT, transpose } from './gemm.ts';
 
 /**
  * Class-conditional Gaussians with one shared covariance (Lee et al. 2018):
@@ -115,10 +115,8 @@ export function fitMahalanobis(
     shrinkage,
     score(q: ArrayLike<number>, nq: number): Float64Array {
       // With z = L⁻¹x, (x − μ)ᵀ Σ⁻¹ (x − μ) = ‖z − L⁻¹μ‖²: one whitening per query, not per class.
-      const z = productNT(q, nq, d, whitening, d, false, true);
-      const out = new Float64Array(nq);
-      for (let i = 0; i < nq; i++) out[i] = Math.sqrt(nearestSquared(z, i * d, whitenedMeans, classes.length, d));
-      return out;
+      const z = lowerProductNT(q, nq, d, whitening, d);
+      return nearestDistances(z, nq, whitenedMeans, classes.length, d);
     },
   };
 }
@@ -147,22 +145,54 @@ export function mahalanobisScore(model: MahalanobisModel, x: ArrayLike<number>, 
 
 /** Euclidean distance of each of the `n` rows of `x` to the nearest class mean. */
 export function nearestCentroidDistance(model: MahalanobisModel, x: ArrayLike<number>, n: number): Float64Array {
-  const out = new Float64Array(n);
-  for (let i = 0; i < n; i++) out[i] = Math.sqrt(nearestSquared(x, i * model.d, model.means, model.classes.length, model.d));
-  return out;
+  return nearestDistances(x, n, model.means, model.classes.length, model.d);
 }
 
-function nearestSquared(x: ArrayLike<number>, xo: number, centres: Float64Array, count: number, d: number): number {
-  let best = Infinity;
-  for (let m = 0; m < count; m++) {
-    let s = 0;
-    for (let j = 0; j < d; j++) {
-      const e = x[xo + j] - centres[m * d + j];
-      s += e * e;
+/**
+ * Each row's Euclidean distance to its nearest centre: the square root of
+ * the smallest Σ_j (x_j − c_j)², each sum taken in column order. One sum's
+ * additions wait on each other, so four rows' sums go side by side (each
+ * the same sum as alone).
+ */
+function nearestDistances(x: ArrayLike<number>, n: number, centres: Float64Array, count: number, d: number): Float64Array {
+  const out = new Float64Array(n).fill(Infinity);
+  let i = 0;
+  for (; i + 4 <= n; i += 4) {
+    const [o0, o1, o2, o3] = [i * d, (i + 1) * d, (i + 2) * d, (i + 3) * d];
+    for (let m = 0; m < count; m++) {
+      const c = m * d;
+      let s0 = 0;
+      let s1 = 0;
+      let s2 = 0;
+      let s3 = 0;
+      for (let j = 0; j < d; j++) {
+        const v = centres[c + j];
+        const e0 = x[o0 + j] - v;
+        const e1 = x[o1 + j] - v;
+        const e2 = x[o2 + j] - v;
+        const e3 = x[o3 + j] - v;
+        s0 += e0 * e0;
+        s1 += e1 * e1;
+        s2 += e2 * e2;
+        s3 += e3 * e3;
+      }
+      out[i] = Math.min(out[i], s0);
+      out[i + 1] = Math.min(out[i + 1], s1);
+      out[i + 2] = Math.min(out[i + 2], s2);
+      out[i + 3] = Math.min(out[i + 3], s3);
     }
-    best = Math.min(best, s);
   }
-  return best;
+  for (; i < n; i++)
+    for (let m = 0; m < count; m++) {
+      let s = 0;
+      for (let j = 0; j < d; j++) {
+        const e = x[i * d + j] - centres[m * d + j];
+        s += e * e;
+      }
+      out[i] = Math.min(out[i], s);
+    }
+  for (let r = 0; r < n; r++) out[r] = Math.sqrt(out[r]);
+  return out;
 }
 
 /**

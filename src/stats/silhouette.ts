@@ -1,4 +1,4 @@
-import { Gemm } from './gemm.ts';
+import { sharedGemm } from './gemm.ts';
 
 /**
  * Mean silhouette of a labelling of `n` rows (`width` wide), with Euclidean
@@ -18,7 +18,7 @@ export function silhouette(values: ArrayLike<number>, width: number, labels: Arr
   for (let a = 0; a < n; a++) sizes[group[a]]++;
   // The rows packed once into the float64 kernel; each pair measured once
   // there (direct differences) and added to both rows' sums here.
-  const kernel = new Gemm();
+  const kernel = sharedGemm('silhouette.ts');
   const xb = kernel.block(n * width);
   const outb = kernel.block(n);
   const x = kernel.view(xb);

@@ -99,3 +99,25 @@ describe('aucInterval (Hanley & McNeil)', () => {
     expect(lo).toBeGreaterThan(0.9);
   });
 });
+
+describe('rocAuc by sorted kinds', () => {
+  it('counts the same wins and ties as walking one descending order', async () => {
+    const { rocAuc } = await import('../../src/stats/auc.ts');
+    const { seededRandom } = await import('../../src/util/random.ts');
+    const random = seededRandom(9);
+    for (const n of [2, 9, 200, 1401]) {
+      // Coarse scores: many ties, across the two kinds too.
+      const scores = Array.from({ length: n }, () => Math.round(random() * 20) / 4 - 2);
+      const positive = Array.from({ length: n }, (_, i) => i === 0 || (i > 1 && random() < 0.3));
+      let wins = 0;
+      let pairs = 0;
+      for (let i = 0; i < n; i++)
+        for (let j = 0; j < n; j++)
+          if (positive[i] && !positive[j]) {
+            pairs++;
+            wins += scores[i] > scores[j] ? 1 : scores[i] === scores[j] ? 0.5 : 0;
+          }
+      expect(rocAuc(scores, positive)).toBeCloseTo(wins / pairs, 12);
+    }
+  });
+});

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { linearCka } from '../../src/stats/cka.ts';
+import { linearCka, linearCkaMatrix } from '../../src/stats/cka.ts';
 import { seededRandom } from '../../src/util/random.ts';
 
 function randomMatrix(n: number, p: number, seed: number): Float64Array {
@@ -81,8 +81,6 @@ describe('linearCka', () => {
 
 describe('linearCkaMatrix', () => {
   it('gives every pair what linearCka gives it, wide and narrow layers alike', async () => {
-    const { linearCkaMatrix } = await import('../../src/stats/cka.ts');
-    const { seededRandom } = await import('../../src/util/random.ts');
     const random = seededRandom(8);
     const n = 40;
     const widths = [60, 5, 12, 1];
@@ -95,5 +93,20 @@ describe('linearCkaMatrix', () => {
         expect(m[b][a]).toBe(m[a][b]);
       }
     }
+  });
+});
+
+describe('linearCkaMatrix with Gram matrices already known', () => {
+  it('gives the same matrix as computing them afresh', () => {
+    const random = seededRandom(8);
+    const n = 20;
+    // A layer wider than n rows (Gram matrices) beside narrower ones.
+    const layers = [30, 5, 3].map((d) => ({ x: Float64Array.from({ length: n * d }, random), d }));
+    const known = new Map<number, { g: Float64Array; norm: number }>();
+    const first = linearCkaMatrix(layers, n, 0, 3000, known);
+    expect(known.has(0)).toBe(true);
+    const again = linearCkaMatrix(layers, n, 0, 3000, new Map([[0, known.get(0)!]]));
+    expect(again).toEqual(first);
+    expect(again).toEqual(linearCkaMatrix(layers, n));
   });
 });

@@ -49,3 +49,24 @@ describe('DeLong covariance of correlated AUCs', () => {
     expect(hi).toBeGreaterThan(0.995);
   });
 });
+
+describe('midranks', () => {
+  it('gives the ranks of a comparison sort, ties sharing their mean', async () => {
+    const { midranks } = await import('../../src/stats/delong.ts');
+    const { seededRandom } = await import('../../src/util/random.ts');
+    const random = seededRandom(3);
+    for (const n of [1, 2, 7, 100, 1001]) {
+      const values = Array.from({ length: n }, () => Math.round(random() * n * 0.3) / 7 - (random() < 0.1 ? 0 : 0.5));
+      const order = values.map((_, i) => i).sort((p, q) => values[p] - values[q]);
+      const want = new Float64Array(n);
+      for (let i = 0; i < n; ) {
+        let j = i;
+        while (j < n && values[order[j]] === values[order[i]]) j++;
+        for (let k = i; k < j; k++) want[order[k]] = (i + j + 1) / 2;
+        i = j;
+      }
+      expect(midranks(values)).toEqual(want);
+    }
+    expect(Array.from(midranks([0, -0, 1]))).toEqual([1.5, 1.5, 3]);
+  });
+});

@@ -127,3 +127,77 @@ describe('distances after a row', () => {
       }
     });
 });
+
+/** dot() of gemm.c as it sums: even-t and odd-t lanes in t order, added, then the odd tail. */
+function laneDot(x: Float64Array, xo: number, y: Float64Array, yo: number, len: number): number {
+  let even = 0;
+  let odd = 0;
+  let t = 0;
+  for (; t + 2 <= len; t += 2) {
+    even += x[xo + t] * y[yo + t];
+    odd += x[xo + t + 1] * y[yo + t + 1];
+  }
+  let v = even + odd;
+  if (t < len) v += x[xo + t] * y[yo + t];
+  return v;
+}
+
+/** A random symmetric positive-definite d × d matrix with some all-zero rows and columns but the diagonal (blank pixels). */
+function spd(d: number, seed: number): Float64Array {
+  const x = random(d * (d + 3), seed);
+  for (let q = 0; q < x.length; q++) if (q % d === 3 || q % d === 7) x[q] = 0;
+  const g = plain(transpose(x, d + 3, d), d, d + 3, transpose(x, d + 3, d), d);
+  for (let j = 0; j < d; j++) g[j * d + j] += 0.5;
+  return g;
+}
+
+describe('the factorisations four rows at a time', () => {
+  for (const d of [3, 8, 11, 37])
+    it(`give row-by-row's Cholesky and L⁻¹ bit for bit (d = ${d})`, async () => {
+      const { cholesky, lowerInverse } = await import('../../src/stats/gemm.ts');
+      const a = spd(d, d);
+      // Row by row, as gemm.c did before rows were grouped.
+      const l = a.slice();
+      for (let i = 0; i < d; i++) {
+        for (let j = 0; j <= i; j++) {
+          const s = l[i * d + j] - laneDot(l, i * d, l, j * d, j);
+          l[i * d + j] = i === j ? Math.sqrt(s) : s / l[j * d + j];
+        }
+        for (let j = i + 1; j < d; j++) l[i * d + j] = 0;
+      }
+      const got = cholesky(a.slice(), d);
+      for (let q = 0; q < d * d; q++) expect(Object.is(got[q], l[q])).toBe(true);
+      const w = new Float64Array(d * d);
+      for (let i = 0; i < d; i++) {
+        for (let k = 0; k < i; k++) {
+          const c = l[i * d + k];
+          if (c !== 0) for (let j = 0; j <= k; j++) w[i * d + j] -= c * w[k * d + j];
+        }
+        for (let j = 0; j < i; j++) w[i * d + j] /= l[i * d + i];
+        w[i * d + i] = 1 / l[i * d + i];
+      }
+      const inv = lowerInverse(l, d);
+      for (let q = 0; q < d * d; q++) expect(Object.is(inv[q], w[q])).toBe(true);
+    });
+});
+
+describe('a lower-triangular b against sparse rows', () => {
+  // Even sizes take the sparse walk (past one block of 256 for the largest); odd ones fall back to the dense product.
+  for (const [m, k] of [
+    [5, 6],
+    [9, 40],
+    [13, 300],
+    [6, 7],
+  ])
+    it(`gives the dense product's bits (${m} × ${k})`, async () => {
+      const { lowerProductNT } = await import('../../src/stats/gemm.ts');
+      const r = seededRandom(m * k);
+      const a = Float64Array.from({ length: m * k }, () => (r() < 0.2 ? r() * 2 - 1 : 0));
+      const b = random(k * k, k + 1);
+      for (let j = 0; j < k; j++) for (let t = j + 1; t < k; t++) b[j * k + t] = 0;
+      const got = lowerProductNT(a, m, k, b, k);
+      const want = productNT(a, m, k, b, k, false, true);
+      for (let q = 0; q < m * k; q++) expect(got[q] === want[q]).toBe(true);
+      expectClose(got, plain(a, m, k, b, k), k);
+    });
+});

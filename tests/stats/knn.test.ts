@@ -126,3 +126,65 @@ describe('the screen on mostly blank rows', () => {
     }
   });
 });
+
+/** The k nearest by a plain loop in doubles: the k smallest (squared distance, row) pairs. */
+function bruteNearest(train: ArrayLike<number>, n: number, query: ArrayLike<number>, q: number, d: number, k: number): { t: number; s: number }[] {
+  return Array.from({ length: n }, (_, t) => {
+    let s = 0;
+    for (let j = 0; j < d; j++) s += (query[q * d + j] - train[t * d + j]) ** 2;
+    return { t, s };
+  })
+    .sort((a, b) => a.s - b.s || a.t - b.t)
+    .slice(0, k);
+}
+
+describe('nearestRows against a plain loop', () => {
+  // Dense rows (the screen's dense products, the kernel's exact distances), few columns (every pair measured directly in the kernel), and coarse values for ties.
+  for (const [d, coarse] of [
+    [23, false],
+    [23, true],
+    [3, false],
+    [3, true],
+  ] as const) {
+    it(`${d} columns${coarse ? ', many ties' : ''}: the same rows and distances`, async () => {
+      const { nearestRows } = await import('../../src/stats/knn.ts');
+      const random = seededRandom(d + (coarse ? 100 : 0));
+      const [n, nq, k] = [173, 70, 6];
+      const draw = () => (coarse ? 1 + Math.floor(random() * 3) : 0.5 + random());
+      const train = Float32Array.from({ length: n * d }, draw);
+      const query = Float32Array.from({ length: nq * d }, draw);
+      const got = nearestRows(train, n, query, nq, d, k);
+      for (let q = 0; q < nq; q++) {
+        const want = bruteNearest(train, n, query, q, d, k);
+        expect(Array.from(got.indices.subarray(q * k, (q + 1) * k))).toEqual(want.map((e) => e.t));
+        expect(Array.from(got.distances.subarray(q * k, (q + 1) * k))).toEqual(want.map((e) => Math.sqrt(e.s)));
+      }
+    });
+  }
+});
+
+describe('DotKernel.screen', () => {
+  it('keeps exactly the pairs whose lower bound is within the query’s k-th smallest upper bound', async () => {
+    const { DotKernel } = await import('../../src/signatures/dots.ts');
+    const random = seededRandom(5);
+    const [n, count, d, k, slack] = [97, 13, 11, 4, 1e-3];
+    const x = Float32Array.from({ length: n * d }, random);
+    const q = Float32Array.from({ length: count * d }, random);
+    const norm = (v: Float32Array, i: number) => v.subarray(i * d, (i + 1) * d).reduce((s, e) => s + e * e, 0);
+    const norms = Float64Array.from({ length: n }, (_, t) => norm(x, t));
+    const queryNorms = Float64Array.from({ length: count }, (_, b) => norm(q, b));
+    const kernel = new DotKernel(x, d, 32, false, { k, norms });
+    kernel.setCentres(q, count);
+    const dots = kernel.dots(0, n, 0, count).slice(0, n * count);
+    const got = Array.from(kernel.screen(count, queryNorms, slack));
+    const want: number[] = [];
+    const bound = (t: number, b: number, sign: number) => {
+      const sum = queryNorms[b] + norms[t];
+      return sum - 2 * dots[t * count + b] + sign * slack * sum;
+    };
+    const kth = Array.from({ length: count }, (_, b) => Array.from({ length: n }, (_, t) => bound(t, b, 1)).sort((a, c) => a - c)[k - 1]);
+    for (let t = 0; t < n; t++) for (let b = 0; b < count; b++) if (bound(t, b, -1) <= kth[b]) want.push(t * count + b);
+    expect(got).toEqual(want);
+    expect(got.length).toBeGreaterThanOrEqual(k * count);
+  });
+});
