@@ -53,5 +53,9 @@ export default defineConfig({
   // folder, which keepOutput (src/site/build-hooks.ts) keeps from one build
   // to the next and cleans, or is copied from cacheDir.
   experimental: { incrementalBuild: true },
-  vite: { build: { emptyOutDir: false } },
+  // Write-ups are imported from this folder (src/site/writeups.ts): CHEMINS_CONTENT points a build at other write-ups.
+  vite: {
+    build: { emptyOutDir: false },
+    resolve: { alias: { '@chemins-content': resolve(process.env.CHEMINS_ROOT, process.env.CHEMINS_CONTENT ?? 'content') } },
+  },
 });

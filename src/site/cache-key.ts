@@ -24,7 +24,7 @@ import { resultsDir, storedDigest } from './stored.ts';
 //     presence also decides the links to the explorer on its pages;
 //   - the build's stamp: date and commit (citations, PDF metadata), the
 //     citation file (authors, title, address), the BibTeX references, the
-//     Astro and content configs' own text (integrations are outside Astro's
+//     Astro config's own text (integrations are outside Astro's
 //     config hash);
 //   - the language of the page;
 //   - a write-up: its own source (Astro also tracks the components it renders).
@@ -95,7 +95,6 @@ export function buildStamp(): string {
     sha256(fileText(process.env.CHEMINS_CITATION ?? resolve('CITATION.cff'))),
     sha256(fileText(bibliographyPath())),
     sha256(fileText(resolve('astro.config.mjs'))),
-    sha256(fileText(resolve('src/content.config.ts'))),
   );
   return stamp;
 }

@@ -101,7 +101,8 @@ describe('a rebuild', () => {
   it('after a write-up is edited renders that write-up again, and it shows the edit', async () => {
     writeFileSync(join(project, 'content/report.mdx'), `${readFileSync(join(project, 'content/report.mdx'), 'utf8')}\nAn edited paragraph.\n`);
     const edited = await build();
-    expect(rendered(edited.log)).toEqual([...UNKEYED, '/report/index.html'].sort());
+    // Its citation files render again too, to the same bytes: their route imports every write-up's module (src/site/writeups.ts).
+    expect(rendered(edited.log)).toEqual([...UNKEYED, '/report/cite.bib', '/report/cite.txt', '/report/index.html'].sort());
     expect(readFileSync(join(edited.dist, 'report/index.html'), 'utf8')).toContain('An edited paragraph.');
     expect(changed(first.files, edited.files)).toEqual(['/report/index.html']);
     first = edited;
@@ -114,6 +115,16 @@ describe('a rebuild', () => {
     rmSync(join(project, 'content/notes.mdx'));
     const removed = await build();
     expect(changed(first.files, removed.files)).toEqual([]);
+  }, 300_000);
+
+  it('stops on a write-up without a title, naming the file and the field', async () => {
+    writeFileSync(join(project, 'content/notes.mdx'), '---\ndescription: no title\n---\nSome notes.\n');
+    const failed = await build().then(
+      () => null,
+      (err: { stdout?: string; stderr?: string }) => `${err.stdout}\n${err.stderr}`,
+    );
+    rmSync(join(project, 'content/notes.mdx'));
+    expect(failed).toMatch(/\[InvalidWriteup\] content\/notes\.mdx: frontmatter title/);
   }, 300_000);
 
   it('through scripts/site.ts, with nothing changed, is skipped and leaves the site as it was', async () => {
