@@ -1,7 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { DOTS_VERSION } from '../signatures/dots.ts';
-import { GEMM_VERSION } from '../stats/gemm.ts';
+import { DOTS_VERSION, GEMM_VERSION } from '../stats/kernel-versions.ts';
 
 const require = createRequire(import.meta.url);
 

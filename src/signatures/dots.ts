@@ -4,8 +4,7 @@ import { readFileSync } from 'node:fs';
 // once per fit, the centres each time they move, and results are read from a
 // view of the kernel's memory.
 
-/** Identifies the kernel in result hashes: a rebuilt kernel can move a row on a tie, so its clusterings are another result. */
-export const DOTS_VERSION = `dots.wasm@${JSON.parse(readFileSync(new URL('./dots.wasm.json', import.meta.url), 'utf8')).wasmSha256.slice(0, 12)}`;
+export { DOTS_VERSION } from '../stats/kernel-versions.ts';
 
 let compiled: WebAssembly.Module | null = null;
 

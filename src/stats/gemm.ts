@@ -5,8 +5,7 @@ import { readFileSync } from 'node:fs';
 // logistic probe's rows stay in the kernel for every objective evaluation)
 // and reads results through views of the kernel's memory.
 
-/** Identifies the kernel in result hashes: a rebuilt kernel may sum in another order, so its statistics are another result. */
-export const GEMM_VERSION = `gemm.wasm@${JSON.parse(readFileSync(new URL('./gemm.wasm.json', import.meta.url), 'utf8')).wasmSha256.slice(0, 12)}`;
+export { GEMM_VERSION } from './kernel-versions.ts';
 
 let module: WebAssembly.Module | null = null;
 
