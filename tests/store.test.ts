@@ -2,7 +2,7 @@ import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runExperiment } from '../src/pipeline/run.ts';
-import { readResult } from '../src/results/store.ts';
+import { readResult } from '../src/results/read.ts';
 import { sha256 } from '../src/util/hash.ts';
 import { tempDir, tinySpec } from './helpers.ts';
 

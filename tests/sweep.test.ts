@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { resultNumbers } from '../src/pipeline/merge.ts';
-import { readFailure, readResult, writeFailure, writeResult } from '../src/results/store.ts';
+import { readFailure, writeFailure, writeResult } from '../src/results/store.ts';
+import { readResult } from '../src/results/read.ts';
 import { tempDir } from './helpers.ts';
 
 // A sweep as a cluster runs it: four small experiments split into three

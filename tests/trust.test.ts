@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runExperiment } from '../src/pipeline/run.ts';
 import type { Result } from '../src/results/schema.ts';
-import { readFailure, readResult } from '../src/results/store.ts';
+import { readFailure } from '../src/results/store.ts';
+import { readResult } from '../src/results/read.ts';
 import { tempDir, tinySpec } from './helpers.ts';
 
 // A build you can trust: results reused only when nothing that determines them

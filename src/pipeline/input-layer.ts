@@ -1,6 +1,6 @@
 import type { Activations } from '../activations/index.ts';
 import { makeContext } from '../analysis/context.ts';
-import { threadCpuMs, timed } from '../analysis/index.ts';
+import { timed } from '../analysis/index.ts';
 import { everyInput } from '../analysis/inputs.ts';
 import { layerScores } from '../analysis/ood.ts';
 import { separation } from '../analysis/separation.ts';
@@ -39,14 +39,7 @@ export function inputLayerWork(spec: ExperimentSpec, data: Dataset, x: Float32Ar
   const timings: InputTimings = {};
   const parts: Record<string, number> = {};
   const t = <T>(part: string, work: () => T) => timed(parts, part, work);
-  const stage = <T>(name: string, work: () => T): T => {
-    const c0 = threadCpuMs();
-    try {
-      return work();
-    } finally {
-      timings[`${name} (CPU)`] = (timings[`${name} (CPU)`] ?? 0) + Math.round(threadCpuMs() - c0);
-    }
-  };
+  const stage = <T>(name: string, work: () => T): T => timed(timings, `${name} (CPU)`, work);
   const options = signatureOptions(spec);
   // As computeSignatures asks for the input layer: kFor(0), salt = layer index + 1.
   const sig = stage('signatures', () => clusterLayer(layer, options.kFor(0), acts, options, 1));

@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
-import { readFailure, readResult, specMeaning } from '../results/store.ts';
+import { readFailure, specMeaning } from '../results/store.ts';
+import { readResult } from '../results/read.ts';
 import type { Result } from '../results/schema.ts';
 import { fromInvalid, needsData, type RunFailure } from '../spec/errors.ts';
 import { loadExperiments } from '../spec/load.ts';

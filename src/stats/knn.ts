@@ -134,7 +134,7 @@ function eachNearest(
         idx.set(near.idx.subarray(0, count * k));
         dist.set(near.dist.subarray(0, count * k));
         found.set(near.found.subarray(0, count));
-      } else for (let b = 0; b < count; b++) found[b] = nearestDirect(block, b, x, n, d, k, idx, dist);
+      } else for (let b = 0; b < count; b++) for (let t = 0; t < n; t++) keep(b, t, measure(b, t));
     } else if (kernel) {
       kernel.setCentres(block, count);
       // Either sum has at most d + 2 roundings: the same bound, so the same screen guarantee.
@@ -153,44 +153,6 @@ function eachNearest(
     }
     for (let b = 0; b < count; b++) visit(first + b, idx.subarray(b * k, (b + 1) * k), dist.subarray(b * k, (b + 1) * k), found[b]);
   }
-}
-
-/**
- * Query b of `block` against every row of x in turn, by direct differences:
- * its k nearest into idx and dist at b·k (as `measure` keeps them), and how many it found.
- */
-function nearestDirect(
-  block: Float64Array,
-  b: number,
-  x: Float32Array | Float64Array,
-  n: number,
-  d: number,
-  k: number,
-  idx: Int32Array,
-  dist: Float64Array,
-): number {
-  const qo = b * d;
-  const o = b * k;
-  let found = 0;
-  let limit = Infinity;
-  for (let t = 0, to = 0; t < n; t++, to += d) {
-    let s = 0;
-    for (let j = 0; j < d; j++) {
-      const e = block[qo + j] - x[to + j];
-      s += e * e;
-    }
-    if (found === k && s >= limit) continue;
-    let p = found === k ? k - 1 : found++;
-    while (p > 0 && dist[o + p - 1] > s) {
-      dist[o + p] = dist[o + p - 1];
-      idx[o + p] = idx[o + p - 1];
-      p--;
-    }
-    dist[o + p] = s;
-    idx[o + p] = t;
-    if (found === k) limit = dist[o + k - 1];
-  }
-  return found;
 }
 
 /**
